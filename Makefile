@@ -1,0 +1,71 @@
+# Set-up, run and test targets. `make run` and `make test` do all set-up first.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PLUGINS := $(wildcard plugins/*/pyproject.toml)
+SYSTEM_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+# The first Python >= 3.12 on PATH, then under pyenv.
+define find_python
+for candidate in python3.13 python3.12 python3 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3; do \
+  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    command -v "$$candidate"; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+.PHONY: help setup system-packages venv catalogs database run test extract-messages update-catalogs clean
+
+help:
+	@echo "make run    set up and serve cxaudit on http://127.0.0.1:5000"
+	@echo "make test   set up and run the whole test suite"
+
+setup: system-packages venv catalogs
+
+system-packages:
+	@missing=""; for package in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	else \
+	  echo "cxaudit needs these Debian packages:$$missing"; \
+	  echo "Install them as root: sudo apt-get install$$missing"; exit 1; \
+	fi
+
+$(BIN)/python:
+	@python=$$($(find_python)) || { \
+	  echo "cxaudit needs Python 3.12 or newer. Install python3.12 or python3.13 (or one under pyenv) and run make again."; exit 1; }; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(PLUGINS)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]' $(foreach plugin,$(PLUGINS),-e $(dir $(plugin)))
+	touch $@
+
+venv: $(VENV)/.installed
+
+catalogs: venv
+	$(BIN)/pybabel compile --use-fuzzy=false -d translations --statistics 2>&1 | grep -v "^compiling" || true
+
+database: setup
+	$(BIN)/cxaudit init
+
+run: database
+	$(BIN)/cxaudit serve
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+extract-messages: venv
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o translations/messages.pot --no-location --sort-by-file --project cxaudit .
+
+update-catalogs: extract-messages
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance

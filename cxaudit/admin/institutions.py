@@ -1,0 +1,3 @@
+"""Admin views: institutions."""
+
+from cxaudit.admin import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Admin views: scans."""
+
+from cxaudit.admin import bp  # noqa: F401

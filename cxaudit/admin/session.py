@@ -1,0 +1,3 @@
+"""Admin views: session."""
+
+from cxaudit.admin import bp  # noqa: F401

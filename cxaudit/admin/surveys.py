@@ -1,0 +1,3 @@
+"""Admin views: surveys."""
+
+from cxaudit.admin import bp  # noqa: F401

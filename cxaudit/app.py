@@ -1,0 +1,89 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from cxaudit import config as config_module
+from cxaudit.extensions import babel, csrf, db, login_manager
+from cxaudit.i18n import select_locale
+from cxaudit.paths import TRANSLATIONS_DIR
+from cxaudit.plugins import PluginRegistry
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Create the cxaudit application.
+
+    Settings are applied in this order, later ones winning: built-in
+    defaults, ``instance/config.py``, ``CXAUDIT_*`` environment variables and
+    the ``config`` argument (used by tests).
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.config.from_mapping(config_module.default_config(Path(app.instance_path)))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config_module.settings_from_environment())
+    if config:
+        app.config.from_mapping(config)
+    _apply_derived_settings(app)
+
+    _init_extensions(app)
+    _init_plugins(app)
+    _register_template_helpers(app)
+    _register_blueprints(app)
+    _configure_logging(app)
+    return app
+
+
+def _apply_derived_settings(app: Flask) -> None:
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.load_secret_key(Path(app.instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
+    app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
+
+
+def _init_extensions(app: Flask) -> None:
+    from cxaudit import auth, jobs
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    auth.init_app(app)
+    jobs.init_app(app)
+
+
+def _init_plugins(app: Flask) -> None:
+    registry = PluginRegistry(enabled=app.config.get("ENABLED_PLUGINS"))
+    registry.load_entry_points()
+    app.extensions["cxaudit_plugins"] = registry
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    app.jinja_env.globals["current_language"] = lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"])
+
+
+def _register_blueprints(app: Flask) -> None:
+    from cxaudit.admin import bp as admin_bp
+    from cxaudit.api import bp as api_bp
+    from cxaudit.scorecard.views import bp as scorecard_bp
+    from cxaudit.widget import bp as widget_bp
+
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(widget_bp)
+    app.register_blueprint(scorecard_bp)
+
+
+def _configure_logging(app: Flask) -> None:
+    # Add a handler only when the host configured none, as Flask itself does.
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

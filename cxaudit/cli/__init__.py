@@ -1,0 +1,60 @@
+"""The ``cxaudit`` command line.
+
+Commands live in one module per area; plugins add theirs through the
+``cxaudit_cli_commands`` hook.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+
+import click
+from flask.cli import FlaskGroup, routes_command, shell_command
+
+from cxaudit.app import create_app
+from cxaudit.cli import admin, scans, scorecards
+from cxaudit.plugins import PluginLoadError, PluginRegistry
+
+logger = logging.getLogger(__name__)
+
+
+def _create_app_for_cli():
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_default_commands=False, add_version_option=False)
+@click.version_option(package_name="cxaudit")
+def cli() -> None:
+    """Measure and improve the digital service of cultural institutions."""
+
+
+for module in (admin, scans, scorecards):
+    module.register(cli)
+cli.add_command(shell_command)
+cli.add_command(routes_command)
+
+
+def _add_plugin_commands(group: click.Group) -> None:
+    enabled = os.environ.get("CXAUDIT_ENABLED_PLUGINS")
+    registry = PluginRegistry(enabled=json.loads(enabled) if enabled else None)
+    try:
+        registry.load_entry_points()
+    except PluginLoadError as error:
+        # The app factory reports the same error with its translation when a
+        # command needs the app; here the built-in commands must still work.
+        logger.warning("%s", error)
+        return
+    for call in registry.call_each("cxaudit_cli_commands"):
+        for command in call.result:
+            if command.name in group.commands:
+                logger.warning("Plugin %s: command %s already exists and was not added", call.plugin, command.name)
+                continue
+            group.add_command(command)
+
+
+def main() -> None:
+    _add_plugin_commands(cli)
+    cli.main(prog_name="cxaudit", args=sys.argv[1:])

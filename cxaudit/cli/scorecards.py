@@ -1,0 +1,7 @@
+"""CLI commands: scorecards."""
+
+import click
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to ``group``."""

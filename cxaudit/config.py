@@ -1,0 +1,68 @@
+"""Configuration: defaults for one machine, overridden by the instance file and
+by ``CXAUDIT_*`` environment variables, in that order."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "CXAUDIT_"
+
+# Settings whose environment value is parsed as JSON (numbers, booleans, lists).
+TYPED_SETTINGS = {
+    "SCAN_MAX_PAGES",
+    "SCAN_PAGE_TIMEOUT",
+    "WORKER_THREADS",
+    "COMMENT_MAX_LENGTH",
+    "HUEY_IMMEDIATE",
+    "ENABLED_PLUGINS",
+}
+
+
+def default_config(instance_path: Path) -> dict[str, Any]:
+    """Return the settings a single machine runs with when nothing is set."""
+    return {
+        "DATABASE_URL": f"sqlite:///{instance_path / 'cxaudit.db'}",
+        "REDIS_URL": None,
+        "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
+        "HUEY_IMMEDIATE": False,
+        "WORKER_THREADS": 1,
+        "CHROMIUM_PATH": "/usr/bin/chromium",
+        "CHROMEDRIVER_PATH": "/usr/bin/chromedriver",
+        "WEBDRIVER_URL": None,
+        "SCAN_MAX_PAGES": 50,
+        "SCAN_PAGE_TIMEOUT": 30,
+        "COMMENT_MAX_LENGTH": 2000,
+        "ENABLED_PLUGINS": None,
+        "LANGUAGES": ["pl", "en"],
+        "DEFAULT_LANGUAGE": "pl",
+    }
+
+
+def settings_from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Collect ``CXAUDIT_*`` variables, without the prefix."""
+    environ = os.environ if environ is None else environ
+    settings: dict[str, Any] = {}
+    for key, raw in environ.items():
+        if not key.startswith(ENV_PREFIX):
+            continue
+        name = key[len(ENV_PREFIX):]
+        settings[name] = json.loads(raw) if name in TYPED_SETTINGS else raw
+    return settings
+
+
+def load_secret_key(instance_path: Path) -> str:
+    """Read the secret key kept in the instance folder, creating it on first use.
+
+    A generated key survives restarts, so sessions and CSRF tokens stay valid.
+    """
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key

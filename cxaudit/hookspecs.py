@@ -1,0 +1,73 @@
+"""The hooks a cxaudit plugin may implement.
+
+A plugin is a module or object whose functions carry ``@cxaudit.hookimpl``
+and are named after the specs below. It is found through the ``cxaudit``
+entry-point group. An implementation may accept any subset of a hook's
+arguments, so new arguments can be added without breaking plugins.
+
+Return convention for every hook: a list (possibly empty) or ``None``.
+cxaudit calls each plugin's implementation separately and concatenates the
+lists, so one plugin never sees or replaces another's results.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from cxaudit.audit import AuditFinding, PageContext, SiteContext, ToolVersion
+
+PROJECT_NAME = "cxaudit"
+
+hookspec = pluggy.HookspecMarker(PROJECT_NAME)
+hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def cxaudit_page_audit(page: PageContext) -> list[AuditFinding] | None:
+    """Audit one page of a scan.
+
+    Called once for every page that loaded, after the page's DOM settled.
+
+    :param page: the loaded page with its URL, WebDriver and scan settings.
+    :return: the violations and needs-review results found on the page.
+        An exception is caught by the scan engine, logged with the plugin and
+        the page, and stored as an audit error of that page; the scan goes on.
+    """
+
+
+@hookspec
+def cxaudit_site_audit(site: SiteContext) -> list[AuditFinding] | None:
+    """Audit the site as a whole, such as its robots.txt or a declaration page.
+
+    Called once per scan, after every page audit ran.
+
+    :param site: the start URL, the WebDriver and the scan settings.
+    :return: findings that belong to the site rather than one page; they are
+        stored on a page result for the start URL.
+    """
+
+
+@hookspec
+def cxaudit_tool_versions() -> list[ToolVersion] | None:
+    """Name the engines the plugin runs and their versions.
+
+    Called once when a scan starts; the versions are stored with the scan so
+    a result can be traced to the rules that produced it.
+
+    :return: one ``ToolVersion`` per engine, for example axe-core 4.10.2.
+    """
+
+
+@hookspec
+def cxaudit_cli_commands() -> list[click.Command] | None:
+    """Add commands to the ``cxaudit`` command line.
+
+    Called once when the command line starts.
+
+    :return: click commands or groups; each is added under its own name.
+    """

@@ -1,0 +1,55 @@
+"""Language selection for the UI, the scorecard and the widget."""
+
+from __future__ import annotations
+
+import os
+
+from flask import current_app, has_request_context, request, session
+from flask_login import current_user
+
+
+def supported_languages() -> list[str]:
+    return current_app.config["LANGUAGES"]
+
+
+def select_locale() -> str:
+    """Pick the UI language: ``?lang=``, then the user's choice, then the browser.
+
+    A ``lang`` query parameter is remembered in the session so a user can
+    switch language once from any page. Outside a request (the command
+    line) the language comes from ``CXAUDIT_LANGUAGE``, then ``LANG``.
+    """
+    languages = supported_languages()
+    default = current_app.config["DEFAULT_LANGUAGE"]
+
+    if not has_request_context():
+        return command_line_language(languages, default)
+
+    requested = request.args.get("lang")
+    if requested in languages:
+        session["lang"] = requested
+        return requested
+
+    if session.get("lang") in languages:
+        return session["lang"]
+
+    if current_user and getattr(current_user, "language", None) in languages:
+        return current_user.language
+
+    return request.accept_languages.best_match(languages) or default
+
+
+def command_line_language(languages: list[str], default: str) -> str:
+    for variable in ("CXAUDIT_LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return normalise_language(value, languages, default)
+    return default
+
+
+def normalise_language(value: str | None, available: list[str], default: str) -> str:
+    """Reduce a language tag such as ``pl-PL`` to one of ``available``."""
+    if not value:
+        return default
+    primary = value.strip().lower().replace("_", "-").split("-")[0]
+    return primary if primary in available else default

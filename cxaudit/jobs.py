@@ -1,0 +1,66 @@
+"""Background jobs with Huey: SQLite storage on one machine, Redis at scale."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from huey import Huey, RedisHuey, SqliteHuey
+from huey.consumer import Consumer
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Jobs:
+    """The Huey instance of one application and the tasks registered on it."""
+
+    huey: Huey
+    run_scan: Any
+
+
+def init_app(app: Flask) -> None:
+    huey = _make_huey(app)
+
+    # Tasks are registered per application so tests can run several apps
+    # side by side; each task enters the app context it was created with.
+    @huey.task(name="cxaudit.run_scan")
+    def run_scan(scan_id: int) -> None:
+        from cxaudit.scan.runner import run_stored_scan
+
+        with app.app_context():
+            run_stored_scan(scan_id)
+
+    app.extensions["cxaudit_jobs"] = Jobs(huey=huey, run_scan=run_scan)
+
+
+def _make_huey(app: Flask) -> Huey:
+    immediate = bool(app.config["HUEY_IMMEDIATE"])
+    if app.config.get("REDIS_URL"):
+        return RedisHuey("cxaudit", url=app.config["REDIS_URL"], immediate=immediate)
+    return SqliteHuey("cxaudit", filename=app.config["HUEY_SQLITE_PATH"], immediate=immediate)
+
+
+def jobs() -> Jobs:
+    return current_app.extensions["cxaudit_jobs"]
+
+
+def enqueue_scan(scan_id: int) -> None:
+    """Queue a stored scan for a worker."""
+    jobs().run_scan(scan_id)
+    logger.info("Scan %s queued", scan_id)
+
+
+def start_worker(app: Flask, threads: int | None = None) -> Consumer:
+    """Start a Huey consumer in background threads of this process and return it.
+
+    The caller stops it with ``consumer.stop(graceful=True)``. Signal handlers
+    are not installed, so the web server keeps its own.
+    """
+    huey = app.extensions["cxaudit_jobs"].huey
+    consumer = huey.create_consumer(workers=threads or app.config["WORKER_THREADS"], worker_type="thread")
+    consumer.start()
+    logger.info("In-process worker started with %s thread(s)", consumer.workers)
+    return consumer

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cxaudit.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from cxaudit.models.scan import Scan
+    from cxaudit.models.survey import Survey
+
+
+class Institution(Base):
+    """A museum, theatre, library or culture centre whose service is measured."""
+
+    __tablename__ = "institution"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    default_language: Mapped[str] = mapped_column(String(8), default="pl")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    sites: Mapped[list[Site]] = relationship(back_populates="institution", order_by="Site.id")
+    surveys: Mapped[list[Survey]] = relationship(back_populates="institution", order_by="Survey.id")
+
+
+class Site(Base):
+    """A website of an institution, identified by its base URL."""
+
+    __tablename__ = "site"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    base_url: Mapped[str] = mapped_column(String(2048))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    institution: Mapped[Institution] = relationship(back_populates="sites")
+    scans: Mapped[list[Scan]] = relationship(back_populates="site", order_by="Scan.id")

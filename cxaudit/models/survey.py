@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cxaudit.models.base import Base, enum_column, utcnow
+from cxaudit.models.institution import Institution
+
+
+class SurveyKind(enum.StrEnum):
+    NPS = "nps"
+
+
+def new_public_id() -> str:
+    """Return an unguessable id for the snippet; it is public but not enumerable."""
+    return secrets.token_urlsafe(9)
+
+
+class Survey(Base):
+    """A question put to visitors through the widget."""
+
+    __tablename__ = "survey"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    kind: Mapped[SurveyKind] = mapped_column(enum_column(SurveyKind))
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    # Origins (scheme://host[:port]) whose pages may post answers; empty means none.
+    allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    institution: Mapped[Institution] = relationship(back_populates="surveys")
+    responses: Mapped[list[Response]] = relationship(back_populates="survey", lazy="dynamic")
+
+
+class Response(Base):
+    """One visitor's answer. Stores nothing that identifies the visitor:
+    no IP address, no cookie, no user agent."""
+
+    __tablename__ = "response"
+    __table_args__ = (Index("ix_response_survey_received", "survey_id", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
+    score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    page_url: Mapped[str | None] = mapped_column(String(2048))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    survey: Mapped[Survey] = relationship(back_populates="responses")

@@ -1,0 +1,1 @@
+"""Scorecards: the numbers an institution downloads."""

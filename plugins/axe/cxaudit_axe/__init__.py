@@ -1,0 +1,1 @@
+"""The axe plugin: runs axe-core on every page of a scan."""
