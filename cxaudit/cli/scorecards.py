@@ -1,7 +1,61 @@
 """CLI commands: scorecards."""
 
+from __future__ import annotations
+
+from pathlib import Path
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+
+from cxaudit.scorecard.data import build_scorecard
+from cxaudit.scorecard.render import FORMATS, find_institution, render, scorecard_language
+
+# Exit status for bad input, as click uses for usage errors.
+EXIT_BAD_INPUT = 2
+
+
+@click.command("scorecard")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True, help="Output format.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="File to write; standard output when omitted.",
+)
+@click.option("--lang", help="Scorecard language (pl or en); the institution's default language when omitted.")
+@with_appcontext
+def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None) -> None:
+    """Write the scorecard of the institution SLUG as PDF, HTML or JSON."""
+    institution = find_institution(slug)
+    if institution is None:
+        _fail(_("No institution has the slug “%(slug)s”. Run `cxaudit institution list` to see the slugs.", slug=slug))
+
+    language = scorecard_language(lang, institution)
+    if language is None:
+        choices = ", ".join(current_app.config["LANGUAGES"])
+        _fail(_("Unknown language “%(language)s”. Choose one of: %(choices)s.", language=lang, choices=choices))
+
+    stdout = click.get_binary_stream("stdout")
+    if output is None and fmt == "pdf" and stdout.isatty():
+        _fail(_("A PDF cannot be written to the terminal. Give a file with -o, for example -o scorecard.pdf."))
+
+    content = render(build_scorecard(institution, language), fmt)
+    if output is None:
+        stdout.write(content)
+        stdout.flush()
+        return
+    output.write_bytes(content)
+    click.echo(_("Scorecard written to %(path)s.", path=str(output)), err=True)
+
+
+def _fail(message: str) -> None:
+    click.echo(_("Error: %(message)s", message=message), err=True)
+    raise click.exceptions.Exit(EXIT_BAD_INPUT)
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to ``group``."""
+    group.add_command(scorecard_command)

@@ -1,3 +1,47 @@
-from flask import Blueprint
+"""Scorecard routes: the page in the browser and the PDF, HTML and JSON downloads."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, request
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from cxaudit.models import Institution
+from cxaudit.scorecard.data import Scorecard, build_scorecard
+from cxaudit.scorecard.render import FORMATS, MEDIA_TYPES, download_filename, find_institution, render, render_html, scorecard_language
 
 bp = Blueprint("scorecard", __name__)
+
+
+@bp.get("/institutions/<slug>/scorecard")
+@login_required
+def show(slug: str) -> str:
+    """Show the scorecard with links to its downloads."""
+    return render_html(_requested_scorecard(slug), show_downloads=True)
+
+
+@bp.get("/institutions/<slug>/scorecard.<fmt>")
+@login_required
+def download(slug: str, fmt: str) -> Response:
+    """Send the scorecard as an attachment named scorecard-<slug>-<date>.<fmt>."""
+    if fmt not in FORMATS:
+        abort(404, description=_("Unknown scorecard format “%(format)s”. Choose pdf, html or json.", format=fmt))
+    scorecard = _requested_scorecard(slug)
+    response = Response(render(scorecard, fmt), mimetype=MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{download_filename(scorecard, fmt)}"'
+    return response
+
+
+def _requested_scorecard(slug: str) -> Scorecard:
+    institution = find_institution(slug)
+    if institution is None:
+        abort(404, description=_("No institution has the slug “%(slug)s”.", slug=slug))
+    return build_scorecard(institution, _requested_language(institution))
+
+
+def _requested_language(institution: Institution) -> str:
+    requested = request.args.get("lang")
+    language = scorecard_language(requested, institution)
+    if language is None:
+        abort(400, description=_("Unknown language “%(language)s”. Choose pl or en.", language=requested))
+    return language

@@ -1,0 +1,198 @@
+"""Accessibility summary from the latest finished scan of each site.
+
+Only findings with the outcome "violation" count as failures. Results that
+need a person to review them are listed apart and never added to the
+violation counts, because the audit tool could not tell whether they fail.
+All aggregation happens in the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, case, distinct, func, select
+
+from cxaudit.extensions import db
+from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus, Site
+
+# axe-core impact levels, most severe first.
+IMPACTS = ("critical", "serious", "moderate", "minor")
+UNKNOWN_IMPACT = "unknown"
+TOP_RULES_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class ScannedSite:
+    """The scan of one site that the summary uses."""
+
+    site_id: int
+    base_url: str
+    scan_id: int
+    finished_at: datetime | None
+    axe_core_version: str | None
+
+
+@dataclass(frozen=True)
+class ImpactCount:
+    """Violations of one impact level: findings (rule × page) and element instances."""
+
+    impact: str
+    findings: int
+    instances: int
+
+
+@dataclass(frozen=True)
+class RuleSummary:
+    """A rule and the number of pages on which it reported a result."""
+
+    plugin: str
+    rule: str
+    impact: str | None
+    pages: int
+    instances: int
+    help: str | None
+    help_url: str | None
+
+
+@dataclass(frozen=True)
+class AccessibilitySummary:
+    """Accessibility results of an institution's sites."""
+
+    sites: list[ScannedSite]
+    pages_audited: int
+    pages_failed: int
+    pages_affected: int
+    violation_findings: int
+    violation_instances: int
+    by_impact: list[ImpactCount]
+    top_rules: list[RuleSummary]
+    needs_review: list[RuleSummary] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        values = asdict(self)
+        for site in values["sites"]:
+            site["finished_at"] = site["finished_at"].isoformat() if site["finished_at"] else None
+        return values
+
+
+def latest_finished_scans(institution_id: int) -> Select:
+    """Select the id of the most recently finished scan of each of the institution's sites."""
+    finished = func.coalesce(Scan.finished_at, Scan.created_at)
+    ranked = (
+        select(
+            Scan.id.label("scan_id"),
+            func.row_number().over(partition_by=Scan.site_id, order_by=(finished.desc(), Scan.id.desc())).label("rank"),
+        )
+        .join(Site, Scan.site_id == Site.id)
+        .where(Site.institution_id == institution_id, Scan.status == ScanStatus.FINISHED)
+        .subquery()
+    )
+    return select(ranked.c.scan_id).where(ranked.c.rank == 1)
+
+
+def summarise_accessibility(institution_id: int) -> AccessibilitySummary | None:
+    """Summarise the latest finished scan of each site; return None when no site has one."""
+    scan_ids = latest_finished_scans(institution_id)
+    sites = _scanned_sites(scan_ids)
+    if not sites:
+        return None
+
+    pages_audited, pages_failed = _page_counts(scan_ids)
+    by_impact = _violations_by_impact(scan_ids)
+    return AccessibilitySummary(
+        sites=sites,
+        pages_audited=pages_audited,
+        pages_failed=pages_failed,
+        pages_affected=_pages_with_violations(scan_ids),
+        violation_findings=sum(item.findings for item in by_impact),
+        violation_instances=sum(item.instances for item in by_impact),
+        by_impact=by_impact,
+        top_rules=_rules_by_pages(scan_ids, Outcome.VIOLATION, limit=TOP_RULES_LIMIT),
+        needs_review=_rules_by_pages(scan_ids, Outcome.NEEDS_REVIEW, limit=None),
+    )
+
+
+def _scanned_sites(scan_ids: Select) -> list[ScannedSite]:
+    query = (
+        select(Site.id, Site.base_url, Scan.id, Scan.finished_at, Scan.axe_core_version)
+        .join(Site, Scan.site_id == Site.id)
+        .where(Scan.id.in_(scan_ids))
+        .order_by(Site.id)
+    )
+    return [ScannedSite(*row) for row in db.session.execute(query)]
+
+
+def _page_counts(scan_ids: Select) -> tuple[int, int]:
+    query = select(
+        func.count(case((PageResult.status == PageStatus.AUDITED, 1))),
+        func.count(case((PageResult.status == PageStatus.FAILED, 1))),
+    ).where(PageResult.scan_id.in_(scan_ids))
+    audited, failed = db.session.execute(query).one()
+    return int(audited), int(failed)
+
+
+def _findings(scan_ids: Select, outcome: Outcome = Outcome.VIOLATION) -> Select:
+    return (
+        select()
+        .select_from(Finding)
+        .join(PageResult, Finding.page_id == PageResult.id)
+        .where(PageResult.scan_id.in_(scan_ids), Finding.outcome == outcome)
+    )
+
+
+def _violations_by_impact(scan_ids: Select) -> list[ImpactCount]:
+    """Count violations per impact level; every known level is listed, even at zero."""
+    impact = func.coalesce(Finding.impact, UNKNOWN_IMPACT)
+    query = (
+        _findings(scan_ids)
+        .add_columns(impact, func.count(Finding.id), func.coalesce(func.sum(Finding.count), 0))
+        .group_by(impact)
+    )
+    counts = {name: (int(findings), int(instances)) for name, findings, instances in db.session.execute(query)}
+
+    levels = list(IMPACTS) + sorted(name for name in counts if name not in IMPACTS)
+    return [ImpactCount(name, *counts.get(name, (0, 0))) for name in levels]
+
+
+def _pages_with_violations(scan_ids: Select) -> int:
+    query = _findings(scan_ids).add_columns(func.count(distinct(Finding.page_id)))
+    return int(db.session.execute(query).scalar_one())
+
+
+def _severity_rank():
+    """SQL expression ranking an impact, 0 for critical; unknown impacts rank last."""
+    return case(
+        *((Finding.impact == name, rank) for rank, name in enumerate(IMPACTS)),
+        else_=len(IMPACTS),
+    )
+
+
+def _rules_by_pages(scan_ids: Select, outcome: Outcome, limit: int | None) -> list[RuleSummary]:
+    """List rules by the number of pages they report on, most pages first."""
+    pages = func.count(distinct(Finding.page_id))
+    # A rule may carry different impacts on different pages; report the most severe.
+    severity = func.min(_severity_rank())
+    query = (
+        _findings(scan_ids, outcome)
+        .add_columns(
+            Finding.plugin,
+            Finding.rule,
+            severity,
+            pages,
+            func.coalesce(func.sum(Finding.count), 0),
+            func.max(Finding.help),
+            func.max(Finding.help_url),
+        )
+        .group_by(Finding.plugin, Finding.rule)
+        .order_by(pages.desc(), severity, Finding.rule, Finding.plugin)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+
+    rules = []
+    for plugin, rule, rank, page_count, instances, help_text, help_url in db.session.execute(query):
+        impact = IMPACTS[rank] if rank < len(IMPACTS) else None
+        rules.append(RuleSummary(plugin, rule, impact, int(page_count), int(instances), help_text, help_url))
+    return rules

@@ -1,0 +1,81 @@
+"""Render a scorecard as HTML, PDF or JSON, in the scorecard's language."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from cxaudit.extensions import db
+from cxaudit.models import Institution
+from cxaudit.scorecard.data import Scorecard
+
+# WeasyPrint logs every layout step at INFO, which would flood the service log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+FORMATS = ("pdf", "html", "json")
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+
+
+def find_institution(slug: str) -> Institution | None:
+    return db.session.execute(db.select(Institution).filter_by(slug=slug)).scalar_one_or_none()
+
+
+def scorecard_language(requested: str | None, institution: Institution) -> str | None:
+    """Return the language to render in, or None when ``requested`` is not supported.
+
+    Without a request the institution's default language is used, falling
+    back to the site default when that one is not supported either.
+    """
+    languages = current_app.config["LANGUAGES"]
+    if requested:
+        return requested if requested in languages else None
+    if institution.default_language in languages:
+        return institution.default_language
+    return current_app.config["DEFAULT_LANGUAGE"]
+
+
+def download_filename(scorecard: Scorecard, fmt: str) -> str:
+    return f"scorecard-{scorecard.institution_slug}-{scorecard.generated_at.date().isoformat()}.{fmt}"
+
+
+def render_html(scorecard: Scorecard, show_downloads: bool = False) -> str:
+    """Render the standalone, printable HTML document in the scorecard's language.
+
+    ``show_downloads`` adds links to the download routes, for the page shown in the browser.
+    """
+    with force_locale(scorecard.language):
+        return render_template("scorecard/scorecard.html", scorecard=scorecard, show_downloads=show_downloads)
+
+
+def render_pdf(scorecard: Scorecard) -> bytes:
+    """Render the HTML document to PDF with WeasyPrint.
+
+    The document has no external resources, so WeasyPrint fetches nothing.
+    """
+    # Imported here because WeasyPrint loads Pango, which other commands do not need.
+    import weasyprint
+
+    html = render_html(scorecard)
+    return weasyprint.HTML(string=html, base_url=current_app.root_path).write_pdf()
+
+
+def render_json(scorecard: Scorecard) -> str:
+    return json.dumps(scorecard.to_dict(), ensure_ascii=False, indent=2)
+
+
+def render(scorecard: Scorecard, fmt: str) -> bytes:
+    """Render the scorecard in ``fmt`` (one of FORMATS) as bytes; text formats are UTF-8."""
+    if fmt == "pdf":
+        return render_pdf(scorecard)
+    if fmt == "html":
+        return render_html(scorecard).encode("utf-8")
+    if fmt == "json":
+        return render_json(scorecard).encode("utf-8")
+    raise ValueError(f"unknown scorecard format {fmt!r}; expected one of {', '.join(FORMATS)}")
