@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -38,7 +39,7 @@ def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None
         choices = ", ".join(current_app.config["LANGUAGES"])
         _fail(_("Unknown language “%(language)s”. Choose one of: %(choices)s.", language=lang, choices=choices))
 
-    stdout = click.get_binary_stream("stdout")
+    stdout = sys.stdout.buffer
     if output is None and fmt == "pdf" and stdout.isatty():
         _fail(_("A PDF cannot be written to the terminal. Give a file with -o, for example -o scorecard.pdf."))
 

@@ -1,0 +1,327 @@
+"""Scorecard as HTML, PDF and JSON: the routes, the partial and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import UTC, datetime
+
+import pytest
+from flask import render_template_string
+from flask_babel import force_locale
+
+from cxaudit.cli import cli
+from cxaudit.extensions import db
+from cxaudit.models import Finding, Institution, Outcome, PageResult, PageStatus, Response, Role, Scan, ScanStatus, Site, Survey, SurveyKind, User
+from cxaudit.scorecard.data import build_scorecard
+
+POLISH_NAME = "Muzeum Łódzkie – Żółć"
+TODAY = datetime.now(UTC).date().isoformat()
+
+
+def _add_museum(name: str = POLISH_NAME, slug: str = "muzeum-lodzkie") -> None:
+    """An institution with the worked-example answers (NPS 30 ± 15.3) and one finished scan."""
+    institution = Institution(slug=slug, name=name, default_language="pl")
+    db.session.add(institution)
+    db.session.flush()
+    survey = Survey(institution_id=institution.id, kind=SurveyKind.NPS)
+    db.session.add(survey)
+    db.session.flush()
+    scores = [10] * 50 + [7] * 30 + [2] * 20
+    db.session.add_all(Response(survey_id=survey.id, score=score, language="pl") for score in scores)
+
+    site = Site(institution_id=institution.id, base_url="http://127.0.0.1:9/")
+    db.session.add(site)
+    db.session.flush()
+    scan = Scan(site_id=site.id, url=site.base_url, status=ScanStatus.FINISHED, finished_at=datetime.now(UTC))
+    db.session.add(scan)
+    db.session.flush()
+    page = PageResult(scan_id=scan.id, url="http://127.0.0.1:9/", status=PageStatus.AUDITED)
+    db.session.add(page)
+    db.session.flush()
+    db.session.add(
+        Finding(
+            page_id=page.id,
+            plugin="axe",
+            rule="image-alt",
+            outcome=Outcome.VIOLATION,
+            impact="critical",
+            count=3,
+            help="Images must have alternative text",
+            help_url="https://dequeuniversity.com/rules/axe/4.10/image-alt",
+        )
+    )
+    db.session.commit()
+
+
+@pytest.fixture
+def museum_app(app):
+    with app.app_context():
+        _add_museum()
+        _add_museum(name="Teatr <script>alert('x')</script>", slug="teatr")
+        db.session.add(Institution(slug="pusta", name="Biblioteka bez danych", default_language="en"))
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def signed_in(museum_app, client):
+    with museum_app.app_context():
+        user = User(login="auditor", role=Role.AUDITOR)
+        user.set_password("correct horse battery")
+        db.session.add(user)
+        db.session.commit()
+        user_id = user.id
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+    return client
+
+
+def _pdf_text(pdf: bytes) -> str:
+    completed = subprocess.run(["/usr/bin/pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    return completed.stdout.decode("utf-8")
+
+
+def test_html_in_polish(signed_in):
+    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.html?lang=pl")
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert '<html lang="pl">' in html
+    assert POLISH_NAME in html
+    assert "NPS 30" in html
+    # Polish writes decimals with a comma.
+    assert "±15,3" in html
+    assert "14,7" in html
+
+
+def test_html_in_english(signed_in):
+    html = signed_in.get("/institutions/muzeum-lodzkie/scorecard.html?lang=en").get_data(as_text=True)
+
+    assert '<html lang="en">' in html
+    assert "NPS 30" in html
+    assert "±15.3" in html
+    assert "Net Promoter Score" in html
+
+
+def test_default_language_is_institutions(signed_in):
+    polish = signed_in.get("/institutions/muzeum-lodzkie/scorecard.html").get_data(as_text=True)
+    english = signed_in.get("/institutions/pusta/scorecard.html").get_data(as_text=True)
+
+    assert '<html lang="pl">' in polish
+    assert '<html lang="en">' in english
+
+
+def test_html_escapes_stored_name(signed_in):
+    html = signed_in.get("/institutions/teatr/scorecard.html?lang=en").get_data(as_text=True)
+
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(" in html
+
+
+def test_html_lists_accessibility(signed_in):
+    html = signed_in.get("/institutions/muzeum-lodzkie/scorecard.html?lang=en").get_data(as_text=True)
+
+    assert "Images must have alternative text" in html
+    assert '<a href="https://dequeuniversity.com/rules/axe/4.10/image-alt">image-alt</a>' in html
+    assert '<th scope="col">' in html
+    assert "<caption>" in html
+
+
+def test_html_without_data_says_so(signed_in):
+    html = signed_in.get("/institutions/pusta/scorecard.html?lang=en").get_data(as_text=True)
+
+    assert "No data: no survey responses yet." in html
+    assert "No data: no site of this institution has a finished scan." in html
+    assert "NPS 0" not in html
+
+
+def test_html_has_no_external_resources(signed_in):
+    html = signed_in.get("/institutions/muzeum-lodzkie/scorecard.html").get_data(as_text=True)
+
+    assert "<link" not in html
+    assert "<script" not in html
+    assert "src=" not in html
+
+
+def test_pdf_contains_polish_name_and_nps(signed_in):
+    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.pdf?lang=pl")
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF")
+    text = _pdf_text(response.data)
+    assert POLISH_NAME in text
+    assert "NPS 30" in text
+    assert "±15,3" in text
+
+
+def test_json_has_documented_keys(signed_in):
+    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.json?lang=en")
+    data = json.loads(response.get_data(as_text=True))
+
+    assert set(data) == {"institution", "generated_at", "language", "nps", "accessibility"}
+    assert data["institution"] == {"slug": "muzeum-lodzkie", "name": POLISH_NAME}
+    assert data["language"] == "en"
+    assert data["nps"]["score"] == 30.0
+    assert data["nps"]["margin"] == 15.31
+    assert data["nps"]["responses"] == 100
+    assert data["accessibility"]["pages_audited"] == 1
+    assert data["accessibility"]["top_rules"][0]["rule"] == "image-alt"
+    # Polish letters are written as they are, not as \\u escapes.
+    assert POLISH_NAME in response.get_data(as_text=True)
+
+
+def test_json_without_data_is_null(signed_in):
+    data = signed_in.get("/institutions/pusta/scorecard.json").get_json()
+
+    assert data["nps"] is None
+    assert data["accessibility"] is None
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mimetype"),
+    [("pdf", "application/pdf"), ("html", "text/html"), ("json", "application/json")],
+)
+def test_download_headers(signed_in, fmt, mimetype):
+    response = signed_in.get(f"/institutions/muzeum-lodzkie/scorecard.{fmt}")
+
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
+    assert response.headers["Content-Disposition"] == f'attachment; filename="scorecard-muzeum-lodzkie-{TODAY}.{fmt}"'
+
+
+def test_download_unknown_format(signed_in):
+    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.xlsx?lang=en")
+
+    assert response.status_code == 404
+    assert "Unknown scorecard format “xlsx”. Choose pdf, html or json." in response.get_data(as_text=True)
+
+
+def test_unknown_slug_is_404(signed_in):
+    assert signed_in.get("/institutions/nie-ma/scorecard").status_code == 404
+    assert signed_in.get("/institutions/nie-ma/scorecard.pdf").status_code == 404
+
+
+def test_unknown_language_is_400(signed_in):
+    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.html?lang=de")
+
+    assert response.status_code == 400
+    assert "de" in response.get_data(as_text=True)
+
+
+def test_show_page_links_downloads(signed_in):
+    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard?lang=en")
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    for fmt in ("pdf", "html", "json"):
+        assert f'href="/institutions/muzeum-lodzkie/scorecard.{fmt}?lang=en"' in html
+
+
+def test_downloaded_html_has_no_download_links(signed_in):
+    html = signed_in.get("/institutions/muzeum-lodzkie/scorecard.html").get_data(as_text=True)
+
+    assert "scorecard.pdf" not in html
+
+
+def test_routes_need_sign_in(client, museum_app):
+    for path in ("/institutions/muzeum-lodzkie/scorecard", "/institutions/muzeum-lodzkie/scorecard.json"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert "/login" in response.headers["Location"]
+
+
+def test_summary_partial(museum_app):
+    with museum_app.test_request_context(), force_locale("en"):
+        museum = db.session.execute(db.select(Institution).filter_by(slug="muzeum-lodzkie")).scalar_one()
+        empty = db.session.execute(db.select(Institution).filter_by(slug="pusta")).scalar_one()
+        template = '{% include "scorecard/_summary.html" %}'
+        filled = render_template_string(template, scorecard=build_scorecard(museum, "en"))
+        blank = render_template_string(template, scorecard=build_scorecard(empty, "en"))
+
+    assert "NPS 30" in filled
+    assert "100 responses" in filled
+    assert "No data" not in filled
+    assert "No data: no survey responses yet." in blank
+    assert "No data: no site of this institution has a finished scan." in blank
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "json"])
+def test_cli_writes_file(museum_app, tmp_path, fmt):
+    output = tmp_path / f"card.{fmt}"
+    result = museum_app.test_cli_runner().invoke(cli, ["scorecard", "muzeum-lodzkie", "--format", fmt, "-o", str(output), "--lang", "pl"])
+
+    assert result.exit_code == 0, result.output
+    content = output.read_bytes()
+    if fmt == "pdf":
+        assert content.startswith(b"%PDF")
+        assert POLISH_NAME in _pdf_text(content)
+    elif fmt == "html":
+        assert '<html lang="pl">' in content.decode("utf-8")
+        assert POLISH_NAME in content.decode("utf-8")
+    else:
+        assert json.loads(content)["nps"]["score"] == 30.0
+
+
+def test_cli_json_to_stdout(museum_app):
+    result = museum_app.test_cli_runner().invoke(cli, ["scorecard", "muzeum-lodzkie", "--format", "json"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["institution"]["name"] == POLISH_NAME
+
+
+def test_cli_pdf_to_piped_stdout(museum_app):
+    result = museum_app.test_cli_runner().invoke(cli, ["scorecard", "muzeum-lodzkie", "--format", "pdf"])
+
+    assert result.exit_code == 0
+    assert result.stdout_bytes.startswith(b"%PDF")
+
+
+def test_cli_unknown_slug(museum_app, monkeypatch):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", "en")
+    result = museum_app.test_cli_runner().invoke(cli, ["scorecard", "nie-ma", "--format", "json"])
+
+    assert result.exit_code == 2
+    assert "nie-ma" in result.stderr
+    assert "cxaudit institution list" in result.stderr
+    assert result.stdout == ""
+
+
+def test_cli_unknown_language(museum_app, monkeypatch):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", "en")
+    result = museum_app.test_cli_runner().invoke(cli, ["scorecard", "muzeum-lodzkie", "--lang", "de"])
+
+    assert result.exit_code == 2
+    assert "“de”" in result.stderr
+
+
+def test_cli_pdf_refuses_terminal(museum_app, tmp_path):
+    # A pseudo-terminal stands in for the user's terminal on standard output.
+    import os
+    import pty
+    import sys
+    from pathlib import Path
+
+    environment = {
+        **os.environ,
+        "CXAUDIT_DATABASE_URL": museum_app.config["DATABASE_URL"],
+        "CXAUDIT_HUEY_SQLITE_PATH": str(tmp_path / "cli-jobs.db"),
+        "CXAUDIT_SECRET_KEY": "test-secret",
+        "CXAUDIT_LANGUAGE": "en",
+    }
+    primary, secondary = pty.openpty()
+    try:
+        completed = subprocess.run(
+            [str(Path(sys.executable).parent / "cxaudit"), "scorecard", "muzeum-lodzkie", "--format", "pdf"],
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            env=environment,
+            timeout=60,
+        )
+    finally:
+        os.close(secondary)
+        os.close(primary)
+
+    assert completed.returncode == 2
+    assert "Give a file with -o" in completed.stderr.decode("utf-8")
