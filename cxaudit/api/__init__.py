@@ -1,5 +1,15 @@
-"""Public JSON API used by the widget."""
+"""Public JSON API called by the survey widget from other sites.
+
+The API is called cross-origin without cookies, so it is exempt from CSRF
+protection and never touches the Flask session: every endpoint picks its
+language with ``force_locale`` instead of the session-backed locale selector.
+"""
 
 from flask import Blueprint
 
+from cxaudit.extensions import csrf
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+from cxaudit.api import cors, surveys  # noqa: E402,F401  (hooks and route modules)

@@ -1,0 +1,43 @@
+"""Choosing the language of widget texts and API error messages.
+
+The API never calls the app's locale selector, because that selector stores a
+``?lang=`` choice in the session and so would set a cookie. Callers pass the
+language chosen here to ``flask_babel.force_locale`` instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+
+from cxaudit.i18n import normalise_language
+
+# A page in a language cxaudit does not translate gets the widget in English,
+# which more visitors read than Polish.
+FALLBACK_LANGUAGE = "en"
+
+
+def widget_language(value: Any) -> str:
+    """Reduce a language tag from the page (``pl-PL``, ``en``, ``de``) to a
+    supported language, falling back to English for unsupported ones."""
+    languages = current_app.config["LANGUAGES"]
+    fallback = FALLBACK_LANGUAGE if FALLBACK_LANGUAGE in languages else current_app.config["DEFAULT_LANGUAGE"]
+    if not isinstance(value, str):
+        return fallback
+    return normalise_language(value, languages, fallback)
+
+
+def header_language() -> str:
+    """Return the best supported language of the ``Accept-Language`` header,
+    or the default language when the header matches none."""
+    languages = current_app.config["LANGUAGES"]
+    return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def response_language(requested: Any) -> str:
+    """Pick the language of an API response: the one the caller names
+    (``?lang=`` or the body's ``language``), else ``Accept-Language``."""
+    if isinstance(requested, str) and requested.strip():
+        return widget_language(requested)
+    return header_language()
