@@ -1,1 +1,9 @@
-"""The axe plugin: runs axe-core on every page of a scan."""
+"""The axe plugin: runs axe-core on every page of a scan.
+
+It is registered through the ``cxaudit`` entry-point group, exactly as a
+third-party plugin would be.
+"""
+
+from cxaudit_axe.plugin import cxaudit_page_audit, cxaudit_tool_versions
+
+__all__ = ["cxaudit_page_audit", "cxaudit_tool_versions"]

@@ -1,0 +1,76 @@
+"""Running the plugins' audits and turning their results into stored rows."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from cxaudit.audit import AuditFinding, PageContext, SiteContext, ToolVersion
+from cxaudit.models import Finding, Outcome, PageResult
+from cxaudit.plugins import HookCall, PluginRegistry
+
+logger = logging.getLogger(__name__)
+
+
+def collect_tool_versions(registry: PluginRegistry) -> dict[str, str]:
+    """Ask every plugin for its engines; a plugin that fails is logged and left out."""
+    versions: dict[str, str] = {}
+    for call in registry.call_each("cxaudit_tool_versions"):
+        for tool in call.result:
+            if isinstance(tool, ToolVersion):
+                versions[tool.name] = tool.version
+            else:
+                logger.warning("Plugin %s returned %r from cxaudit_tool_versions, not a ToolVersion", call.plugin, tool)
+    return versions
+
+
+def audit_page(registry: PluginRegistry, page_result: PageResult, url: str, driver: Any, settings: dict) -> None:
+    """Run every page audit on the loaded page and add their findings to ``page_result``."""
+    context = PageContext(url=url, driver=driver, settings=settings)
+    store_calls(page_result, registry.call_each("cxaudit_page_audit", page=context))
+
+
+def audit_site(registry: PluginRegistry, page_result: PageResult, start_url: str, driver: Any, settings: dict) -> None:
+    """Run every site audit once and add their findings to the start URL's ``page_result``."""
+    context = SiteContext(start_url=start_url, driver=driver, settings=settings)
+    store_calls(page_result, registry.call_each("cxaudit_site_audit", site=context))
+
+
+def store_calls(page_result: PageResult, calls: Any) -> None:
+    """Add each call's findings to ``page_result``; a failed call becomes an audit error."""
+    errors = list(page_result.audit_errors or [])
+    for call in calls:
+        if call.error is not None:
+            errors.append({"plugin": call.plugin, "error": _describe(call.error)})
+            continue
+        _add_findings(page_result, call)
+    # Assign a new list: the JSON column does not track changes made in place.
+    page_result.audit_errors = errors
+
+
+def _add_findings(page_result: PageResult, call: HookCall) -> None:
+    for finding in call.result:
+        if not isinstance(finding, AuditFinding):
+            logger.warning("Plugin %s returned %r, not an AuditFinding; it was skipped", call.plugin, finding)
+            continue
+        if finding.outcome not in {outcome.value for outcome in Outcome}:
+            logger.warning("Plugin %s returned outcome %r for %s; it was skipped", call.plugin, finding.outcome, finding.rule)
+            continue
+        page_result.findings.append(
+            Finding(
+                plugin=call.plugin,
+                rule=finding.rule,
+                outcome=Outcome(finding.outcome),
+                impact=finding.impact,
+                wcag=list(finding.wcag),
+                count=finding.count,
+                targets=list(finding.targets),
+                help=finding.help,
+                help_url=finding.help_url,
+            )
+        )
+
+
+def _describe(error: BaseException) -> str:
+    message = str(error).strip()
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__

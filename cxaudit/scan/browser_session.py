@@ -1,0 +1,129 @@
+"""One Chromium session reused across the pages of a scan, replaced when it dies."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from selenium.common.exceptions import WebDriverException
+from urllib3.exceptions import HTTPError as Urllib3HTTPError
+
+from cxaudit.browser import start_browser
+
+logger = logging.getLogger(__name__)
+
+# What a dead or stuck browser raises: WebDriverException (TimeoutException,
+# "tab crashed", invalid session are subclasses), or a connection error when
+# the chromedriver process itself is gone.
+BROWSER_ERRORS: tuple[type[BaseException], ...] = (WebDriverException, Urllib3HTTPError, ConnectionError)
+
+# Resolves once the document is complete and no DOM mutation happened for
+# QUIET_MS, or after LIMIT_MS in any case, so scripts that keep changing the
+# page (carousels, clocks) cannot stall the scan.
+WAIT_FOR_QUIET_DOM = """
+const done = arguments[arguments.length - 1];
+const QUIET_MS = 300, LIMIT_MS = 3000, started = Date.now();
+let last = Date.now();
+const observer = new MutationObserver(() => { last = Date.now(); });
+observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+(function check() {
+  const now = Date.now();
+  if (now - started >= LIMIT_MS || (document.readyState === 'complete' && now - last >= QUIET_MS)) {
+    observer.disconnect();
+    done(true);
+  } else {
+    setTimeout(check, 50);
+  }
+})();
+"""
+
+# a.href is the link resolved by the browser against the document's base URL.
+COLLECT_LINKS = """
+return Array.from(document.querySelectorAll('a[href]'))
+  .filter(a => !a.hasAttribute('download'))
+  .map(a => a.href);
+"""
+
+# The navigation entry gives the HTTP status (Chromium 109 and later) and the
+# document's content type tells HTML from a file shown in a viewer.
+DESCRIBE_DOCUMENT = """
+const entry = performance.getEntriesByType('navigation')[0];
+return {
+  status: entry && entry.responseStatus ? entry.responseStatus : null,
+  contentType: document.contentType || null,
+  url: location.href
+};
+"""
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """What the browser reports about the page it just loaded."""
+
+    url: str
+    http_status: int | None
+    content_type: str | None
+
+    @property
+    def is_html(self) -> bool:
+        return self.content_type in (None, "text/html", "application/xhtml+xml")
+
+
+class BrowserSession:
+    """A Chromium session for one scan; ``driver`` is started lazily and restarted after a crash."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+        self._driver: Any = None
+
+    @property
+    def driver(self) -> Any:
+        if self._driver is None:
+            self._driver = start_browser(self.config)
+        return self._driver
+
+    def load(self, url: str) -> LoadedDocument:
+        """Navigate to ``url``, wait until the DOM is quiet and describe the document.
+
+        :raises: one of ``BROWSER_ERRORS`` when the page times out or the browser fails.
+        """
+        driver = self.driver
+        driver.get(url)
+        driver.execute_async_script(WAIT_FOR_QUIET_DOM)
+        facts = driver.execute_script(DESCRIBE_DOCUMENT) or {}
+        return LoadedDocument(
+            url=facts.get("url") or url,
+            http_status=facts.get("status"),
+            content_type=facts.get("contentType"),
+        )
+
+    def links(self) -> list[str]:
+        return list(self.driver.execute_script(COLLECT_LINKS) or [])
+
+    def is_alive(self) -> bool:
+        """Tell whether the browser still answers a script, the cheapest round trip."""
+        if self._driver is None:
+            return True
+        try:
+            self._driver.execute_script("return 1")
+        except BROWSER_ERRORS:
+            return False
+        return True
+
+    def recover(self) -> None:
+        """Stop the browser if it no longer answers, so the next page starts a new one."""
+        if self.is_alive():
+            return
+        logger.warning("Browser stopped answering; starting a new one for the next page")
+        self.close()
+
+    def close(self) -> None:
+        driver, self._driver = self._driver, None
+        if driver is None:
+            return
+        try:
+            driver.quit()
+        except BROWSER_ERRORS as error:
+            # A crashed browser cannot quit cleanly; its processes are gone or will be reaped.
+            logger.info("Browser did not quit cleanly: %s", error)

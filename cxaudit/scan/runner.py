@@ -1,0 +1,152 @@
+"""Creating scans and running a stored scan from start to finish."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from cxaudit.extensions import db
+from cxaudit.models import Scan, ScanStatus, Site
+from cxaudit.models.base import utcnow
+from cxaudit.plugins import PluginRegistry
+from cxaudit.scan.audits import collect_tool_versions
+from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
+from cxaudit.scan.crawler import Crawler, ProgressCallback
+from cxaudit.scan.urls import InvalidScanURL, is_same_origin, validate_scan_url
+
+logger = logging.getLogger(__name__)
+
+AXE_TOOL_NAME = "axe-core"
+
+
+def find_site(url: str) -> Site | None:
+    """Return the registered site that ``url`` belongs to, preferring the longest base URL.
+
+    A site matches when its base URL is a prefix of ``url``, or else when both are
+    on the same origin.
+    """
+    sites = db.session.scalars(select(Site)).all()
+    by_prefix = [site for site in sites if url.startswith(site.base_url)]
+    if by_prefix:
+        return max(by_prefix, key=lambda site: len(site.base_url))
+    same_origin = [site for site in sites if is_same_origin(url, site.base_url)]
+    return min(same_origin, key=lambda site: site.id) if same_origin else None
+
+
+def create_scan(url: str, max_pages: int | None = None, settings: dict[str, Any] | None = None) -> Scan:
+    """Store a queued scan of ``url``, attached to its registered site if there is one.
+
+    :raises InvalidScanURL: when ``url`` is not an http(s) URL with a host.
+    :raises ValueError: when ``max_pages`` is below 1.
+    """
+    url = validate_scan_url(url)
+    max_pages = current_app.config["SCAN_MAX_PAGES"] if max_pages is None else max_pages
+    if max_pages < 1:
+        raise ValueError(_("Invalid maximum number of pages: %(value)s. Give 1 or more.", value=max_pages))
+
+    site = find_site(url)
+    scan = Scan(
+        url=url,
+        site=site,
+        status=ScanStatus.QUEUED,
+        settings={**(settings or {}), "max_pages": max_pages},
+        pages_done=0,
+        pages_queued=0,
+    )
+    db.session.add(scan)
+    db.session.commit()
+    logger.info("Scan %s of %s created (site %s, at most %s pages)", scan.id, url, site.id if site else None, max_pages)
+    return scan
+
+
+def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None) -> None:
+    """Run the stored scan ``scan_id`` in this process until it is finished or failed.
+
+    Needs an app context. A scan that is not queued (already run or running
+    elsewhere) is left alone. ``progress`` is called after every page.
+    """
+    scan = db.session.get(Scan, scan_id)
+    if scan is None:
+        logger.warning("Scan %s not found; nothing to run", scan_id)
+        return
+    if scan.status != ScanStatus.QUEUED:
+        logger.warning("Scan %s is %s, not queued; it is not run again", scan_id, scan.status)
+        return
+
+    registry: PluginRegistry = current_app.extensions["cxaudit_plugins"]
+    _mark_started(scan, registry)
+    session = BrowserSession(current_app.config)
+    try:
+        _check_start(scan, session)
+        max_pages = int(scan.settings.get("max_pages") or current_app.config["SCAN_MAX_PAGES"])
+        Crawler(scan, registry, session, max_pages, progress).run()
+    except _ScanCannotRun as error:
+        _mark_failed(scan, str(error))
+        return
+    except Exception as error:
+        # Anything else is a bug; the scan must not stay "running" forever.
+        logger.exception("Scan %s stopped by an unexpected error", scan.id)
+        db.session.rollback()
+        _mark_failed(scan, _("The scan stopped because of an internal error: %(error)s", error=str(error)))
+        return
+    finally:
+        session.close()
+
+    scan.status = ScanStatus.FINISHED
+    scan.pages_queued = 0
+    scan.finished_at = utcnow()
+    db.session.commit()
+    logger.info("Scan %s finished: %s pages", scan.id, scan.pages_done)
+
+
+class _ScanCannotRun(Exception):
+    """The scan as a whole cannot run; the message is translated and stored in ``Scan.error``."""
+
+
+def _mark_started(scan: Scan, registry: PluginRegistry) -> None:
+    tools = collect_tool_versions(registry)
+    scan.settings = {**(scan.settings or {}), "tools": tools, "plugins": [info.name for info in registry.infos()]}
+    scan.axe_core_version = tools.get(AXE_TOOL_NAME)
+    scan.status = ScanStatus.RUNNING
+    scan.started_at = utcnow()
+    scan.pages_queued = 1
+    db.session.commit()
+
+
+def _check_start(scan: Scan, session: BrowserSession) -> None:
+    try:
+        validate_scan_url(scan.url)
+    except InvalidScanURL as error:
+        raise _ScanCannotRun(str(error)) from error
+    try:
+        session.driver  # noqa: B018 - starts Chromium now, so a broken install fails the whole scan
+    except (*BROWSER_ERRORS, OSError) as error:
+        config = current_app.config
+        raise _ScanCannotRun(
+            _(
+                "Chromium could not start: %(error)s. Check that CHROMIUM_PATH (%(chromium)s) and "
+                "CHROMEDRIVER_PATH (%(chromedriver)s) point to installed programs of the same version, "
+                "or set WEBDRIVER_URL to a running Selenium server.",
+                error=_first_line(error.__cause__ or error),
+                chromium=config.get("CHROMIUM_PATH"),
+                chromedriver=config.get("CHROMEDRIVER_PATH"),
+            )
+        ) from error
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+def _mark_failed(scan: Scan, message: str) -> None:
+    scan.status = ScanStatus.FAILED
+    scan.error = message
+    scan.pages_queued = 0
+    scan.finished_at = utcnow()
+    db.session.commit()
+    logger.error("Scan %s failed: %s", scan.id, message)
