@@ -1,7 +1,241 @@
-"""CLI commands: admin."""
+"""CLI commands for setting up cxaudit: the database, institutions, sites,
+surveys, users, and the web server.
+
+Every command runs inside an app context (FlaskGroup provides it), so its
+messages are translated into CXAUDIT_LANGUAGE or LANG. Bad input ends with a
+translated error on stderr, a non-zero exit code, and nothing stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
 
 import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from cxaudit.auth import AccountError, any_user_exists, check_password_strength, create_user, generate_password
+from cxaudit.database import schema_is_current, upgrade_database
+from cxaudit.extensions import db
+from cxaudit.forms import InvalidValue
+from cxaudit.forms.institutions import create_institution, create_site, find_institution
+from cxaudit.forms.surveys import create_survey, normalise_base_url, survey_snippet
+from cxaudit.models import Institution, Role, SurveyKind
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ADMIN_LOGIN = "admin"
+ADMIN_PASSWORD_VARIABLE = "CXAUDIT_ADMIN_PASSWORD"
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+institution_group = AppGroup("institution", help="Add and list institutions.")
+site_group = AppGroup("site", help="Add websites of institutions.")
+survey_group = AppGroup("survey", help="Add surveys and print their snippets.")
+user_group = AppGroup("user", help="Add users of the admin UI.")
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to ``group``."""
+    group.add_command(init_command)
+    group.add_command(serve_command)
+    group.add_command(institution_group)
+    group.add_command(site_group)
+    group.add_command(survey_group)
+    group.add_command(user_group)
+
+
+def fail(message: str) -> None:
+    """Stop the command with ``message`` on stderr and exit code 1."""
+    raise click.ClickException(message)
+
+
+def check_choice(value: str, choices: list[str], message: str) -> None:
+    """Fail with ``message`` (which takes %(value)s and %(choices)s) unless ``value`` is in ``choices``."""
+    if value not in choices:
+        fail(message % {"value": value, "choices": ", ".join(choices)})
+
+
+def require_institution(slug: str) -> Institution:
+    institution = find_institution(slug)
+    if institution is None:
+        fail(
+            _(
+                "No institution has the slug %(slug)s. Run `cxaudit institution list` to see the slugs.",
+                slug=slug,
+            )
+        )
+    return institution
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database; on first run also create the user admin."""
+    try:
+        upgrade_database()
+    except OperationalError as error:
+        url = db.engine.url.render_as_string(hide_password=True)
+        fail(_("Cannot open the database at %(url)s: %(error)s. Check DATABASE_URL.", url=url, error=str(error.orig)))
+    click.echo(_("The database is up to date."))
+    if any_user_exists():
+        return
+
+    password = os.environ.get(ADMIN_PASSWORD_VARIABLE)
+    generated = not password
+    if generated:
+        password = generate_password()
+    try:
+        create_user(DEFAULT_ADMIN_LOGIN, Role.ADMIN, password)
+    except AccountError as error:
+        fail(_("%(variable)s is not usable: %(reason)s", variable=ADMIN_PASSWORD_VARIABLE, reason=str(error)))
+
+    if generated:
+        click.echo(
+            _(
+                "Created the user %(login)s with the password: %(password)s\n"
+                "Write it down now: it is not shown again.",
+                login=DEFAULT_ADMIN_LOGIN,
+                password=password,
+            )
+        )
+    else:
+        click.echo(
+            _(
+                "Created the user %(login)s with the password from %(variable)s.",
+                login=DEFAULT_ADMIN_LOGIN,
+                variable=ADMIN_PASSWORD_VARIABLE,
+            )
+        )
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="TCP port to listen on; 0 picks a free one.")
+@click.option("--threads", type=click.IntRange(min=1), help="Worker threads for scans [default: WORKER_THREADS].")
+@with_appcontext
+def serve_command(host: str, port: int, threads: int | None) -> None:
+    """Serve the web UI, the widget and the API, with an in-process worker for scans."""
+    from werkzeug.serving import make_server
+
+    if not schema_is_current():
+        fail(_("The database is not initialised. Run `cxaudit init` first."))
+
+    app = current_app._get_current_object()
+    server = make_server(host, port, app, threaded=True)
+    consumer = start_worker_keeping_signals(app, threads)
+    url = f"http://{host}:{server.server_port}"
+    logger.info("cxaudit serves on %s; press Ctrl+C to stop", url)
+    click.echo(_("cxaudit serves on %(url)s. Press Ctrl+C to stop.", url=url), err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt as interrupt:
+        logger.info("Stopping on %s", interrupt.args[0] if interrupt.args else "SIGINT")
+    finally:
+        server.server_close()
+        consumer.stop(graceful=True)
+        logger.info("Server and worker stopped")
+
+
+def start_worker_keeping_signals(app, threads: int | None):
+    """Start the in-process worker, then make Ctrl+C and SIGTERM stop the web server.
+
+    Huey's ``Consumer.start()`` (read in huey 3.5.4) installs handlers for SIGINT,
+    SIGTERM and SIGHUP that only set a flag for its own run loop. This process
+    runs the web server's loop instead, so without the handlers below it would
+    ignore Ctrl+C.
+    """
+    from cxaudit.jobs import start_worker
+
+    stoppable = [signal.SIGINT, signal.SIGTERM]
+    hangup = getattr(signal, "SIGHUP", None)
+    previous = {signum: signal.getsignal(signum) for signum in stoppable + ([hangup] if hangup else [])}
+    consumer = start_worker(app, threads)
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+    for signum in stoppable:
+        signal.signal(signum, _raise_keyboard_interrupt)
+    return consumer
+
+
+def _raise_keyboard_interrupt(signum: int, frame) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+@institution_group.command("add")
+@click.argument("slug")
+@click.option("--name", required=True, help="Full name of the institution.")
+@click.option("--language", default=None, help="Default language of its scorecard: pl or en [default: DEFAULT_LANGUAGE].")
+def add_institution(slug: str, name: str, language: str | None) -> None:
+    """Add an institution identified by SLUG (lowercase letters, digits and hyphens)."""
+    try:
+        institution = create_institution(slug, name, language or current_app.config["DEFAULT_LANGUAGE"])
+    except InvalidValue as error:
+        fail(str(error))
+    click.echo(_("Added the institution %(slug)s: %(name)s.", slug=institution.slug, name=institution.name))
+
+
+@institution_group.command("list")
+def list_institutions() -> None:
+    """Print one institution a line: slug, default language and name, separated by tabs."""
+    institutions = db.session.scalars(select(Institution).order_by(Institution.slug)).all()
+    if not institutions:
+        click.echo(_("No institutions yet. Add one with `cxaudit institution add`."), err=True)
+    for institution in institutions:
+        click.echo(f"{institution.slug}\t{institution.default_language}\t{institution.name}")
+
+
+@site_group.command("add")
+@click.argument("slug")
+@click.argument("url")
+def add_site(slug: str, url: str) -> None:
+    """Add the website at URL to the institution SLUG."""
+    institution = require_institution(slug)
+    try:
+        site = create_site(institution, url)
+    except InvalidValue as error:
+        fail(str(error))
+    click.echo(_("Added the site %(url)s to %(slug)s.", url=site.base_url, slug=institution.slug))
+
+
+@survey_group.command("add")
+@click.argument("slug")
+@click.option("--kind", required=True, help="Kind of survey: nps.")
+@click.option("--origin", "origins", multiple=True, help="Origin whose pages may post answers, such as https://www.example.org; repeat for several.")
+@click.option("--base-url", help=f"Address where cxaudit is served [default: PUBLIC_URL or {DEFAULT_BASE_URL}].")
+def add_survey(slug: str, kind: str, origins: tuple[str, ...], base_url: str | None) -> None:
+    """Add a survey to the institution SLUG and print the snippet that shows it."""
+    institution = require_institution(slug)
+    check_choice(kind, [kind.value for kind in SurveyKind], _("%(value)s is not a survey kind. Use one of: %(choices)s."))
+    try:
+        base = normalise_base_url(base_url or current_app.config.get("PUBLIC_URL") or DEFAULT_BASE_URL)
+        survey = create_survey(institution, kind, list(origins))
+    except InvalidValue as error:
+        fail(str(error))
+    if not survey.allowed_origins:
+        click.echo(_("Warning: the survey has no allowed origin, so it accepts no answers yet."), err=True)
+    click.echo(survey_snippet(survey, base))
+
+
+@user_group.command("add")
+@click.argument("login")
+@click.option("--role", required=True, help="What the user may do: admin, auditor, editor or viewer.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+def add_user(login: str, role: str, password_stdin: bool) -> None:
+    """Add a user who signs in to the admin UI with LOGIN."""
+    check_choice(role, [role.value for role in Role], _("%(value)s is not a role. Use one of: %(choices)s."))
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Repeat the password"))
+    try:
+        check_password_strength(password)
+        user = create_user(login, role, password)
+    except AccountError as error:
+        fail(str(error))
+    click.echo(_("Added the user %(login)s with the role %(role)s.", login=user.login, role=user.role.value))
