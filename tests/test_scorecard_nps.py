@@ -1,4 +1,4 @@
-"""NPS formula, its interval, and counting answers in the database."""
+"""NPS formula, its interval, and counting responses in the database."""
 
 from __future__ import annotations
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from flask import render_template_string
@@ -12,7 +16,21 @@ from flask_babel import force_locale
 
 from cxaudit.cli import cli
 from cxaudit.extensions import db
-from cxaudit.models import Finding, Institution, Outcome, PageResult, PageStatus, Response, Role, Scan, ScanStatus, Site, Survey, SurveyKind, User
+from cxaudit.models import (
+    Finding,
+    Institution,
+    Outcome,
+    PageResult,
+    PageStatus,
+    Response,
+    Role,
+    Scan,
+    ScanStatus,
+    Site,
+    Survey,
+    SurveyKind,
+    User,
+)
 from cxaudit.scorecard.data import build_scorecard
 
 POLISH_NAME = "Muzeum Łódzkie – Żółć"
@@ -199,8 +217,12 @@ def test_download_unknown_format(signed_in):
 
 
 def test_unknown_slug_is_404(signed_in):
-    assert signed_in.get("/institutions/nie-ma/scorecard").status_code == 404
-    assert signed_in.get("/institutions/nie-ma/scorecard.pdf").status_code == 404
+    page = signed_in.get("/institutions/nie-ma/scorecard?lang=en")
+    download = signed_in.get("/institutions/nie-ma/scorecard.pdf")
+
+    assert page.status_code == 404
+    assert "Institution “nie-ma” not found." in page.get_data(as_text=True)
+    assert download.status_code == 404
 
 
 def test_unknown_language_is_400(signed_in):
@@ -217,6 +239,13 @@ def test_show_page_links_downloads(signed_in):
     assert response.status_code == 200
     for fmt in ("pdf", "html", "json"):
         assert f'href="/institutions/muzeum-lodzkie/scorecard.{fmt}?lang=en"' in html
+
+
+def test_show_page_links_without_language(signed_in):
+    html = signed_in.get("/institutions/muzeum-lodzkie/scorecard").get_data(as_text=True)
+
+    assert 'href="/institutions/muzeum-lodzkie/scorecard.pdf"' in html
+    assert '<html lang="pl">' in html
 
 
 def test_downloaded_html_has_no_download_links(signed_in):
@@ -297,12 +326,7 @@ def test_cli_unknown_language(museum_app, monkeypatch):
 
 
 def test_cli_pdf_refuses_terminal(museum_app, tmp_path):
-    # A pseudo-terminal stands in for the user's terminal on standard output.
-    import os
-    import pty
-    import sys
-    from pathlib import Path
-
+    # A pseudo-terminal replaces the user's terminal on standard output.
     environment = {
         **os.environ,
         "CXAUDIT_DATABASE_URL": museum_app.config["DATABASE_URL"],
@@ -325,3 +349,22 @@ def test_cli_pdf_refuses_terminal(museum_app, tmp_path):
 
     assert completed.returncode == 2
     assert "Give a file with -o" in completed.stderr.decode("utf-8")
+
+
+def test_polish_heading_once_translated(signed_in):
+    from babel.messages.mofile import read_mo
+
+    compiled = Path(__file__).parents[1] / "translations" / "pl" / "LC_MESSAGES" / "messages.mo"
+    if not compiled.exists():
+        pytest.skip("the Polish catalog is not compiled: run `make catalogs`")
+    with compiled.open("rb") as handle:
+        message = read_mo(handle).get("Digital service scorecard")
+    if message is None or not message.string:
+        pytest.skip("the scorecard heading has no Polish translation yet")
+
+    polish = signed_in.get("/institutions/muzeum-lodzkie/scorecard.html?lang=pl").get_data(as_text=True)
+    english = signed_in.get("/institutions/muzeum-lodzkie/scorecard.html?lang=en").get_data(as_text=True)
+
+    assert message.string in polish
+    assert "Digital service scorecard" not in polish
+    assert "Digital service scorecard" in english

@@ -6,12 +6,11 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from cxaudit.scorecard.data import build_scorecard
-from cxaudit.scorecard.render import FORMATS, find_institution, render, scorecard_language
+from cxaudit.scorecard.render import FORMATS, find_institution, render, scorecard_language, unknown_language_message
 
 # Exit status for bad input, as click uses for usage errors.
 EXIT_BAD_INPUT = 2
@@ -24,20 +23,19 @@ EXIT_BAD_INPUT = 2
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="File to write; standard output when omitted.",
+    help="File to write the scorecard to. Without it, the scorecard goes to standard output.",
 )
-@click.option("--lang", help="Scorecard language (pl or en); the institution's default language when omitted.")
+@click.option("--lang", help="Scorecard language, pl or en. Without it, the institution's default language is used.")
 @with_appcontext
 def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None) -> None:
     """Write the scorecard of the institution SLUG as PDF, HTML or JSON."""
     institution = find_institution(slug)
     if institution is None:
-        _fail(_("No institution has the slug “%(slug)s”. Run `cxaudit institution list` to see the slugs.", slug=slug))
+        _fail(_("Institution “%(slug)s” not found. Run `cxaudit institution list` to see the slugs.", slug=slug))
 
     language = scorecard_language(lang, institution)
     if language is None:
-        choices = ", ".join(current_app.config["LANGUAGES"])
-        _fail(_("Unknown language “%(language)s”. Choose one of: %(choices)s.", language=lang, choices=choices))
+        _fail(unknown_language_message(lang))
 
     stdout = sys.stdout.buffer
     if output is None and fmt == "pdf" and stdout.isatty():

@@ -93,7 +93,7 @@ def latest_finished_scans(institution_id: int) -> Select:
 
 
 def summarise_accessibility(institution_id: int) -> AccessibilitySummary | None:
-    """Summarise the latest finished scan of each site; return None when no site has one."""
+    """Summarise the latest finished scan of each site, or return None when no site has one."""
     scan_ids = latest_finished_scans(institution_id)
     sites = _scanned_sites(scan_ids)
     if not sites:
@@ -143,7 +143,7 @@ def _findings(scan_ids: Select, outcome: Outcome = Outcome.VIOLATION) -> Select:
 
 
 def _violations_by_impact(scan_ids: Select) -> list[ImpactCount]:
-    """Count violations per impact level; every known level is listed, even at zero."""
+    """Count violations per impact level. Every known level is listed, even at zero."""
     impact = func.coalesce(Finding.impact, UNKNOWN_IMPACT)
     query = (
         _findings(scan_ids)
@@ -162,7 +162,7 @@ def _pages_with_violations(scan_ids: Select) -> int:
 
 
 def _severity_rank():
-    """SQL expression ranking an impact, 0 for critical; unknown impacts rank last."""
+    """Build the SQL expression that ranks an impact: 0 for critical, and unknown impacts last."""
     return case(
         *((Finding.impact == name, rank) for rank, name in enumerate(IMPACTS)),
         else_=len(IMPACTS),
@@ -172,7 +172,7 @@ def _severity_rank():
 def _rules_by_pages(scan_ids: Select, outcome: Outcome, limit: int | None) -> list[RuleSummary]:
     """List rules by the number of pages they report on, most pages first."""
     pages = func.count(distinct(Finding.page_id))
-    # A rule may carry different impacts on different pages; report the most severe.
+    # A rule may carry different impacts on different pages, so report the most severe.
     severity = func.min(_severity_rank())
     query = (
         _findings(scan_ids, outcome)

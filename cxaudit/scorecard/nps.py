@@ -1,6 +1,6 @@
 """Net Promoter Score with its 95% confidence interval.
 
-Scores run from 0 to 10: promoters answer 9–10, passives 7–8 and detractors
+Scores run from 0 to 10. Promoters respond 9–10, passives 7–8 and detractors
 0–6. NPS = 100 · (p − d), where p and d are the promoter and detractor shares.
 Its variance is Var(NPS) = 100² · (p + d − (p − d)²) / n, so the 95% interval
 is NPS ± 1.96 · sqrt(Var), clamped to the possible range [−100, 100].
@@ -31,7 +31,7 @@ SCORE_MAX = 10
 
 @dataclass(frozen=True)
 class NpsCounts:
-    """Numbers of promoters, passives and detractors among valid answers."""
+    """Numbers of promoters, passives and detractors among valid responses."""
 
     promoters: int = 0
     passives: int = 0
@@ -44,7 +44,7 @@ class NpsCounts:
 
 @dataclass(frozen=True)
 class NpsResult:
-    """An NPS with its 95% interval; ``score``, ``low``, ``high`` and ``margin`` are in points."""
+    """An NPS with its 95% interval. ``score``, ``low``, ``high`` and ``margin`` are in points."""
 
     responses: int
     promoters: int
@@ -85,13 +85,13 @@ def nps_margin(promoter_share: float, detractor_share: float, responses: int) ->
     if responses <= 0:
         raise ValueError(f"the margin needs at least one response, got {responses}")
     difference = promoter_share - detractor_share
-    # Rounding can push the variance a hair below zero when every answer falls in one group.
+    # Rounding can push the variance a hair below zero when every response falls in one group.
     variance = max(0.0, 100**2 * (promoter_share + detractor_share - difference**2) / responses)
     return Z_95 * math.sqrt(variance)
 
 
 def nps_from_counts(counts: NpsCounts) -> NpsResult | None:
-    """Compute the NPS and its interval; return None when there are no responses."""
+    """Compute the NPS and its interval, or return None when there are no responses."""
     responses = counts.responses
     if responses == 0:
         return None
@@ -144,5 +144,5 @@ def count_nps_responses(institution_id: int) -> NpsCounts:
 
 
 def institution_nps(institution_id: int) -> NpsResult | None:
-    """Return the institution's NPS over all its answers, or None when it has none."""
+    """Return the institution's NPS over all its responses, or None when it has none."""
     return nps_from_counts(count_nps_responses(institution_id))

@@ -7,6 +7,7 @@ import logging
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from cxaudit.extensions import db
 from cxaudit.models import Institution
@@ -41,6 +42,12 @@ def scorecard_language(requested: str | None, institution: Institution) -> str |
     return current_app.config["DEFAULT_LANGUAGE"]
 
 
+def unknown_language_message(language: str) -> str:
+    """Return the translated error for an unsupported scorecard language, listing the supported ones."""
+    choices = ", ".join(current_app.config["LANGUAGES"])
+    return _("Unknown language “%(language)s”. Choose one of: %(choices)s.", language=language, choices=choices)
+
+
 def download_filename(scorecard: Scorecard, fmt: str) -> str:
     return f"scorecard-{scorecard.institution_slug}-{scorecard.generated_at.date().isoformat()}.{fmt}"
 
@@ -71,11 +78,11 @@ def render_json(scorecard: Scorecard) -> str:
 
 
 def render(scorecard: Scorecard, fmt: str) -> bytes:
-    """Render the scorecard in ``fmt`` (one of FORMATS) as bytes; text formats are UTF-8."""
+    """Render the scorecard in ``fmt`` (one of FORMATS) as bytes. Text formats are UTF-8."""
     if fmt == "pdf":
         return render_pdf(scorecard)
     if fmt == "html":
         return render_html(scorecard).encode("utf-8")
     if fmt == "json":
         return render_json(scorecard).encode("utf-8")
-    raise ValueError(f"unknown scorecard format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    raise ValueError(f"unknown scorecard format {fmt!r}, expected one of {', '.join(FORMATS)}")

@@ -8,7 +8,16 @@ from flask_login import login_required
 
 from cxaudit.models import Institution
 from cxaudit.scorecard.data import Scorecard, build_scorecard
-from cxaudit.scorecard.render import FORMATS, MEDIA_TYPES, download_filename, find_institution, render, render_html, scorecard_language
+from cxaudit.scorecard.render import (
+    FORMATS,
+    MEDIA_TYPES,
+    download_filename,
+    find_institution,
+    render,
+    render_html,
+    scorecard_language,
+    unknown_language_message,
+)
 
 bp = Blueprint("scorecard", __name__)
 
@@ -35,7 +44,7 @@ def download(slug: str, fmt: str) -> Response:
 def _requested_scorecard(slug: str) -> Scorecard:
     institution = find_institution(slug)
     if institution is None:
-        abort(404, description=_("No institution has the slug “%(slug)s”.", slug=slug))
+        abort(404, description=_("Institution “%(slug)s” not found.", slug=slug))
     return build_scorecard(institution, _requested_language(institution))
 
 
@@ -43,5 +52,5 @@ def _requested_language(institution: Institution) -> str:
     requested = request.args.get("lang")
     language = scorecard_language(requested, institution)
     if language is None:
-        abort(400, description=_("Unknown language “%(language)s”. Choose pl or en.", language=requested))
+        abort(400, description=unknown_language_message(requested))
     return language
