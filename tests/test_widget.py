@@ -16,10 +16,25 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
+import axe_selenium_python
+
 from cxaudit.extensions import babel, db
 from cxaudit.models import Institution, Response, Survey, SurveyKind
 
 pytestmark = pytest.mark.browser
+
+AXE_SCRIPT = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+# Runs axe-core on the widget's dialog only, with the WCAG 2.x A and AA rules.
+RUN_AXE_ON_WIDGET = """
+const done = arguments[arguments.length - 1];
+axe.run(
+  {include: [{fromShadowDom: ["[data-cxaudit-widget]", ".dialog"]}]},
+  {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+).then((results) => done({
+  violations: results.violations.map((rule) => rule.id + ": " + rule.nodes.map((node) => node.target).join(", ")),
+  passes: results.passes.length,
+}), (error) => done({error: String(error)}));
+"""
 
 FIXTURES = Path(__file__).parent / "pages" / "widget"
 SNIPPET_MARK = re.compile(r"<!-- cxaudit snippet( autoshow=false)? -->")
@@ -276,6 +291,20 @@ def test_controls_have_accessible_names(browser, page):
     assert textarea.accessible_name == "What is the main reason for your score? (optional)"
 
 
+@pytest.mark.parametrize("page_name", ["english.html", "hostile.html"])
+def test_axe_finds_no_violations(browser, page, page_name):
+    open_page(browser, page(page_name))
+    tab_to_score(browser, 8)
+    press(browser, Keys.ENTER)
+    browser.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
+
+    results = browser.execute_async_script(RUN_AXE_ON_WIDGET)
+
+    assert "error" not in results, results
+    assert results["violations"] == []
+    assert results["passes"] > 0
+
+
 def test_auto_show_keeps_page_focus(browser, page):
     browser.get(page("english.html"))
     tab_to_page_element(browser, "programme-link")
@@ -402,6 +431,17 @@ def test_fits_narrow_screen(browser, page):
     assert geometry["rightmostButton"] <= geometry["right"]
     assert geometry["narrowestButton"] >= 24  # WCAG 2.2 target size (minimum) is 24 by 24 CSS pixels.
     assert geometry["pageScrollWidth"] <= 320
+
+
+@pytest.mark.parametrize(("motion", "animation"), [("reduce", "none"), ("no-preference", "cxaudit-enter")])
+def test_reduced_motion_respected(browser, page, motion, animation):
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-reduced-motion", "value": motion}]}
+    )
+    open_page(browser, page("english.html"))
+
+    dialog = shadow_root(browser).find_element(By.CSS_SELECTOR, ".dialog")
+    assert dialog.value_of_css_property("animation-name") == animation
 
 
 def test_no_cookies(app, browser, page, live_server):

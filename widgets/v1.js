@@ -86,8 +86,9 @@ textarea {
   }
   const queuedCalls = previous && Array.isArray(previous.q) ? previous.q : [];
 
-  // document.currentScript is null when another script injected this one
-  // through a callback, so fall back to finding the tag by its src.
+  // document.currentScript is null when this code runs outside a classic
+  // <script> element (a module, or a tag manager that evaluates it), so fall
+  // back to finding the tag by its src.
   const script =
     document.currentScript ||
     document.querySelector(`script[src*="${SCRIPT_PATH}"][data-survey]`);
@@ -129,7 +130,7 @@ textarea {
 
   // --- Talking to the API. ---
 
-  /** The page's language as a primary subtag: pl for Polish pages, en otherwise. */
+  /** Return the page's language as a primary subtag: pl for Polish pages, en otherwise. */
   function pageLanguage() {
     const tag = (script.dataset.lang || document.documentElement.lang || "").trim().toLowerCase();
     return tag.split(/[-_]/)[0] === "pl" ? "pl" : "en";
@@ -161,7 +162,7 @@ textarea {
     return response.json();
   }
 
-  /** Post the answer; resolves to null on success or to the message to show. */
+  /** Post the answer. Resolves to null on success, else to the message to show. */
   async function sendAnswer(config, answer) {
     const url = new URL(`surveys/${encodeURIComponent(surveyId)}/responses`, apiBase);
     let response;
@@ -187,7 +188,7 @@ textarea {
         message = body.error.message;
       }
     } catch (error) {
-      // The body was not the API's JSON error; the generic message stays.
+      // The body was not the API's JSON error, so the generic message stays.
     }
     warn(`the server rejected the answer with HTTP ${response.status}: ${message}`);
     return message;
@@ -214,7 +215,7 @@ textarea {
         root.adoptedStyleSheets = [sheet];
         return;
       } catch (error) {
-        // Older engines lack constructable stylesheets; use a <style> below.
+        // Older engines lack constructable stylesheets, so a <style> follows.
       }
     }
     root.append(element("style", {}, STYLES));
