@@ -1,7 +1,134 @@
-"""CLI commands: scans."""
+"""CLI commands: scan a site, list plugins, run the job worker."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TextIO
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from cxaudit.extensions import db
+from cxaudit.models import PageResult, Scan, ScanStatus
+from cxaudit.scan.export import export_scan
+from cxaudit.scan.runner import create_scan, run_stored_scan
+from cxaudit.scan.summary import ScanSummary, summarize_scan
+from cxaudit.scan.urls import InvalidScanURL
+
+logger = logging.getLogger(__name__)
+
+USAGE_ERROR = 2
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to ``group``."""
+    group.add_command(scan_command)
+    group.add_command(plugins_command)
+    group.add_command(worker_command)
+
+
+@click.command("scan")
+@click.argument("url")
+@click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Maximum number of pages to audit (default: SCAN_MAX_PAGES, 50).")
+@click.option("--json", "json_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as JSON to this file; - writes to standard output.")
+@click.pass_context
+@with_appcontext
+def scan_command(ctx: click.Context, url: str, max_pages: int | None, json_file: TextIO | None) -> None:
+    """Crawl URL's site in headless Chromium, audit every page and print a summary."""
+    try:
+        scan = create_scan(url, max_pages)
+    except InvalidScanURL as error:
+        click.echo(str(error), err=True)
+        ctx.exit(USAGE_ERROR)
+
+    click.echo(_("Scan %(id)s of %(url)s started.", id=scan.id, url=scan.url), err=True)
+    run_stored_scan(scan.id, progress=_echo_progress)
+    db.session.refresh(scan)
+
+    if json_file is not None:
+        json.dump(export_scan(scan), json_file, ensure_ascii=False, indent=2)
+        json_file.write("\n")
+    # The summary goes to standard error when the JSON takes standard output.
+    to_stderr = json_file is not None and json_file.name == "<stdout>"
+    if scan.status == ScanStatus.FAILED:
+        click.echo(_("Scan failed: %(error)s", error=scan.error), err=True)
+        ctx.exit(1)
+    _echo_summary(summarize_scan(scan), err=to_stderr)
+
+
+def _echo_progress(scan: Scan, page: PageResult) -> None:
+    total = scan.pages_done + scan.pages_queued
+    if page.status == "audited":
+        violations = sum(1 for finding in page.findings if finding.outcome == "violation")
+        state = ngettext("%(num)d rule violated", "%(num)d rules violated", violations)
+    else:
+        state = _("failed: %(error)s", error=page.error)
+    click.echo(f"[{scan.pages_done}/{total}] {page.url} ({state})", err=True)
+
+
+def _echo_summary(summary: ScanSummary, err: bool) -> None:
+    def echo(text: str = "") -> None:
+        click.echo(text, err=err)
+
+    echo(ngettext("%(num)d page audited", "%(num)d pages audited", summary.pages_audited))
+    echo(ngettext("%(num)d page failed", "%(num)d pages failed", summary.pages_failed))
+    if summary.audit_errors:
+        echo(ngettext("%(num)d audit error", "%(num)d audit errors", summary.audit_errors))
+
+    echo()
+    echo(_("Violations by impact (rule results, elements):"))
+    for total in summary.by_impact:
+        echo(f"  {_impact_label(total.impact)}: {total.results}, {total.elements}")
+
+    echo()
+    if not summary.failing_rules:
+        echo(_("No rule is violated on any page."))
+        return
+    echo(_("Rules violated on most pages:"))
+    for rule in summary.failing_rules:
+        pages = ngettext("%(num)d page", "%(num)d pages", rule.pages)
+        echo(f"  {rule.rule} ({rule.plugin}, {_impact_label(rule.impact)}): {pages}")
+
+
+def _impact_label(impact: str | None) -> str:
+    labels = {
+        "critical": _("critical"),
+        "serious": _("serious"),
+        "moderate": _("moderate"),
+        "minor": _("minor"),
+    }
+    return labels.get(impact or "", _("unknown"))
+
+
+@click.command("plugins")
+@with_appcontext
+def plugins_command() -> None:
+    """List the installed plugins with their versions and hooks."""
+    registry = current_app.extensions["cxaudit_plugins"]
+    infos = registry.infos()
+    if not infos:
+        click.echo(_("No plugins are installed."))
+        return
+    for info in infos:
+        version = info.version or _("unknown version")
+        distribution = f" ({info.distribution})" if info.distribution else ""
+        click.echo(f"{info.name} {version}{distribution}: {', '.join(info.hooks)}")
+
+
+@click.command("worker")
+@click.option("--threads", type=click.IntRange(min=1), default=None, help="Number of worker threads (default: WORKER_THREADS, 1).")
+@with_appcontext
+def worker_command(threads: int | None) -> None:
+    """Run queued scans in the foreground until stopped with Ctrl+C.
+
+    Run it on any machine that shares the database and Redis with the web server.
+    """
+    huey = current_app.extensions["cxaudit_jobs"].huey
+    workers = threads or current_app.config["WORKER_THREADS"]
+    consumer = huey.create_consumer(workers=workers, worker_type="thread")
+    logger.info("Worker started with %s thread(s)", workers)
+    consumer.run()
