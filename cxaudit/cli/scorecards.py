@@ -31,7 +31,9 @@ def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None
     """Write the scorecard of the institution SLUG as PDF, HTML or JSON."""
     institution = find_institution(slug)
     if institution is None:
-        _fail(_("Institution “%(slug)s” not found. Run `cxaudit institution list` to see the slugs.", slug=slug))
+        # The same message as the admin commands, so it is translated once.
+        message = _("No institution has the slug %(slug)s. Run `cxaudit institution list` to see the slugs.", slug=slug)
+        _fail(message)
 
     language = scorecard_language(lang, institution)
     if language is None:
