@@ -150,22 +150,23 @@ def test_comment_limit_follows_config(make_app):
 
 
 @pytest.mark.parametrize(
-    ("data", "content_type"),
+    ("data", "content_type", "expected"),
     [
-        ("{not json", "application/json"),
-        ("", "application/json"),
-        ("[9]", "application/json"),
-        (json.dumps(GOOD_ANSWER), "text/plain"),
-        ("score=9", "application/x-www-form-urlencoded"),
+        ("{not json", "application/json", "not valid JSON"),
+        ("", "application/json", "not valid JSON"),
+        ("[9]", "application/json", "[9], not a JSON object"),
+        (json.dumps(GOOD_ANSWER), "text/plain", "content type text/plain"),
+        ("score=9", "application/x-www-form-urlencoded", "content type application/x-www-form-urlencoded"),
+        (json.dumps(GOOD_ANSWER), "", "no content type"),
     ],
 )
-def test_malformed_body_rejected(app, client, survey_id, data, content_type):
+def test_malformed_body_rejected(app, client, survey_id, data, content_type, expected):
     response = client.post(f"/api/v1/surveys/{survey_id}/responses", data=data, content_type=content_type)
 
     assert response.status_code == 400
     assert response.is_json
     assert response.get_json()["error"]["field"] is None
-    assert response.get_json()["error"]["message"]
+    assert expected in response.get_json()["error"]["message"]
     assert stored_responses(app) == []
 
 

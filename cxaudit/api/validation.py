@@ -63,13 +63,18 @@ def quote_value(value: Any) -> str:
 
 def read_json_object() -> dict[str, Any]:
     """Return the request body as a JSON object, or raise InvalidAnswer."""
+    if not request.mimetype:
+        raise InvalidAnswer(
+            None,
+            _("The request has no content type. Send the answer as JSON with the header Content-Type: application/json."),
+        )
     if request.mimetype != "application/json":
         raise InvalidAnswer(
             None,
             _(
                 "The request has content type %(content_type)s. Send the answer as JSON with the header "
                 "Content-Type: application/json.",
-                content_type=request.mimetype or "(none)",
+                content_type=request.mimetype,
             ),
         )
     try:
