@@ -1,0 +1,174 @@
+"""The admin pages for scans: launch through the form, follow progress, read results."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from cxaudit.extensions import db
+from cxaudit.models import Institution, Role, Scan, ScanStatus, Site, User
+
+PAGES = Path(__file__).parent / "pages" / "scan"
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def sign_in(app, client) -> None:
+    with app.app_context():
+        user = User(login="audytor", role=Role.AUDITOR)
+        user.set_password("correct horse battery")
+        db.session.add(user)
+        db.session.commit()
+        user_id = user.id
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+
+def csrf_token(client) -> str:
+    page = client.get("/scans?lang=en").get_data(as_text=True)
+    match = CSRF_FIELD.search(page)
+    assert match, "the scan form has no CSRF token"
+    return match.group(1)
+
+
+@pytest.fixture
+def immediate_app(make_app, browser_config):
+    return make_app(HUEY_IMMEDIATE=True, **browser_config)
+
+
+@pytest.fixture
+def signed_in(immediate_app):
+    client = immediate_app.test_client()
+    sign_in(immediate_app, client)
+    return client
+
+
+def test_scans_page_needs_login(client):
+    response = client.get("/scans")
+
+    assert response.status_code == 302
+    assert "/login" in response.headers["Location"]
+
+
+def test_scans_page_shows_form(signed_in):
+    page = signed_in.get("/scans?lang=en").get_data(as_text=True)
+
+    assert '<label for="url">Address to scan</label>' in page
+    assert 'name="max_pages"' in page
+    assert 'value="50"' in page
+    assert "No scans yet." in page
+
+
+@pytest.mark.parametrize(
+    ("url", "max_pages", "message"),
+    [
+        ("ftp://files.example/", "5", "Invalid URL to scan: ftp://files.example/."),
+        ("", "5", "Enter the address of the page to start from."),
+        ("http://127.0.0.1:9/", "0", "Enter a number from 1 to 1000."),
+    ],
+)
+def test_scan_form_rejects_bad_input(immediate_app, signed_in, url, max_pages, message):
+    token = csrf_token(signed_in)
+
+    response = signed_in.post("/scans?lang=en", data={"csrf_token": token, "url": url, "max_pages": max_pages})
+
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    with immediate_app.app_context():
+        assert db.session.query(Scan).count() == 0
+
+
+@pytest.mark.browser
+def test_scan_launched_from_form_shows_results(immediate_app, signed_in, serve_directory):
+    base_url = serve_directory(PAGES)
+    with immediate_app.app_context():
+        institution = Institution(slug="muzeum-testowe", name="Muzeum Testowe")
+        db.session.add(Site(institution=institution, base_url=f"{base_url}/"))
+        db.session.commit()
+
+    response = signed_in.post(
+        "/scans?lang=en",
+        data={"csrf_token": csrf_token(signed_in), "url": f"{base_url}/index.html", "max_pages": "10"},
+    )
+
+    assert response.status_code == 302
+    with immediate_app.app_context():
+        scan = db.session.query(Scan).one()
+        assert scan.status == ScanStatus.FINISHED
+        assert scan.site.institution.slug == "muzeum-testowe"
+        scan_id = scan.id
+    assert response.headers["Location"].endswith(f"/scans/{scan_id}")
+
+    page = signed_in.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page
+    assert "5 pages audited" in page
+    assert "0 pages failed" in page
+    assert "Muzeum Testowe" in page
+    ranking = page[page.index("Rules violated on most pages") : page.index("To review by a person")]
+    assert ranking.index("<code>image-alt</code>") < ranking.index("<code>html-has-lang</code>")
+    assert "<code>link-name</code>" in ranking
+    assert "Images must have alternative text" in ranking
+
+    listing = signed_in.get("/scans?lang=en").get_data(as_text=True)
+    assert f"{base_url}/index.html</a>" in listing
+    assert "Finished" in listing
+
+
+@pytest.mark.browser
+def test_scan_json_download(immediate_app, signed_in, serve_directory):
+    base_url = serve_directory(PAGES)
+    signed_in.post(
+        "/scans?lang=en",
+        data={"csrf_token": csrf_token(signed_in), "url": f"{base_url}/visit.html", "max_pages": "1"},
+    )
+    with immediate_app.app_context():
+        scan_id = db.session.query(Scan).one().id
+
+    response = signed_in.get(f"/scans/{scan_id}.json")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'attachment; filename="cxaudit-scan-{scan_id}.json"'
+    data = json.loads(response.get_data(as_text=True))
+    assert data["scan"]["id"] == scan_id
+    assert [finding["rule"] for finding in data["pages"][0]["findings"]] == ["link-name"]
+
+
+def test_running_scan_page_refreshes(app, client):
+    sign_in(app, client)
+    with app.app_context():
+        scan = Scan(url="http://127.0.0.1:9/", status=ScanStatus.RUNNING, settings={}, pages_done=2, pages_queued=3)
+        db.session.add(scan)
+        db.session.commit()
+        scan_id = scan.id
+
+    page = client.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
+    progress = client.get(f"/scans/{scan_id}/progress").get_json()
+
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "2 pages done" in page
+    assert "3 pages waiting" in page
+    assert progress == {"id": scan_id, "status": "running", "pages_done": 2, "pages_queued": 3, "error": None}
+
+
+def test_failed_scan_shows_error(app, client):
+    sign_in(app, client)
+    with app.app_context():
+        scan = Scan(url="http://127.0.0.1:9/", status=ScanStatus.FAILED, settings={}, error="Chromium could not start: x.")
+        db.session.add(scan)
+        db.session.commit()
+        scan_id = scan.id
+
+    page = client.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
+
+    assert "Chromium could not start: x." in page
+    assert 'http-equiv="refresh"' not in page
+
+
+def test_unknown_scan_is_404(app, client):
+    sign_in(app, client)
+
+    assert client.get("/scans/999?lang=en").status_code == 404
+    assert client.get("/scans/999.json").status_code == 404
