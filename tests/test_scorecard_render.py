@@ -271,6 +271,8 @@ def test_summary_partial(museum_app):
 
     assert "NPS 30" in filled
     assert "100 responses" in filled
+    assert "<dt>Critical violations</dt><dd>1</dd>" in filled
+    assert "<dt>Serious violations</dt><dd>0</dd>" in filled
     assert "No data" not in filled
     assert "No data: no survey responses yet." in blank
     assert "No data: no site of this institution has a finished scan." in blank
