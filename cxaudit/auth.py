@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from urllib.parse import urlsplit
 
@@ -9,6 +10,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from cxaudit.extensions import db, login_manager
 from cxaudit.models import Role, User
@@ -44,9 +46,17 @@ def authenticate(login: str, password: str) -> User | None:
     cannot reveal which of the two was wrong.
     """
     user = find_user(login.strip())
-    if user is None or not user.check_password(password):
+    if user is None:
+        # Hash anyway, so the response time does not tell a missing login
+        # from a wrong password either.
+        check_password_hash(_unknown_user_hash(), password)
         return None
-    return user
+    return user if user.check_password(password) else None
+
+
+@functools.cache
+def _unknown_user_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(12))
 
 
 def create_user(login: str, role: Role | str, password: str) -> User:

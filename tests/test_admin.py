@@ -292,7 +292,7 @@ def test_add_survey_shows_snippet(app, signed_in, museum):
     assert 'src="/static/copy.js"' in page
 
 
-def test_snippet_uses_public_url(make_app, user):
+def test_snippet_uses_public_url(make_app):
     app = make_app(PUBLIC_URL="https://ankiety.example.org/")
     client = app.test_client()
     with app.app_context():
@@ -369,3 +369,18 @@ def test_institution_page_shows_scorecard_summary(app, signed_in, museum):
 
     assert 'id="scorecard-summary-heading"' in page
     assert 'href="/institutions/muzeum/scorecard.pdf"' in page
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/institutions?lang=en", "/?lang=en"),
+        ("/institutions/muzeum/sites?lang=pl", "/institutions/muzeum?lang=pl"),
+        ("/institutions/muzeum/surveys?lang=en", "/institutions/muzeum?lang=en"),
+    ],
+)
+def test_language_switch_after_failed_post(signed_in, museum, path, expected):
+    response = signed_in.get(path)
+
+    assert response.status_code == 302
+    assert response.location == expected

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -35,9 +35,11 @@ def index() -> str:
     return render_index(InstitutionForm())
 
 
-@bp.route("/institutions", methods=["POST"])
+@bp.route("/institutions", methods=["GET", "POST"])
 @login_required
 def add_institution() -> Response | tuple[str, int]:
+    if request.method == "GET":
+        return redirect_after_language_switch("admin.index")
     form = InstitutionForm()
     if not form.validate_on_submit():
         return render_index(form), 400
@@ -63,9 +65,11 @@ def institution(slug: str) -> str:
     return render_institution(get_institution_or_404(slug))
 
 
-@bp.route("/institutions/<slug>/sites", methods=["POST"])
+@bp.route("/institutions/<slug>/sites", methods=["GET", "POST"])
 @login_required
 def add_site(slug: str) -> Response | tuple[str, int]:
+    if request.method == "GET":
+        return redirect_after_language_switch("admin.institution", slug=slug)
     institution = get_institution_or_404(slug)
     form = SiteForm()
     if not form.validate_on_submit():
@@ -75,6 +79,15 @@ def add_site(slug: str) -> Response | tuple[str, int]:
     logger.info("Site %s added to institution %s", site.base_url, institution.slug)
     flash(_("Site %(url)s added.", url=site.base_url), "success")
     return redirect(url_for("admin.institution", slug=institution.slug, _anchor="sites"))
+
+
+def redirect_after_language_switch(endpoint: str, **values: str) -> Response:
+    """Redirect a GET of a form's address to the page that shows the form.
+
+    The language links are relative (``?lang=en``), so on a page rendered
+    after a failed POST they request the form's address with GET.
+    """
+    return redirect(url_for(endpoint, **values, lang=request.args.get("lang")))
 
 
 def get_institution_or_404(slug: str) -> Institution:

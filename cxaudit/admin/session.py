@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,6 +13,8 @@ from werkzeug.wrappers import Response
 from cxaudit.admin import bp
 from cxaudit.auth import authenticate, is_same_site_path
 from cxaudit.forms.session import LoginForm
+
+logger = logging.getLogger(__name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -31,10 +35,12 @@ def login() -> Response | str | tuple[str, int]:
     if user is None:
         # The same message for an unknown login and a wrong password, so the
         # form does not tell which logins exist.
+        logger.warning("Failed sign-in for login %r", form.login.data)
         form.form_errors.append(_("The login or the password is wrong. Check both and try again."))
         return render_template("admin/login.html", form=form), 400
 
     login_user(user)
+    logger.info("User %s signed in", user.login)
     target = form.next.data
     return redirect(target if is_same_site_path(target) else url_for("admin.index"))
 
@@ -49,7 +55,8 @@ def logout() -> Response:
     return redirect(url_for("admin.login"))
 
 
-@bp.app_errorhandler(CSRFError)
+@bp.errorhandler(CSRFError)
 def reject_expired_form(error: CSRFError) -> tuple[str, int]:
     """Explain a missing or expired CSRF token in the user's language instead of a bare 400 page."""
+    logger.warning("Rejected %s %s: %s", request.method, request.path, error.description)
     return render_template("admin/form_expired.html"), 400

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from cxaudit.admin import bp
-from cxaudit.admin.institutions import get_institution_or_404, render_institution
+from cxaudit.admin.institutions import get_institution_or_404, redirect_after_language_switch, render_institution
 from cxaudit.extensions import db
 from cxaudit.forms.surveys import SurveyForm, create_survey
 from cxaudit.models import Survey
@@ -19,9 +19,11 @@ from cxaudit.models import Survey
 logger = logging.getLogger(__name__)
 
 
-@bp.route("/institutions/<slug>/surveys", methods=["POST"])
+@bp.route("/institutions/<slug>/surveys", methods=["GET", "POST"])
 @login_required
 def add_survey(slug: str) -> Response | tuple[str, int]:
+    if request.method == "GET":
+        return redirect_after_language_switch("admin.institution", slug=slug)
     institution = get_institution_or_404(slug)
     form = SurveyForm()
     if not form.validate_on_submit():

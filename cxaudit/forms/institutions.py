@@ -90,7 +90,7 @@ def find_institution(slug: str) -> Institution | None:
 
 
 def create_institution(slug: str, name: str, language: str) -> Institution:
-    """Store a new institution after checking every value; raises InvalidValue and stores nothing on bad input."""
+    """Store a new institution after checking every value. Raises InvalidValue, and stores nothing, on invalid input."""
     check_slug(slug)
     check_slug_is_free(slug)
     name = name.strip()

@@ -62,7 +62,10 @@ def normalise_origin(value: str) -> str:
 
 
 def normalise_origins(values: list[str]) -> list[str]:
-    """Normalise each origin, skipping blank values and repeats; raises InvalidValue on the first bad one."""
+    """Normalise each origin and drop blank values and repeats.
+
+    Raises InvalidValue for the first invalid origin.
+    """
     origins: list[str] = []
     for value in values:
         if not value.strip():
@@ -107,7 +110,7 @@ def survey_snippet(survey: Survey, base_url: str) -> str:
 
 
 def create_survey(institution: Institution, kind: SurveyKind | str, origins: list[str]) -> Survey:
-    """Store a new active survey; raises InvalidValue and stores nothing when an origin is bad."""
+    """Store a new active survey. Raises InvalidValue, and stores nothing, when an origin is invalid."""
     survey = Survey(institution=institution, kind=SurveyKind(kind), allowed_origins=normalise_origins(origins))
     db.session.add(survey)
     db.session.commit()

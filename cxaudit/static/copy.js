@@ -3,7 +3,7 @@
 // A button names its field in data-copy-target and its live region in
 // data-copy-status. The text is selected first, so it can still be copied by
 // hand when the Clipboard API is missing or denied (plain HTTP, headless
-// browsers, strict permission settings); the status then says so.
+// browsers, strict permission settings), and the status then reports that.
 (function () {
   "use strict";
 
