@@ -118,3 +118,14 @@ def test_page_audit_uses_axe_tags(browser, serve_directory):
     assert {"image-alt", "html-has-lang"} <= default_rules
     assert "image-alt" not in level_aa_rules
     assert "html-has-lang" not in level_aa_rules
+
+
+@pytest.mark.browser
+def test_page_audit_reaches_iframes(browser, serve_directory):
+    url = f"{serve_directory(PAGES)}/axe/frames.html"
+    browser.get(url)
+
+    findings = {finding.rule: finding for finding in cxaudit_page_audit(PageContext(url=url, driver=browser, settings={}))}
+
+    assert findings["image-alt"].outcome == "violation"
+    assert findings["image-alt"].targets == ["#shop >>> img"]

@@ -25,7 +25,7 @@ BEFORE_RULES = {"html-has-lang", "image-alt", "link-name"}
 
 @pytest.fixture(scope="module")
 def wai_scan(corpus, browser_config, tmp_path_factory):
-    """Scan the demonstration once for every test in this module: it takes a few minutes."""
+    """Scan the demonstration once for every test in this module: it loads about 40 pages."""
     folder = tmp_path_factory.mktemp("wai")
     handler = functools.partial(_QuietHandler, directory=str(corpus / "wai-bad" / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

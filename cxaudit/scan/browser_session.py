@@ -13,9 +13,9 @@ from cxaudit.browser import start_browser
 
 logger = logging.getLogger(__name__)
 
-# What a dead or stuck browser raises: WebDriverException (TimeoutException,
-# "tab crashed", invalid session are subclasses), or a connection error when
-# the chromedriver process itself is gone.
+# Exceptions of a dead or stuck browser: WebDriverException (TimeoutException,
+# "tab crashed" and invalid session are subclasses), or a connection error
+# when the chromedriver process itself is gone.
 BROWSER_ERRORS: tuple[type[BaseException], ...] = (WebDriverException, Urllib3HTTPError, ConnectionError)
 
 # Resolves once the document is complete and no DOM mutation happened for
@@ -45,8 +45,9 @@ return Array.from(document.querySelectorAll('a[href]'))
   .map(a => a.href);
 """
 
-# The navigation entry gives the HTTP status (Chromium 109 and later) and the
-# document's content type tells HTML from a file shown in a viewer.
+# The navigation entry contains the HTTP status (``responseStatus``, missing in
+# older Chromium versions), and the content type separates HTML from a file
+# shown in a viewer.
 DESCRIBE_DOCUMENT = """
 const entry = performance.getEntriesByType('navigation')[0];
 return {
@@ -59,7 +60,7 @@ return {
 
 @dataclass(frozen=True)
 class LoadedDocument:
-    """What the browser reports about the page it just loaded."""
+    """Facts the browser reports about the page it just loaded."""
 
     url: str
     http_status: int | None
@@ -102,7 +103,7 @@ class BrowserSession:
         return list(self.driver.execute_script(COLLECT_LINKS) or [])
 
     def is_alive(self) -> bool:
-        """Tell whether the browser still answers a script, the cheapest round trip."""
+        """Tell whether the browser still runs a script, the cheapest round trip."""
         if self._driver is None:
             return True
         try:
@@ -112,10 +113,10 @@ class BrowserSession:
         return True
 
     def recover(self) -> None:
-        """Stop the browser if it no longer answers, so the next page starts a new one."""
+        """Stop the browser if it no longer responds, so the next page starts a new one."""
         if self.is_alive():
             return
-        logger.warning("Browser stopped answering; starting a new one for the next page")
+        logger.warning("Browser stopped responding; a new one starts for the next page")
         self.close()
 
     def close(self) -> None:

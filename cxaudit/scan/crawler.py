@@ -77,8 +77,8 @@ class Crawler:
         if refusal:
             return self._fail(page_result, refusal)
         if document.http_status and document.http_status >= 400:
-            # The error page is what visitors see, so it is audited; the status
-            # is kept in ``error`` so the page can be told apart in results.
+            # Visitors see the error page, so it is audited. The status is kept
+            # in ``error`` to set the page apart in the results.
             page_result.error = _("The server answered with HTTP status %(status)s.", status=document.http_status)
 
         try:

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import axe_selenium_python
 from axe_selenium_python import Axe
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
 
 from cxaudit.audit import AuditFinding, PageContext, ToolVersion
 from cxaudit.hookspecs import hookimpl
@@ -19,6 +21,8 @@ DEFAULT_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 
 AXE_SCRIPT = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 VERSION_HEADER = re.compile(r"axe v(\d+\.\d+\.\d+\S*)")
+# Frames nested deeper than this are not audited.
+MAX_FRAME_DEPTH = 3
 
 
 @hookimpl
@@ -29,9 +33,35 @@ def cxaudit_page_audit(page: PageContext) -> list[AuditFinding]:
 
     axe = Axe(page.driver, script_url=str(AXE_SCRIPT))
     axe.inject()
+    # Axe.inject reaches the top document only; axe.run audits a frame's
+    # content only when axe-core is loaded in that frame too.
+    inject_into_frames(page.driver, _axe_source())
+    page.driver.switch_to.default_content()
     # Axe.run pastes ``options`` into the script with %s, so it must be JSON text.
     results = axe.run(options=json.dumps(options))
     return findings_from_results(results)
+
+
+def inject_into_frames(driver, source: str, depth: int = 1) -> None:
+    """Load axe-core into every iframe and frame of the current document, recursively."""
+    if depth > MAX_FRAME_DEPTH:
+        return
+    for frame in driver.find_elements(By.CSS_SELECTOR, "iframe, frame"):
+        try:
+            driver.switch_to.frame(frame)
+        except WebDriverException:
+            # The frame was removed or cannot be entered, so its content stays unaudited.
+            continue
+        try:
+            driver.execute_script(source)
+            inject_into_frames(driver, source, depth + 1)
+        finally:
+            driver.switch_to.parent_frame()
+
+
+@cache
+def _axe_source() -> str:
+    return AXE_SCRIPT.read_text(encoding="utf-8")
 
 
 @hookimpl

@@ -32,8 +32,8 @@ def wcag_criteria(tags: list[str]) -> list[str]:
 def flatten_target(target: Any) -> str:
     """Join an axe node target into one string.
 
-    A target is a list with one entry per frame level; an entry is a selector,
-    or a list of selectors when the element sits in shadow DOM.
+    A target is a list with one entry per frame level. Each entry is a
+    selector, or a list of selectors when the element is in shadow DOM.
     """
     if isinstance(target, str):
         return target
