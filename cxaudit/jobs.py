@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,11 +57,19 @@ def enqueue_scan(scan_id: int) -> None:
 def start_worker(app: Flask, threads: int | None = None) -> Consumer:
     """Start a Huey consumer in background threads of this process and return it.
 
-    The caller stops it with ``consumer.stop(graceful=True)``. Signal handlers
-    are not installed, so the web server keeps its own.
+    The caller stops it with ``consumer.stop(graceful=True)``. Huey's
+    ``Consumer.start()`` (huey 3.5) installs SIGINT, SIGTERM and SIGHUP
+    handlers that only set a flag for its own run loop; the previous handlers
+    are put back so the host process (the web server) still stops on Ctrl+C.
     """
     huey = app.extensions["cxaudit_jobs"].huey
     consumer = huey.create_consumer(workers=threads or app.config["WORKER_THREADS"], worker_type="thread")
+
+    signals = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {signum: signal.getsignal(signum) for signum in signals}
     consumer.start()
+    for signum, handler in previous.items():
+        signal.signal(signum, handler)
+
     logger.info("In-process worker started with %s thread(s)", consumer.workers)
     return consumer

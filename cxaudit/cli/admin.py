@@ -143,23 +143,11 @@ def serve_command(host: str, port: int, threads: int | None) -> None:
 
 
 def start_worker_keeping_signals(app, threads: int | None):
-    """Start the in-process worker, then make Ctrl+C and SIGTERM stop the web server.
-
-    Huey's ``Consumer.start()`` (read in huey 3.5.4) installs handlers for SIGINT,
-    SIGTERM and SIGHUP that only set a flag for its own run loop. This process
-    runs the web server's loop instead, so without the handlers below it would
-    ignore Ctrl+C.
-    """
+    """Start the in-process worker and make SIGTERM stop the web server as Ctrl+C does."""
     from cxaudit.jobs import start_worker
 
-    stoppable = [signal.SIGINT, signal.SIGTERM]
-    hangup = getattr(signal, "SIGHUP", None)
-    previous = {signum: signal.getsignal(signum) for signum in stoppable + ([hangup] if hangup else [])}
     consumer = start_worker(app, threads)
-    for signum, handler in previous.items():
-        signal.signal(signum, handler)
-    for signum in stoppable:
-        signal.signal(signum, _raise_keyboard_interrupt)
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     return consumer
 
 
