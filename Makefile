@@ -50,7 +50,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml $(PLUGINS)
 venv: $(VENV)/.installed
 
 catalogs: venv
-	$(BIN)/pybabel compile --use-fuzzy=false -d translations --statistics 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d translations --statistics
 
 database: setup
 	$(BIN)/cxaudit init
