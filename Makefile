@@ -62,7 +62,7 @@ test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 extract-messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -o translations/messages.pot --no-location --sort-by-file --project cxaudit .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-by-file --project cxaudit .
 
 update-catalogs: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching

@@ -10,6 +10,7 @@ from typing import Any
 
 import pluggy
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from cxaudit import hookspecs
 
@@ -56,9 +57,12 @@ class PluginRegistry:
             missing = sorted(self.enabled - found.keys())
             if missing:
                 raise PluginLoadError(
-                    _l(
+                    lazy_ngettext(
                         "Plugin %(names)s is enabled in CXAUDIT_ENABLED_PLUGINS but not installed. "
                         "Installed plugins: %(installed)s. Install it or remove it from the setting.",
+                        "Plugins %(names)s are enabled in CXAUDIT_ENABLED_PLUGINS but not installed. "
+                        "Installed plugins: %(installed)s. Install them or remove them from the setting.",
+                        len(missing),
                         names=", ".join(missing),
                         installed=", ".join(sorted(found)) or "-",
                     )

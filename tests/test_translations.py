@@ -27,7 +27,7 @@ def extracted(tmp_path_factory) -> set:
     subprocess.run(
         [
             sys.executable, "-m", "babel.messages.frontend", "extract",
-            "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2",
+            "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2", "-k", "lazy_ngettext:1,2",
             "-o", str(output), "--no-location", ".",
         ],
         cwd=ROOT,
