@@ -1,20 +1,23 @@
 """Typed SQLAlchemy models, one module per area."""
 
 from cxaudit.models.base import Base
+from cxaudit.models.funnel import FunnelEvent
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
-from cxaudit.models.survey import Response, Survey, SurveyKind
+from cxaudit.models.survey import SCORE_RANGES, Response, Survey, SurveyKind
 from cxaudit.models.user import Role, User
 
 __all__ = [
     "Base",
     "Finding",
+    "FunnelEvent",
     "Institution",
     "Outcome",
     "PageStatus",
     "PageResult",
     "Response",
     "Role",
+    "SCORE_RANGES",
     "Scan",
     "ScanStatus",
     "Site",

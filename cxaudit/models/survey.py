@@ -4,7 +4,7 @@ import enum
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cxaudit.models.base import Base, enum_column, utcnow
@@ -12,7 +12,19 @@ from cxaudit.models.institution import Institution
 
 
 class SurveyKind(enum.StrEnum):
-    NPS = "nps"
+    NPS = "nps"  # 0-10: how likely to recommend
+    CSAT = "csat"  # 1-5: how satisfied, each point named in words
+    CES = "ces"  # 1-7: how easy
+    HELPFUL = "helpful"  # was this page helpful: 1 yes, 0 no
+
+
+# The lowest and highest score each kind accepts.
+SCORE_RANGES: dict[SurveyKind, tuple[int, int]] = {
+    SurveyKind.NPS: (0, 10),
+    SurveyKind.CSAT: (1, 5),
+    SurveyKind.CES: (1, 7),
+    SurveyKind.HELPFUL: (0, 1),
+}
 
 
 def new_public_id() -> str:
@@ -32,6 +44,9 @@ class Survey(Base):
     # Origins (scheme://host[:port]) whose pages may post answers; empty means none.
     allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(default=True)
+    # Texts per language, triggers, URL rules, sampling and the pause after an
+    # answer; cxaudit.api.settings documents and checks the structure.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     institution: Mapped[Institution] = relationship(back_populates="surveys")
@@ -43,7 +58,11 @@ class Response(Base):
     no IP address, no cookie, no user agent."""
 
     __tablename__ = "response"
-    __table_args__ = (Index("ix_response_survey_received", "survey_id", "received_at"),)
+    __table_args__ = (
+        Index("ix_response_survey_received", "survey_id", "received_at"),
+        # A replayed answer carries the same key and is stored once.
+        UniqueConstraint("survey_id", "idempotency_key", name="uq_response_survey_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
@@ -51,6 +70,8 @@ class Response(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8))
     page_url: Mapped[str | None] = mapped_column(String(2048))
+    # Made by the widget for each answer; None for answers stored before keys existed.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     survey: Mapped[Survey] = relationship(back_populates="responses")
