@@ -61,3 +61,31 @@ class SiteContext:
     start_url: str
     driver: Any
     settings: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SectionTable:
+    """A table of a scorecard section: a caption, column headings and rows of cells."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class ScorecardSection:
+    """A part of the scorecard contributed by a plugin.
+
+    Texts are already translated into the scorecard's language. ``score`` is
+    from 0 to 100, or ``None`` when there is no data (shown as "no data",
+    never as 0). ``method`` says how the score is computed. ``data`` holds
+    JSON-ready figures for the JSON export.
+    """
+
+    key: str
+    title: str
+    summary: str
+    score: float | None = None
+    tables: list[SectionTable] = field(default_factory=list)
+    method: str = ""
+    data: dict[str, Any] = field(default_factory=dict)

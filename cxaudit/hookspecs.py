@@ -19,7 +19,8 @@ import pluggy
 if TYPE_CHECKING:
     import click
 
-    from cxaudit.audit import AuditFinding, PageContext, SiteContext, ToolVersion
+    from cxaudit.audit import AuditFinding, PageContext, ScorecardSection, SiteContext, ToolVersion
+    from cxaudit.models import Institution, Scan
 
 PROJECT_NAME = "cxaudit"
 
@@ -60,6 +61,24 @@ def cxaudit_tool_versions() -> list[ToolVersion] | None:
     a result can be traced to the rules that produced it.
 
     :return: one ``ToolVersion`` per engine, for example axe-core 4.10.2.
+    """
+
+
+@hookspec
+def cxaudit_scorecard_sections(institution: Institution, scans: list[Scan], language: str) -> list[ScorecardSection] | None:
+    """Add sections to an institution's scorecard.
+
+    Called each time a scorecard is built, inside the scorecard's language
+    (``flask_babel.gettext`` translates into it), with a database session.
+
+    :param institution: the institution the scorecard is for.
+    :param scans: the latest finished scan of each of its sites; read the
+        plugin's findings from them, for example with
+        ``cxaudit.scorecard.sections.plugin_findings``.
+    :param language: the scorecard's language code, such as ``"pl"``.
+    :return: the plugin's sections. A plugin that returns a section presents
+        its findings there, so they leave the accessibility summary. An
+        exception is logged and the scorecard names the plugin as errored.
     """
 
 

@@ -178,7 +178,7 @@ def test_json_has_documented_keys(signed_in):
     response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.json?lang=en")
     data = json.loads(response.get_data(as_text=True))
 
-    assert set(data) == {"institution", "generated_at", "language", "nps", "accessibility"}
+    assert set(data) == {"institution", "generated_at", "language", "nps", "accessibility", "sections", "errored_plugins"}
     assert data["institution"] == {"slug": "muzeum-lodzkie", "name": POLISH_NAME}
     assert data["language"] == "en"
     assert data["nps"]["score"] == 30.0
@@ -271,8 +271,9 @@ def test_summary_partial(museum_app):
 
     assert "NPS 30" in filled
     assert "100 responses" in filled
-    assert "<dt>Critical violations</dt><dd>1</dd>" in filled
-    assert "<dt>Serious violations</dt><dd>0</dd>" in filled
+    assert '<tr><th scope="row">critical</th><td class="number">1</td></tr>' in filled
+    assert '<tr><th scope="row">serious</th><td class="number">0</td></tr>' in filled
+    assert "image-alt</a></th><td>critical</td><td class=\"number\">1</td>" in filled
     assert "No data" not in filled
     assert "No data: no survey responses yet." in blank
     assert "No data: no site of this institution has a finished scan." in blank

@@ -49,11 +49,14 @@ def create_scan(url: str, max_pages: int | None = None, settings: dict[str, Any]
         raise ValueError(_("Invalid maximum number of pages: %(value)s. Give 1 or more.", value=max_pages))
 
     site = find_site(url)
+    # Plugins write their findings' texts in the language of the institution
+    # that owns the site; ad hoc scans use the deployment's default.
+    language = site.institution.default_language if site else current_app.config["DEFAULT_LANGUAGE"]
     scan = Scan(
         url=url,
         site=site,
         status=ScanStatus.QUEUED,
-        settings={**(settings or {}), "max_pages": max_pages},
+        settings={"language": language, **(settings or {}), "max_pages": max_pages},
         pages_done=0,
         pages_queued=0,
     )

@@ -8,6 +8,7 @@ All aggregation happens in the database.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -92,25 +93,31 @@ def latest_finished_scans(institution_id: int) -> Select:
     return select(ranked.c.scan_id).where(ranked.c.rank == 1)
 
 
-def summarise_accessibility(institution_id: int) -> AccessibilitySummary | None:
-    """Summarise the latest finished scan of each site, or return None when no site has one."""
+def summarise_accessibility(
+    institution_id: int, excluded_plugins: Collection[str] = ()
+) -> AccessibilitySummary | None:
+    """Summarise the latest finished scan of each site, or return None when no site has one.
+
+    Findings of ``excluded_plugins`` are left out: those plugins present their
+    findings in scorecard sections of their own.
+    """
     scan_ids = latest_finished_scans(institution_id)
     sites = _scanned_sites(scan_ids)
     if not sites:
         return None
 
     pages_audited, pages_failed = _page_counts(scan_ids)
-    by_impact = _violations_by_impact(scan_ids)
+    by_impact = _violations_by_impact(scan_ids, excluded_plugins)
     return AccessibilitySummary(
         sites=sites,
         pages_audited=pages_audited,
         pages_failed=pages_failed,
-        pages_affected=_pages_with_violations(scan_ids),
+        pages_affected=_pages_with_violations(scan_ids, excluded_plugins),
         violation_findings=sum(item.findings for item in by_impact),
         violation_instances=sum(item.instances for item in by_impact),
         by_impact=by_impact,
-        top_rules=_rules_by_pages(scan_ids, Outcome.VIOLATION, limit=TOP_RULES_LIMIT),
-        needs_review=_rules_by_pages(scan_ids, Outcome.NEEDS_REVIEW, limit=None),
+        top_rules=_rules_by_pages(scan_ids, excluded_plugins, Outcome.VIOLATION, limit=TOP_RULES_LIMIT),
+        needs_review=_rules_by_pages(scan_ids, excluded_plugins, Outcome.NEEDS_REVIEW, limit=None),
     )
 
 
@@ -133,20 +140,23 @@ def _page_counts(scan_ids: Select) -> tuple[int, int]:
     return int(audited), int(failed)
 
 
-def _findings(scan_ids: Select, outcome: Outcome = Outcome.VIOLATION) -> Select:
-    return (
+def _findings(scan_ids: Select, excluded_plugins: Collection[str], outcome: Outcome = Outcome.VIOLATION) -> Select:
+    query = (
         select()
         .select_from(Finding)
         .join(PageResult, Finding.page_id == PageResult.id)
         .where(PageResult.scan_id.in_(scan_ids), Finding.outcome == outcome)
     )
+    if excluded_plugins:
+        query = query.where(Finding.plugin.not_in(list(excluded_plugins)))
+    return query
 
 
-def _violations_by_impact(scan_ids: Select) -> list[ImpactCount]:
+def _violations_by_impact(scan_ids: Select, excluded_plugins: Collection[str]) -> list[ImpactCount]:
     """Count violations per impact level. Every known level is listed, even at zero."""
     impact = func.coalesce(Finding.impact, UNKNOWN_IMPACT)
     query = (
-        _findings(scan_ids)
+        _findings(scan_ids, excluded_plugins)
         .add_columns(impact, func.count(Finding.id), func.coalesce(func.sum(Finding.count), 0))
         .group_by(impact)
     )
@@ -156,8 +166,8 @@ def _violations_by_impact(scan_ids: Select) -> list[ImpactCount]:
     return [ImpactCount(name, *counts.get(name, (0, 0))) for name in levels]
 
 
-def _pages_with_violations(scan_ids: Select) -> int:
-    query = _findings(scan_ids).add_columns(func.count(distinct(Finding.page_id)))
+def _pages_with_violations(scan_ids: Select, excluded_plugins: Collection[str]) -> int:
+    query = _findings(scan_ids, excluded_plugins).add_columns(func.count(distinct(Finding.page_id)))
     return int(db.session.execute(query).scalar_one())
 
 
@@ -169,13 +179,15 @@ def _severity_rank():
     )
 
 
-def _rules_by_pages(scan_ids: Select, outcome: Outcome, limit: int | None) -> list[RuleSummary]:
+def _rules_by_pages(
+    scan_ids: Select, excluded_plugins: Collection[str], outcome: Outcome, limit: int | None
+) -> list[RuleSummary]:
     """List rules by the number of pages they report on, most pages first."""
     pages = func.count(distinct(Finding.page_id))
     # A rule may carry different impacts on different pages, so report the most severe.
     severity = func.min(_severity_rank())
     query = (
-        _findings(scan_ids, outcome)
+        _findings(scan_ids, excluded_plugins, outcome)
         .add_columns(
             Finding.plugin,
             Finding.rule,

@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import force_locale
+
 from cxaudit.models import Institution
 from cxaudit.scorecard.accessibility import AccessibilitySummary, summarise_accessibility
 from cxaudit.scorecard.nps import NpsResult, institution_nps
+from cxaudit.scorecard.sections import PluginSections, collect_sections
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class Scorecard:
     language: str
     nps: NpsResult | None
     accessibility: AccessibilitySummary | None
+    plugin_sections: PluginSections = field(default_factory=lambda: PluginSections([], []))
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,15 +34,24 @@ class Scorecard:
             "language": self.language,
             "nps": self.nps.to_dict() if self.nps else None,
             "accessibility": self.accessibility.to_dict() if self.accessibility else None,
+            "sections": self.plugin_sections.to_list(),
+            "errored_plugins": self.plugin_sections.errored_plugins,
         }
 
 
 def build_scorecard(institution: Institution, language: str) -> Scorecard:
-    """Collect the institution's NPS and accessibility results, computed in the database."""
+    """Collect the institution's NPS, accessibility results and plugin sections.
+
+    Plugin sections are built in ``language`` because their texts are
+    translated when they are made.
+    """
+    with force_locale(language):
+        plugin_sections = collect_sections(institution, language)
     return Scorecard(
         institution_slug=institution.slug,
         institution_name=institution.name,
         language=language,
         nps=institution_nps(institution.id),
-        accessibility=summarise_accessibility(institution.id),
+        accessibility=summarise_accessibility(institution.id, plugin_sections.plugins_with_sections),
+        plugin_sections=plugin_sections,
     )

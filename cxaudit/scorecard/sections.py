@@ -1,0 +1,70 @@
+"""Scorecard sections contributed by plugins."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from cxaudit.audit import ScorecardSection
+from cxaudit.extensions import db
+from cxaudit.models import Finding, Institution, PageResult, Scan
+from cxaudit.plugins import PluginRegistry
+from cxaudit.scorecard.accessibility import latest_finished_scans
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PluginSections:
+    """The sections plugins returned, and the plugins whose hook raised."""
+
+    sections: list[tuple[str, ScorecardSection]]
+    errored_plugins: list[str]
+
+    @property
+    def plugins_with_sections(self) -> set[str]:
+        return {plugin for plugin, _ in self.sections}
+
+    def to_list(self) -> list[dict]:
+        return [{"plugin": plugin, **asdict(section)} for plugin, section in self.sections]
+
+
+def latest_scans(institution: Institution) -> list[Scan]:
+    """Return the latest finished scan of each of the institution's sites."""
+    return list(db.session.scalars(select(Scan).where(Scan.id.in_(latest_finished_scans(institution.id)))))
+
+
+def collect_sections(institution: Institution, language: str) -> PluginSections:
+    """Call every plugin's ``cxaudit_scorecard_sections``; a plugin that raises is logged and named."""
+    registry: PluginRegistry = current_app.extensions["cxaudit_plugins"]
+    scans = latest_scans(institution)
+    sections: list[tuple[str, ScorecardSection]] = []
+    errored: list[str] = []
+
+    calls = registry.call_each("cxaudit_scorecard_sections", institution=institution, scans=scans, language=language)
+    for call in calls:
+        if call.error is not None:
+            errored.append(call.plugin)
+            continue
+        for section in call.result:
+            if isinstance(section, ScorecardSection):
+                sections.append((call.plugin, section))
+            else:
+                logger.warning("Plugin %s returned %r, not a ScorecardSection; it was skipped", call.plugin, section)
+    return PluginSections(sections=sections, errored_plugins=errored)
+
+
+def plugin_findings(scans: list[Scan], plugin: str) -> list[tuple[str, Finding]]:
+    """Return ``(page URL, finding)`` pairs of one plugin in the given scans, in page order."""
+    if not scans:
+        return []
+    query = (
+        select(PageResult.url, Finding)
+        .join(Finding, Finding.page_id == PageResult.id)
+        .where(PageResult.scan_id.in_([scan.id for scan in scans]), Finding.plugin == plugin)
+        .order_by(PageResult.id, Finding.id)
+    )
+    return [(url, finding) for url, finding in db.session.execute(query)]
