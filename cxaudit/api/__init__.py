@@ -12,4 +12,10 @@ from cxaudit.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from cxaudit.api import cors, surveys  # noqa: E402,F401  (hooks and route modules)
+from cxaudit.api import cors, events, surveys  # noqa: E402,F401  (hooks and route modules)
+from cxaudit.api.limits import init_limits  # noqa: E402
+
+
+@bp.record_once
+def _limit_requests(state) -> None:
+    init_limits(state.app, bp)

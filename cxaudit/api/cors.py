@@ -31,9 +31,13 @@ def origin_is_allowed(survey: Survey, origin: str | None) -> bool:
     """Tell whether a request from ``origin`` may use ``survey``.
 
     A request without an ``Origin`` header is allowed because it does not
-    come from a page script, so no browser policy applies to it.
+    come from a page script, so no browser policy applies to it, and so is
+    one from this server's own pages (the hosted survey page).
     """
     if origin is None:
+        return True
+    # The hosted survey page and kiosk are served by this server itself.
+    if normalise_origin(origin) == normalise_origin(request.host_url):
         return True
     allowed = {normalise_origin(entry) for entry in survey.allowed_origins or []}
     return normalise_origin(origin) in allowed

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app, request
 
+from cxaudit.api.settings import WIDGET_LANGUAGES
 from cxaudit.i18n import normalise_language
 
 # A page in a language cxaudit does not translate gets the widget in English,
@@ -18,10 +19,17 @@ from cxaudit.i18n import normalise_language
 FALLBACK_LANGUAGE = "en"
 
 
+def widget_languages() -> list[str]:
+    """Return the languages the widget speaks: the app's languages plus
+    Ukrainian, which the widget and hosted page offer before the admin does."""
+    languages = list(current_app.config["LANGUAGES"])
+    return languages + [code for code in WIDGET_LANGUAGES if code not in languages]
+
+
 def widget_language(value: Any) -> str:
     """Reduce a language tag from the page (``pl-PL``, ``en``, ``de``) to a
     supported language, falling back to English for unsupported ones."""
-    languages = current_app.config["LANGUAGES"]
+    languages = widget_languages()
     fallback = FALLBACK_LANGUAGE if FALLBACK_LANGUAGE in languages else current_app.config["DEFAULT_LANGUAGE"]
     if not isinstance(value, str):
         return fallback
@@ -31,7 +39,7 @@ def widget_language(value: Any) -> str:
 def header_language() -> str:
     """Return the best supported language of the ``Accept-Language`` header,
     or the default language when the header matches none."""
-    languages = current_app.config["LANGUAGES"]
+    languages = widget_languages()
     return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LANGUAGE"]
 
 

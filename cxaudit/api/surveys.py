@@ -10,13 +10,15 @@ from flask import current_app, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from cxaudit.api import bp
 from cxaudit.api.cors import add_cors_headers, add_preflight_headers, origin_is_allowed, request_origin
 from cxaudit.api.language import header_language, response_language
-from cxaudit.api.texts import nps_texts
-from cxaudit.api.validation import InvalidAnswer, max_body_bytes, parse_answer, read_json_object
+from cxaudit.api.settings import survey_settings
+from cxaudit.api.texts import choice_labels, score_range, widget_plurals, widget_texts
+from cxaudit.api.validation import Answer, InvalidAnswer, max_body_bytes, parse_answer, read_json_object
 from cxaudit.extensions import db
 from cxaudit.models import Response, Survey
 
@@ -72,17 +74,32 @@ def survey_config(public_id: str) -> FlaskResponse:
     with force_locale(language):
         if survey is None:
             return survey_not_found(public_id)
-        body = {
-            "kind": survey.kind.value,
-            "public_id": survey.public_id,
-            "language": language,
-            "comment_max_length": current_app.config["COMMENT_MAX_LENGTH"],
-            "texts": nps_texts(survey),
-        }
+        body = survey_config_body(survey, language)
     response = add_cors_headers(jsonify(body), survey)
     response.cache_control.public = True
     response.cache_control.max_age = CONFIG_MAX_AGE_SECONDS
     return response
+
+
+def survey_config_body(survey: Survey, language: str) -> dict[str, Any]:
+    """Return the widget's configuration of ``survey`` in the current locale."""
+    settings = survey_settings(survey)
+    low, high = score_range(survey.kind)
+    labels = choice_labels(survey.kind)
+    scores = [1, 0] if labels and low == 0 else list(range(low, high + 1))
+    return {
+        "kind": survey.kind.value,
+        "public_id": survey.public_id,
+        "language": language,
+        "comment_max_length": current_app.config["COMMENT_MAX_LENGTH"],
+        "choices": [{"score": score, "label": labels.get(str(score), str(score))} for score in scores],
+        "texts": widget_texts(survey, language),
+        "plurals": widget_plurals(),
+        "triggers": settings["triggers"],
+        "url_rules": settings["url_rules"],
+        "sample_percent": settings["sample_percent"],
+        "snooze_days": settings["snooze_days"],
+    }
 
 
 @bp.route("/surveys/<public_id>/responses", methods=["OPTIONS"])
@@ -117,23 +134,49 @@ def create_answer(public_id: str) -> FlaskResponse:
 
     with force_locale(response_language(payload.get("language"))):
         try:
-            answer = parse_answer(payload, current_app.config["COMMENT_MAX_LENGTH"])
+            answer = parse_answer(payload, current_app.config["COMMENT_MAX_LENGTH"], score_range(survey.kind))
         except InvalidAnswer as error:
             return error_response(error.status, error.field, error.message, survey)
 
+    stored_id = store_answer_once(survey, answer)
+    response = jsonify({"id": stored_id})
+    response.status_code = 201
+    return add_cors_headers(response, survey)
+
+
+def find_answer_by_key(survey: Survey, key: str) -> Response | None:
+    return db.session.scalars(
+        select(Response).where(Response.survey_id == survey.id, Response.idempotency_key == key)
+    ).one_or_none()
+
+
+def store_answer_once(survey: Survey, answer: Answer) -> int:
+    """Store ``answer`` unless an answer with its key is stored already, and
+    return the stored answer's id either way, so a replay looks like the first."""
+    if answer.idempotency_key:
+        existing = find_answer_by_key(survey, answer.idempotency_key)
+        if existing is not None:
+            logger.info("Answer %s to survey %s was sent again; kept the first", existing.id, survey.public_id)
+            return existing.id
     stored = Response(
         survey=survey,
         score=answer.score,
         comment=answer.comment,
         language=answer.language,
         page_url=answer.page_url,
+        idempotency_key=answer.idempotency_key,
     )
     db.session.add(stored)
-    db.session.commit()
-
-    response = jsonify({"id": stored.id})
-    response.status_code = 201
-    return add_cors_headers(response, survey)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two copies raced past the look-up: the unique constraint kept one.
+        db.session.rollback()
+        existing = find_answer_by_key(survey, answer.idempotency_key)
+        if existing is None:
+            raise
+        return existing.id
+    return stored.id
 
 
 def read_limited_json_object() -> dict[str, Any]:
@@ -152,3 +195,17 @@ def read_limited_json_object() -> dict[str, Any]:
             ),
             status=413,
         ) from None
+
+
+@bp.errorhandler(429)
+def too_many_requests(error) -> FlaskResponse:
+    """Answer a rate-limited request with the API's JSON error."""
+    public_id = (request.view_args or {}).get("public_id")
+    survey = find_active_survey(public_id) if public_id else None
+    with force_locale(header_language()):
+        message = _(
+            "Too many requests for this survey from your address. Wait a minute and send the answer again."
+        )
+    response = error_response(429, None, message, survey)
+    response.headers["Retry-After"] = "60"
+    return response

@@ -7,6 +7,7 @@ functions inside ``flask_babel.force_locale`` with the visitor's language.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -17,8 +18,6 @@ from flask_babel import ngettext
 
 from cxaudit.api.language import response_language
 
-MIN_SCORE = 0
-MAX_SCORE = 10
 PAGE_URL_MAX_LENGTH = 2048
 # Room for the score, language and page address of an answer, in bytes.
 BODY_OVERHEAD_BYTES = 8 * 1024
@@ -45,6 +44,11 @@ class Answer:
     comment: str | None
     language: str
     page_url: str | None
+    idempotency_key: str | None
+
+
+# Keys the widget makes: 16 to 64 URL-safe characters (it sends 32 hex digits).
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def max_body_bytes(comment_max_length: int) -> int:
@@ -94,24 +98,51 @@ def read_json_object() -> dict[str, Any]:
     return payload
 
 
-def parse_answer(payload: dict[str, Any], comment_max_length: int) -> Answer:
-    """Check every field of ``payload`` and return the answer to store."""
+def parse_answer(payload: dict[str, Any], comment_max_length: int, score_range: tuple[int, int] = (0, 10)) -> Answer:
+    """Check every field of ``payload`` and return the answer to store.
+    ``score_range`` is the lowest and highest score of the survey's kind."""
     return Answer(
-        score=parse_score(payload.get("score")),
+        score=parse_score(payload.get("score"), score_range),
         comment=parse_comment(payload.get("comment"), comment_max_length),
         language=response_language(payload.get("language")),
         page_url=parse_page_url(payload.get("page_url")),
+        idempotency_key=parse_idempotency_key(payload.get("key")),
     )
 
 
-def parse_score(value: Any) -> int:
+def parse_score(value: Any, score_range: tuple[int, int] = (0, 10)) -> int:
+    low, high = score_range
     if value is None:
-        raise InvalidAnswer("score", _("The score is missing. Send a whole number from 0 to 10."))
+        raise InvalidAnswer(
+            "score", _("The score is missing. Send a whole number from %(low)d to %(high)d.", low=low, high=high)
+        )
     # bool is a subclass of int in Python, but true is not a score.
-    if type(value) is not int or not MIN_SCORE <= value <= MAX_SCORE:
+    if type(value) is not int or not low <= value <= high:
         raise InvalidAnswer(
             "score",
-            _("The score %(value)s is invalid. Send a whole number from 0 to 10.", value=quote_value(value)),
+            _(
+                "The score %(value)s is invalid. Send a whole number from %(low)d to %(high)d.",
+                value=quote_value(value),
+                low=low,
+                high=high,
+            ),
+        )
+    return value
+
+
+def parse_idempotency_key(value: Any) -> str | None:
+    """Return the client's key for this answer; answers without one (older
+    widgets, scripts) are stored every time they are sent."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not IDEMPOTENCY_KEY.fullmatch(value):
+        raise InvalidAnswer(
+            "key",
+            _(
+                "The answer key %(value)s is invalid. Send 16 to 64 letters, digits, hyphens or underscores, "
+                "made once for each answer.",
+                value=quote_value(value),
+            ),
         )
     return value
 
