@@ -31,6 +31,9 @@ def _base_config(tmp_path: Path) -> dict:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cxaudit.db'}",
         "HUEY_SQLITE_PATH": str(tmp_path / "jobs.db"),
         "SCAN_PAGE_TIMEOUT": 15,
+        # Tests read messages in English unless they ask for Polish; the
+        # product's default stays Polish.
+        "DEFAULT_LANGUAGE": "en",
     }
 
 
@@ -40,6 +43,12 @@ def _reset_postgres(url: str) -> None:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def command_line_language(monkeypatch):
+    """Make the command line's language independent of the machine's LANG."""
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", "en")
 
 
 @pytest.fixture
