@@ -49,8 +49,14 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml $(PLUGINS)
 
 venv: $(VENV)/.installed
 
+# Built-in plugins with messages of their own keep a babel.cfg beside their
+# pyproject.toml and their catalogs in <package>/translations.
+PLUGIN_CATALOGS := $(foreach config,$(wildcard plugins/*/babel.cfg),$(wildcard $(dir $(config))*/translations))
+KEYWORDS := -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2
+
 catalogs: venv
 	$(BIN)/pybabel compile -d translations --statistics
+	@for catalogs in $(PLUGIN_CATALOGS); do $(BIN)/pybabel compile -d $$catalogs --statistics || exit 1; done
 
 database: setup
 	$(BIN)/cxaudit init
@@ -62,10 +68,15 @@ test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 extract-messages: venv
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 -o translations/messages.pot --no-location --sort-by-file --project cxaudit .
+	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) -o translations/messages.pot --no-location --sort-by-file --project cxaudit .
+	@for catalogs in $(PLUGIN_CATALOGS); do \
+	  plugin=$${catalogs%/*/translations}; \
+	  (cd $$plugin && $(CURDIR)/$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) -o $(CURDIR)/$$catalogs/messages.pot --no-location --sort-by-file --project $$(basename $$plugin) .) || exit 1; \
+	done
 
 update-catalogs: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+	@for catalogs in $(PLUGIN_CATALOGS); do $(BIN)/pybabel update -i $$catalogs/messages.pot -d $$catalogs --no-fuzzy-matching || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance

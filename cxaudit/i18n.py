@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
+
+if TYPE_CHECKING:
+    from flask_babel import Domain
 
 
 def supported_languages() -> list[str]:
@@ -53,3 +57,17 @@ def normalise_language(value: str | None, available: list[str], default: str) ->
         return default
     primary = value.strip().lower().replace("_", "-").split("-")[0]
     return primary if primary in available else default
+
+
+def plugin_domain(catalog_directory: str | os.PathLike) -> Domain:
+    """Return a Babel domain for a plugin's own catalogs.
+
+    A plugin keeps its messages in ``messages.pot`` and
+    ``<language>/LC_MESSAGES/messages.po`` under ``catalog_directory``, so it
+    can be translated and released apart from cxaudit. The domain translates
+    into the language active in cxaudit (a request's, or the one set with
+    ``flask_babel.force_locale``).
+    """
+    from flask_babel import Domain
+
+    return Domain(translation_directories=str(catalog_directory))

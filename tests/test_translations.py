@@ -1,14 +1,38 @@
-"""The catalogs stay in step with the source and Polish stays complete."""
+"""The catalogs stay in step with the source and Polish stays complete, for
+cxaudit itself and for every built-in plugin that has catalogs of its own."""
 
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).parents[1]
-TRANSLATIONS = ROOT / "translations"
+KEYWORDS = ["-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2", "-k", "lazy_ngettext:1,2"]
+
+
+@dataclass(frozen=True)
+class CatalogSet:
+    """A source tree, its extraction config and the folder of its catalogs."""
+
+    name: str
+    source: Path
+    catalogs: Path
+
+
+def catalog_sets() -> list[CatalogSet]:
+    sets = [CatalogSet("cxaudit", ROOT, ROOT / "translations")]
+    for config in sorted(ROOT.glob("plugins/*/babel.cfg")):
+        plugin = config.parent
+        catalogs = next(plugin.glob("*/translations"), None)
+        assert catalogs is not None, f"{plugin} has babel.cfg but no <package>/translations folder"
+        sets.append(CatalogSet(plugin.name, plugin, catalogs))
+    return sets
+
+
+CATALOG_SETS = catalog_sets()
 
 
 def read_catalog(path: Path):
@@ -20,43 +44,45 @@ def message_ids(catalog) -> set:
     return {message.id for message in catalog if message.id}
 
 
-@pytest.fixture(scope="module")
-def extracted(tmp_path_factory) -> set:
-    """Extract the messages from the source as `make extract-messages` does."""
+@pytest.fixture(scope="module", params=CATALOG_SETS, ids=lambda catalog_set: catalog_set.name)
+def catalog_set(request, tmp_path_factory):
+    """A catalog set with the messages extracted from its source, as `make extract-messages` does."""
     output = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [
-            sys.executable, "-m", "babel.messages.frontend", "extract",
-            "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2", "-k", "lazy_ngettext:1,2",
-            "-o", str(output), "--no-location", ".",
-        ],
-        cwd=ROOT,
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", *KEYWORDS,
+         "-o", str(output), "--no-location", "."],
+        cwd=request.param.source,
         check=True,
         capture_output=True,
     )
-    return message_ids(read_catalog(output))
+    return request.param, message_ids(read_catalog(output))
 
 
-def test_template_matches_source(extracted):
-    template = message_ids(read_catalog(TRANSLATIONS / "messages.pot"))
+def test_template_matches_source(catalog_set):
+    catalogs, extracted = catalog_set
+    template = message_ids(read_catalog(catalogs.catalogs / "messages.pot"))
     missing = sorted(str(message) for message in extracted - template)
     assert missing == [], "run `make update-catalogs` and translate the new messages"
 
 
-@pytest.mark.parametrize("language", ["pl"])
-def test_catalog_is_complete(language, extracted):
-    catalog = read_catalog(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po")
+def test_polish_catalog_is_complete(catalog_set):
+    catalogs, extracted = catalog_set
+    catalog = read_catalog(catalogs.catalogs / "pl" / "LC_MESSAGES" / "messages.po")
     by_id = {message.id: message for message in catalog if message.id}
 
     untranslated = []
     for message_id in extracted:
         message = by_id.get(message_id)
-        strings = message.string if message and isinstance(message.string, tuple) else (message.string if message else "",)
-        if message is None or message.fuzzy or not all(strings):
+        if message is None or message.fuzzy:
+            untranslated.append(str(message_id))
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings):
             untranslated.append(str(message_id))
     assert sorted(untranslated) == []
 
 
-def test_polish_plural_forms_are_three():
-    catalog = read_catalog(TRANSLATIONS / "pl" / "LC_MESSAGES" / "messages.po")
+@pytest.mark.parametrize("catalogs", CATALOG_SETS, ids=lambda catalog_set: catalog_set.name)
+def test_polish_plural_forms_are_three(catalogs):
+    catalog = read_catalog(catalogs.catalogs / "pl" / "LC_MESSAGES" / "messages.po")
     assert catalog.num_plurals == 3
