@@ -427,3 +427,27 @@ def test_serve_answers_and_stops_on_interrupt(tmp_path):
             server.kill()
             server.wait()
     assert "Server and worker stopped" in server.stderr.read()
+
+
+def test_site_allow_submit_reaches_scan(app):
+    from cxaudit.scan.runner import create_scan
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli, ["institution", "add", "opera", "--name", "Opera"]).exit_code == 0
+    assert runner.invoke(cli, ["site", "add", "opera", "http://127.0.0.1:9/"]).exit_code == 0
+
+    with app.app_context():
+        assert create_scan("http://127.0.0.1:9/kontakt", allow_submit=True).settings["allow_submit"] is False
+
+    result = runner.invoke(cli, ["site", "set", "http://127.0.0.1:9/", "--allow-submit"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert create_scan("http://127.0.0.1:9/kontakt", allow_submit=True).settings["allow_submit"] is True
+        assert create_scan("http://127.0.0.1:9/kontakt").settings["allow_submit"] is False
+        assert create_scan("http://127.0.0.2:9/", allow_submit=True).settings["allow_submit"] is False
+
+
+def test_site_set_unknown_address(app):
+    result = app.test_cli_runner().invoke(cli, ["site", "set", "http://127.0.0.1:9/nowhere", "--allow-submit"])
+    assert result.exit_code == 1
+    assert "No site has the address http://127.0.0.1:9/nowhere" in result.output

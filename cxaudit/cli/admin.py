@@ -26,7 +26,7 @@ from cxaudit.extensions import db
 from cxaudit.forms import InvalidValue
 from cxaudit.forms.institutions import create_institution, create_site, find_institution
 from cxaudit.forms.surveys import create_survey, normalise_base_url, survey_snippet
-from cxaudit.models import Institution, Role, SurveyKind
+from cxaudit.models import Institution, Role, Site, SurveyKind
 
 logger = logging.getLogger(__name__)
 
@@ -181,14 +181,44 @@ def list_institutions() -> None:
 @site_group.command("add")
 @click.argument("slug")
 @click.argument("url")
-def add_site(slug: str, url: str) -> None:
+@click.option(
+    "--allow-submit/--no-allow-submit",
+    default=False,
+    help="Let audits submit this site's forms, empty, to check error messages; scans also need --allow-submit.",
+)
+def add_site(slug: str, url: str, allow_submit: bool) -> None:
     """Add the website at URL to the institution SLUG."""
     institution = require_institution(slug)
     try:
         site = create_site(institution, url)
     except InvalidValue as error:
         fail(str(error))
+    site.settings = {**site.settings, "allow_submit": allow_submit}
+    db.session.commit()
     click.echo(_("Added the site %(url)s to %(slug)s.", url=site.base_url, slug=institution.slug))
+    if allow_submit:
+        click.echo(_("Audits may submit the forms of %(url)s when a scan is started with --allow-submit.", url=site.base_url))
+
+
+@site_group.command("set")
+@click.argument("url")
+@click.option(
+    "--allow-submit/--no-allow-submit",
+    required=True,
+    help="Whether audits may submit this site's forms, empty, to check error messages.",
+)
+def set_site(url: str, allow_submit: bool) -> None:
+    """Change the settings of the site whose base address is URL."""
+    sites = db.session.scalars(select(Site).where(Site.base_url == url)).all()
+    if not sites:
+        fail(_("No site has the address %(url)s. Give the address exactly as `cxaudit site add` stored it.", url=url))
+    for site in sites:
+        site.settings = {**site.settings, "allow_submit": allow_submit}
+    db.session.commit()
+    if allow_submit:
+        click.echo(_("Audits may submit the forms of %(url)s when a scan is started with --allow-submit.", url=url))
+    else:
+        click.echo(_("Audits never submit the forms of %(url)s.", url=url))
 
 
 @survey_group.command("add")

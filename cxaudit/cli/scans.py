@@ -35,15 +35,29 @@ def register(group: click.Group) -> None:
 @click.argument("url")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Maximum number of pages to audit (default: SCAN_MAX_PAGES, 50).")
 @click.option("--json", "json_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as JSON to this file; - writes to standard output.")
+@click.option(
+    "--allow-submit",
+    is_flag=True,
+    help="Let audits submit forms, empty, to check error messages; only on sites added with --allow-submit.",
+)
 @click.pass_context
 @with_appcontext
-def scan_command(ctx: click.Context, url: str, max_pages: int | None, json_file: TextIO | None) -> None:
+def scan_command(ctx: click.Context, url: str, max_pages: int | None, json_file: TextIO | None, allow_submit: bool) -> None:
     """Crawl URL's site in headless Chromium, audit every page and print a summary."""
     try:
-        scan = create_scan(url, max_pages)
+        scan = create_scan(url, max_pages, allow_submit=allow_submit)
     except InvalidScanURL as error:
         click.echo(str(error), err=True)
         ctx.exit(USAGE_ERROR)
+    if allow_submit and not scan.settings["allow_submit"]:
+        click.echo(
+            _(
+                "Forms are not submitted: %(url)s does not belong to a site added with --allow-submit. "
+                "Add the site with `cxaudit site add SLUG URL --allow-submit` to allow it.",
+                url=scan.url,
+            ),
+            err=True,
+        )
 
     click.echo(_("Scan %(id)s of %(url)s started.", id=scan.id, url=scan.url), err=True)
     run_stored_scan(scan.id, progress=_echo_progress)

@@ -37,8 +37,14 @@ def find_site(url: str) -> Site | None:
     return min(same_origin, key=lambda site: site.id) if same_origin else None
 
 
-def create_scan(url: str, max_pages: int | None = None, settings: dict[str, Any] | None = None) -> Scan:
+def create_scan(
+    url: str, max_pages: int | None = None, settings: dict[str, Any] | None = None, allow_submit: bool = False
+) -> Scan:
     """Store a queued scan of ``url``, attached to its registered site if there is one.
+
+    Audits may submit forms (``settings["allow_submit"]``) only when the
+    caller asks with ``allow_submit`` and the site's own settings allow it;
+    an ad hoc URL never allows it.
 
     :raises InvalidScanURL: when ``url`` is not an http(s) URL with a host.
     :raises ValueError: when ``max_pages`` is below 1.
@@ -56,7 +62,12 @@ def create_scan(url: str, max_pages: int | None = None, settings: dict[str, Any]
         url=url,
         site=site,
         status=ScanStatus.QUEUED,
-        settings={"language": language, **(settings or {}), "max_pages": max_pages},
+        settings={
+            "language": language,
+            **(settings or {}),
+            "max_pages": max_pages,
+            "allow_submit": bool(allow_submit and site and site.settings.get("allow_submit")),
+        },
         pages_done=0,
         pages_queued=0,
     )
