@@ -3,58 +3,31 @@ another origin than the app so CORS applies as it does on a museum's site."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from flask_babel import get_babel
-from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
-from sqlalchemy import select
 
-import axe_selenium_python
-
-from cxaudit.extensions import babel, db
-from cxaudit.models import Institution, Response, Survey, SurveyKind
+from test_widget_support import *  # noqa: F403  (fixtures and helpers)
+from test_widget_support import (
+    RECORD_WARNINGS,
+    choose_with_arrows,
+    config_texts,
+    focused_in_widget,
+    keyboard_answer,
+    open_page,
+    panel_shown,
+    press,
+    run_axe,
+    shadow_root,
+    stored_responses,
+    tab_to_choices,
+    tab_to_page_element,
+    wait_for_thanks,
+    wait_until,
+    widget_text,
+)
 
 pytestmark = pytest.mark.browser
-
-AXE_SCRIPT = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-# Runs axe-core on the widget's dialog only, with the WCAG 2.x A and AA rules.
-RUN_AXE_ON_WIDGET = """
-const done = arguments[arguments.length - 1];
-axe.run(
-  {include: [{fromShadowDom: ["[data-cxaudit-widget]", ".dialog"]}]},
-  {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
-).then((results) => done({
-  violations: results.violations.map((rule) => rule.id + ": " + rule.nodes.map((node) => node.target).join(", ")),
-  passes: results.passes.length,
-}), (error) => done({error: String(error)}));
-"""
-
-FIXTURES = Path(__file__).parent / "pages" / "widget"
-SNIPPET_MARK = re.compile(r"<!-- cxaudit snippet( autoshow=false)? -->")
-WAIT_SECONDS = 10
-# Enough Tab presses to cross any fixture page and the whole dialog.
-MAX_TABS = 40
-
-# Polish texts compiled into a test catalog, so the test shows that the
-# widget displays the server's translations whatever the real catalog holds.
-POLISH_TEXTS = {
-    "How likely is it that you would recommend %(institution)s to a friend?": (
-        "Jak bardzo prawdopodobne jest, że polecisz %(institution)s znajomym?"
-    ),
-    "0 – not at all likely": "0 – bardzo mało prawdopodobne",
-    "10 – extremely likely": "10 – bardzo prawdopodobne",
-    "What is the main reason for your score? (optional)": "Co najbardziej wpłynęło na Twoją ocenę? (opcjonalnie)",
-    "Send": "Wyślij",
-    "Close the survey": "Zamknij ankietę",
-    "Thank you! Your answer has been sent.": "Dziękujemy! Twoja odpowiedź została wysłana.",
-}
 
 # Records every JSON body the page sends with fetch, to check the payload.
 RECORD_FETCH_BODIES = """
@@ -66,226 +39,75 @@ window.fetch = (url, init) => {
 };
 """
 
-# Records console warnings from the start of each page load.
-RECORD_WARNINGS = """
-window.warnings = [];
-const originalWarn = console.warn;
-console.warn = (...parts) => { window.warnings.push(parts.join(" ")); originalWarn(...parts); };
-"""
 
-FOCUSED_IN_WIDGET = """
-const host = document.querySelector("[data-cxaudit-widget]");
-const focused = host && host.shadowRoot.activeElement;
-if (!focused) { return null; }
-return {tag: focused.tagName.toLowerCase(), className: focused.className, score: focused.dataset.score || null};
-"""
-
-DIALOG_SHOWN = """
-const host = document.querySelector("[data-cxaudit-widget]");
-return !!host && !host.shadowRoot.querySelector(".dialog").hidden;
-"""
-
-
-@pytest.fixture
-def site(tmp_path, serve_directory) -> tuple[Path, str]:
-    """A folder served on its own port and its origin."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    return folder, serve_directory(folder)
-
-
-@pytest.fixture
-def survey_id(app, site) -> str:
+def test_keyboard_answer_stored(app, browser, page, site, survey_id):
     _, origin = site
-    with app.app_context():
-        institution = Institution(slug="muzeum", name="Muzeum Miejskie")
-        survey = Survey(institution=institution, kind=SurveyKind.NPS, allowed_origins=[origin])
-        db.session.add_all([institution, survey])
-        db.session.commit()
-        return survey.public_id
-
-
-@pytest.fixture
-def page(site, live_server, survey_id):
-    """Copy a fixture page into the served folder with the snippet in place
-    of its marker, and return the page's URL."""
-    folder, origin = site
-
-    def publish(name: str, with_widget: bool = True, published_name: str | None = None, autoshow: bool = True) -> str:
-        def snippet(match: re.Match) -> str:
-            if not with_widget:
-                # An empty script keeps the page's element structure the same.
-                return "<script></script>"
-            autoshow_attribute = ' data-autoshow="false"' if match.group(1) or not autoshow else ""
-            return f'<script src="{live_server}/widget/v1.js" data-survey="{survey_id}"{autoshow_attribute} async></script>'
-
-        html = SNIPPET_MARK.sub(snippet, (FIXTURES / name).read_text(encoding="utf-8"))
-        target = published_name or name
-        (folder / target).write_text(html, encoding="utf-8")
-        return f"{origin}/{target}"
-
-    return publish
-
-
-@pytest.fixture
-def polish_catalog(app, tmp_path):
-    """Add a compiled Polish catalog of the widget's texts to the app."""
-    catalog = Catalog(locale="pl")
-    for msgid, msgstr in POLISH_TEXTS.items():
-        catalog.add(msgid, msgstr, flags=["python-format"] if "%(" in msgid else [])
-    directory = tmp_path / "translations" / "pl" / "LC_MESSAGES"
-    directory.mkdir(parents=True)
-    with open(directory / "messages.mo", "wb") as mo_file:
-        write_mo(mo_file, catalog)
-
-    config = get_babel(app)
-    original = list(config.translation_directories)
-    config.translation_directories = [*original, str(tmp_path / "translations")]
-    # Flask-Babel caches loaded catalogs on the extension object that every
-    # app of the test session shares.
-    with app.app_context():
-        babel.domain_instance.cache.clear()
-    yield
-    config.translation_directories = original
-    with app.app_context():
-        babel.domain_instance.cache.clear()
-
-
-def open_page(browser, url: str) -> None:
-    browser.get(url)
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda driver: driver.execute_script(DIALOG_SHOWN))
-
-
-def shadow_root(browser):
-    return browser.find_element(By.CSS_SELECTOR, "[data-cxaudit-widget]").shadow_root
-
-
-def press(browser, *keys: str) -> None:
-    ActionChains(browser).send_keys(*keys).perform()
-
-
-def focused_in_widget(browser) -> dict | None:
-    return browser.execute_script(FOCUSED_IN_WIDGET)
-
-
-def tab_to_widget_control(browser, description: str, matches) -> None:
-    for _ in range(MAX_TABS):
-        press(browser, Keys.TAB)
-        focused = focused_in_widget(browser)
-        if focused and matches(focused):
-            return
-    pytest.fail(f"Tab never reached the {description}")
-
-
-def tab_to_score(browser, score: int) -> None:
-    tab_to_widget_control(browser, f"score button {score}", lambda focused: focused["score"] == str(score))
-
-
-def tab_to_comment(browser) -> None:
-    tab_to_widget_control(browser, "comment field", lambda focused: focused["tag"] == "textarea")
-
-
-def tab_to_page_element(browser, element_id: str) -> None:
-    for _ in range(MAX_TABS):
-        press(browser, Keys.TAB)
-        if browser.execute_script("return document.activeElement.id") == element_id:
-            return
-    pytest.fail(f"Tab never reached #{element_id}")
-
-
-def wait_for_thanks(browser) -> None:
-    WebDriverWait(browser, WAIT_SECONDS).until(
-        lambda driver: driver.execute_script(
-            'return !document.querySelector("[data-cxaudit-widget]").shadowRoot.querySelector(".thanks").hidden'
-        )
-    )
-
-
-def stored_responses(app) -> list[Response]:
-    with app.app_context():
-        return list(db.session.scalars(select(Response).order_by(Response.id)))
-
-
-def widget_text(browser, selector: str) -> str:
-    return shadow_root(browser).find_element(By.CSS_SELECTOR, selector).text
-
-
-def test_keyboard_answer_stored(app, browser, page, site, polish_catalog):
-    _, origin = site
+    polish = config_texts(app, survey_id, "pl")["texts"]
+    assert polish["thanks"] != config_texts(app, survey_id, "en")["texts"]["thanks"]
     open_page(browser, page("polish.html") + "?order=1234#confirmation")
     browser.execute_script(RECORD_FETCH_BODIES)
 
-    tab_to_score(browser, 7)
-    press(browser, Keys.ENTER)
-    tab_to_comment(browser)
-    press(browser, "Obsługa bardzo miła")
-    press(browser, Keys.TAB)
-    assert focused_in_widget(browser)["className"] == "submit"
-    press(browser, Keys.SPACE)
-    wait_for_thanks(browser)
+    keyboard_answer(browser, 7, "Obsługa bardzo miła")
 
-    expected_payload = {
-        "score": 7,
-        "comment": "Obsługa bardzo miła",
-        "language": "pl",
-        "page_url": f"{origin}/polish.html",
-    }
-    assert browser.execute_script("return window.sentBodies") == [expected_payload]
+    assert wait_for_thanks(browser) == polish["thanks"]
+    [body] = browser.execute_script("return window.sentBodies")
+    key = body.pop("key")
+    assert len(key) == 32
+    assert body == {"score": 7, "comment": "Obsługa bardzo miła", "language": "pl", "page_url": f"{origin}/polish.html"}
     [row] = stored_responses(app)
-    assert row.score == 7
-    assert row.comment == "Obsługa bardzo miła"
-    assert row.language == "pl"
+    assert (row.score, row.comment, row.language, row.idempotency_key) == (7, "Obsługa bardzo miła", "pl", key)
     assert row.page_url == f"{origin}/polish.html"
     assert focused_in_widget(browser)["className"] == "thanks"
-    assert widget_text(browser, ".thanks") == "Dziękujemy! Twoja odpowiedź została wysłana."
 
 
-def test_space_selects_score(app, browser, page):
+def test_arrow_keys_move_through_radio_group(browser, page):
     open_page(browser, page("english.html"))
 
-    tab_to_score(browser, 10)
-    press(browser, Keys.SPACE)
+    first = tab_to_choices(browser)
+    press(browser, Keys.ARROW_LEFT)
 
-    pressed = [button.text for button in shadow_root(browser).find_elements(By.CSS_SELECTOR, '[aria-pressed="true"]')]
-    assert pressed == ["10"]
+    assert first["value"] == "0"
+    assert focused_in_widget(browser)["value"] == "10"
+    checked = [radio.get_attribute("value") for radio in shadow_root(browser).find_elements(By.CSS_SELECTOR, "input:checked")]
+    assert checked == ["10"]
     assert shadow_root(browser).find_element(By.CSS_SELECTOR, "textarea").is_displayed()
+    press(browser, Keys.TAB)
+    assert focused_in_widget(browser)["tag"] == "textarea"
 
 
-def test_polish_page_gets_polish_texts(browser, page, polish_catalog):
+def test_polish_page_gets_polish_texts(app, browser, page, survey_id):
+    polish = config_texts(app, survey_id, "pl")["texts"]
     open_page(browser, page("polish.html"))
 
-    assert widget_text(browser, "h2") == "Jak bardzo prawdopodobne jest, że polecisz Muzeum Miejskie znajomym?"
-    assert widget_text(browser, "#cxaudit-scale-low") == "0 – bardzo mało prawdopodobne"
-    assert widget_text(browser, "#cxaudit-scale-high") == "10 – bardzo prawdopodobne"
-    assert shadow_root(browser).find_element(By.CSS_SELECTOR, ".dialog").get_attribute("lang") == "pl"
+    assert widget_text(browser, "h2") == polish["question"]
+    assert "Muzeum Miejskie" in polish["question"]
+    assert not polish["question"].startswith("How likely")
+    assert widget_text(browser, "#cxaudit-low") == polish["scale_low"]
+    assert widget_text(browser, "#cxaudit-high") == polish["scale_high"]
+    assert shadow_root(browser).find_element(By.CSS_SELECTOR, ".panel").get_attribute("lang") == "pl"
 
 
-def test_english_page_gets_english_texts(browser, page, polish_catalog):
+def test_english_page_gets_english_texts(browser, page):
     open_page(browser, page("english.html"))
 
     assert widget_text(browser, "h2") == "How likely is it that you would recommend Muzeum Miejskie to a friend?"
-    assert widget_text(browser, "#cxaudit-scale-low") == "0 – not at all likely"
-    assert widget_text(browser, "#cxaudit-scale-high") == "10 – extremely likely"
-    assert shadow_root(browser).find_element(By.CSS_SELECTOR, ".dialog").get_attribute("lang") == "en"
+    assert widget_text(browser, "#cxaudit-low") == "0 – not at all likely"
+    assert shadow_root(browser).find_element(By.CSS_SELECTOR, ".panel").get_attribute("lang") == "en"
 
 
 def test_controls_have_accessible_names(browser, page):
     open_page(browser, page("english.html"))
-    tab_to_score(browser, 3)
-    press(browser, Keys.ENTER)
+    choose_with_arrows(browser, 3)
     root = shadow_root(browser)
 
-    buttons = root.find_elements(By.CSS_SELECTOR, "button")
-    names = [button.accessible_name for button in buttons]
-    assert all(name.strip() for name in names), names
-    assert names[0] == "Close the survey"
-    assert names[1:12] == [str(score) for score in range(11)]
-    assert names[12] == "Send"
-    dialog = root.find_element(By.CSS_SELECTOR, ".dialog")
+    assert [button.accessible_name for button in root.find_elements(By.CSS_SELECTOR, "button")] == ["Close the survey", "Send"]
+    radios = root.find_elements(By.CSS_SELECTOR, "input[type=radio]")
+    assert [radio.accessible_name for radio in radios] == [str(score) for score in range(11)]
+    dialog = root.find_element(By.CSS_SELECTOR, ".panel")
     assert dialog.aria_role == "dialog"
     assert dialog.accessible_name == "How likely is it that you would recommend Muzeum Miejskie to a friend?"
-    group = root.find_element(By.CSS_SELECTOR, ".scores")
-    assert group.aria_role == "group"
+    group = root.find_element(By.CSS_SELECTOR, ".choices")
+    assert group.aria_role == "radiogroup"
     assert group.accessible_name == dialog.accessible_name
     textarea = root.find_element(By.CSS_SELECTOR, "textarea")
     assert textarea.accessible_name == "What is the main reason for your score? (optional)"
@@ -294,11 +116,9 @@ def test_controls_have_accessible_names(browser, page):
 @pytest.mark.parametrize("page_name", ["english.html", "hostile.html"])
 def test_axe_finds_no_violations(browser, page, page_name):
     open_page(browser, page(page_name))
-    tab_to_score(browser, 8)
-    press(browser, Keys.ENTER)
-    browser.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
+    choose_with_arrows(browser, 8)
 
-    results = browser.execute_async_script(RUN_AXE_ON_WIDGET)
+    results = run_axe(browser)
 
     assert "error" not in results, results
     assert results["violations"] == []
@@ -309,7 +129,8 @@ def test_auto_show_keeps_page_focus(browser, page):
     browser.get(page("english.html"))
     tab_to_page_element(browser, "programme-link")
 
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda driver: driver.execute_script(DIALOG_SHOWN))
+    wait_until(browser, "return !!document.querySelector('[data-cxaudit-widget]')")
+    wait_until(browser, "return !document.querySelector('[data-cxaudit-widget]').shadowRoot.querySelector('.panel').hidden")
 
     assert browser.execute_script("return document.activeElement.id") == "programme-link"
     assert focused_in_widget(browser) is None
@@ -323,55 +144,54 @@ def test_escape_returns_focus(browser, page):
 
     press(browser, Keys.ESCAPE)
 
-    assert not browser.execute_script(DIALOG_SHOWN)
+    assert not panel_shown(browser)
     assert browser.execute_script("return document.activeElement.id") == "open-survey"
 
 
 def test_close_button_returns_focus(browser, page):
-    open_page(browser, page("english.html"))
+    browser.get(page("english.html", autoshow="false"))
+    wait_until(browser, 'return !!document.querySelector("[data-cxaudit-widget]")')
     tab_to_page_element(browser, "open-survey")
     press(browser, Keys.ESCAPE)  # Escape outside the dialog must not matter.
     press(browser, Keys.ENTER)  # The page calls cxaudit('show').
-    assert focused_in_widget(browser)["className"] == "dialog"
+    assert focused_in_widget(browser)["className"] == "panel dialog"
 
     press(browser, Keys.TAB)
     assert focused_in_widget(browser)["className"] == "close"
     press(browser, Keys.ENTER)
 
-    assert not browser.execute_script(DIALOG_SHOWN)
+    assert not panel_shown(browser)
     assert browser.execute_script("return document.activeElement.id") == "open-survey"
 
 
 def test_queued_show_replayed(browser, page):
     open_page(browser, page("queued.html"))
 
-    assert focused_in_widget(browser)["className"] == "dialog"
+    assert focused_in_widget(browser)["className"] == "panel dialog"
     press(browser, Keys.ESCAPE)
     assert browser.execute_script("return document.activeElement.id") == "first-control"
 
 
 def test_autoshow_false_waits_for_show(browser, page):
-    browser.get(page("english.html", autoshow=False))
-    WebDriverWait(browser, WAIT_SECONDS).until(
-        lambda driver: driver.execute_script('return !!document.querySelector("[data-cxaudit-widget]")')
-    )
-    assert not browser.execute_script(DIALOG_SHOWN)
+    browser.get(page("english.html", autoshow="false"))
+    wait_until(browser, 'return !!document.querySelector("[data-cxaudit-widget]")')
+    assert not panel_shown(browser)
 
     browser.execute_script('cxaudit("show")')
 
-    assert browser.execute_script(DIALOG_SHOWN)
+    assert panel_shown(browser)
 
 
 HOST_STYLE_PROPERTIES = ("margin", "padding", "font", "color", "text-transform", "display", "width", "height", "outline")
 MEASURE_PAGE = """
 const properties = arguments[0];
 const result = {};
-for (const selector of ["html", "body", "main", "h1", "#lead", "label", "#search", "#open-survey"]) {
-  const element = document.querySelector(selector);
+for (const element of document.querySelectorAll("html, body, body *:not([data-cxaudit-widget]):not(script)")) {
   const style = getComputedStyle(element);
   const rect = element.getBoundingClientRect();
-  result[selector] = {rect: [rect.x, rect.y, rect.width, rect.height]};
-  for (const property of properties) { result[selector][property] = style.getPropertyValue(property); }
+  const entry = {rect: [rect.x, rect.y, rect.width, rect.height]};
+  for (const property of properties) { entry[property] = style.getPropertyValue(property); }
+  result[element.tagName + "#" + element.id + "." + element.className] = entry;
 }
 return result;
 """
@@ -382,18 +202,20 @@ def test_hostile_css_isolated(browser, page):
     without_widget = browser.execute_script(MEASURE_PAGE, HOST_STYLE_PROPERTIES)
 
     open_page(browser, page("hostile.html"))
+    choose_with_arrows(browser, 4)
     with_widget = browser.execute_script(MEASURE_PAGE, HOST_STYLE_PROPERTIES)
 
-    for selector, styles in without_widget.items():
-        assert with_widget[selector] == styles, selector
+    assert with_widget == without_widget
     root = shadow_root(browser)
     for button in root.find_elements(By.CSS_SELECTOR, "button"):
         assert button.value_of_css_property("text-transform") == "none"
         assert button.value_of_css_property("letter-spacing") == "normal"
-    score = root.find_element(By.CSS_SELECTOR, ".score")
-    assert score.value_of_css_property("margin-top") == "0px"
-    assert score.value_of_css_property("background-color") == "rgba(255, 255, 255, 1)"
-    dialog = root.find_element(By.CSS_SELECTOR, ".dialog")
+    choice = root.find_element(By.CSS_SELECTOR, ".choice span")
+    assert choice.value_of_css_property("margin-top") == "0px"
+    assert choice.value_of_css_property("background-color") == "rgba(255, 255, 255, 1)"
+    label = root.find_element(By.CSS_SELECTOR, "label.text")
+    assert label.value_of_css_property("font-size") == "16px"
+    dialog = root.find_element(By.CSS_SELECTOR, ".panel")
     assert dialog.value_of_css_property("position") == "fixed"
     assert dialog.value_of_css_property("color") == "rgba(26, 26, 26, 1)"
     host_style = browser.execute_script(
@@ -403,34 +225,58 @@ def test_hostile_css_isolated(browser, page):
     assert host_style == ["0px", "none", "static"]
 
 
-def test_fits_narrow_screen(browser, page):
+CHOICE_GEOMETRY = """
+const root = document.querySelector("[data-cxaudit-widget]").shadowRoot;
+const dialog = root.querySelector(".panel").getBoundingClientRect();
+const choices = [...root.querySelectorAll(".choice")].map((c) => c.getBoundingClientRect());
+return {
+  viewport: document.documentElement.clientWidth,
+  left: dialog.left, right: dialog.right, bottom: dialog.bottom, height: innerHeight,
+  narrowest: Math.min(...choices.map((c) => c.width)),
+  lowest: Math.min(...choices.map((c) => c.height)),
+  rows: new Set(choices.map((c) => Math.round(c.top))).size,
+  rightmost: Math.max(...choices.map((c) => c.right)),
+  pageScrollWidth: document.documentElement.scrollWidth,
+};
+"""
+
+
+@pytest.mark.parametrize(("width", "rows"), [(360, 1), (320, 2)])
+def test_fits_narrow_screen(browser, page, width, rows):
     browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": True}
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": 640, "deviceScaleFactor": 1, "mobile": True}
     )
     open_page(browser, page("english.html"))
-    tab_to_score(browser, 5)
-    press(browser, Keys.ENTER)
 
-    geometry = browser.execute_script(
-        """
-        const root = document.querySelector("[data-cxaudit-widget]").shadowRoot;
-        const dialog = root.querySelector(".dialog").getBoundingClientRect();
-        const buttons = [...root.querySelectorAll("button")].map((b) => b.getBoundingClientRect());
-        return {
-          viewport: document.documentElement.clientWidth,
-          left: dialog.left, right: dialog.right,
-          narrowestButton: Math.min(...buttons.map((b) => b.width)),
-          rightmostButton: Math.max(...buttons.map((b) => b.right)),
-          pageScrollWidth: document.documentElement.scrollWidth,
-        };
-        """
+    geometry = browser.execute_script(CHOICE_GEOMETRY)
+
+    assert geometry["viewport"] == width
+    assert 0 <= geometry["left"] and geometry["right"] <= width
+    assert geometry["rightmost"] <= geometry["right"]
+    assert geometry["rows"] == rows
+    # WCAG 2.2 target size (minimum) is 24 by 24 CSS pixels.
+    assert geometry["narrowest"] >= 24 and geometry["lowest"] >= 24
+    assert geometry["pageScrollWidth"] <= width
+
+
+def test_fits_at_200_percent_zoom(browser, page):
+    # 200 % zoom of a 1280 by 720 window leaves 640 by 360 CSS pixels.
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 640, "height": 360, "deviceScaleFactor": 2, "mobile": False}
     )
-    assert geometry["viewport"] == 320
-    assert geometry["left"] >= 0
-    assert geometry["right"] <= 320
-    assert geometry["rightmostButton"] <= geometry["right"]
-    assert geometry["narrowestButton"] >= 24  # WCAG 2.2 target size (minimum) is 24 by 24 CSS pixels.
-    assert geometry["pageScrollWidth"] <= 320
+    open_page(browser, page("english.html"))
+    choose_with_arrows(browser, 2)
+
+    geometry = browser.execute_script(CHOICE_GEOMETRY)
+
+    assert geometry["right"] <= 640 and geometry["bottom"] <= 360
+    assert geometry["pageScrollWidth"] <= 640
+    # The dialog scrolls inside itself when it is taller than the window.
+    scrolls = browser.execute_script(
+        "const p = document.querySelector('[data-cxaudit-widget]').shadowRoot.querySelector('.panel');"
+        "return getComputedStyle(p).overflowY;"
+    )
+    assert scrolls == "auto"
 
 
 @pytest.mark.parametrize(("motion", "animation"), [("reduce", "none"), ("no-preference", "cxaudit-enter")])
@@ -440,16 +286,13 @@ def test_reduced_motion_respected(browser, page, motion, animation):
     )
     open_page(browser, page("english.html"))
 
-    dialog = shadow_root(browser).find_element(By.CSS_SELECTOR, ".dialog")
+    dialog = shadow_root(browser).find_element(By.CSS_SELECTOR, ".panel")
     assert dialog.value_of_css_property("animation-name") == animation
 
 
 def test_no_cookies(app, browser, page, live_server):
     open_page(browser, page("polish.html"))
-    tab_to_score(browser, 9)
-    press(browser, Keys.ENTER)
-    tab_to_comment(browser)
-    press(browser, Keys.TAB, Keys.ENTER)
+    keyboard_answer(browser, 9, "Dobrze")
     wait_for_thanks(browser)
 
     assert browser.execute_script("return document.cookie") == ""
@@ -459,16 +302,17 @@ def test_no_cookies(app, browser, page, live_server):
     assert browser.get_cookies() == []
 
 
-def test_denied_origin_shows_nothing(app, browser, page, survey_id):
-    with app.app_context():
-        survey = db.session.scalars(select(Survey).where(Survey.public_id == survey_id)).one()
-        survey.allowed_origins = ["https://muzeum.example"]
-        db.session.commit()
+def test_denied_origin_shows_nothing(app, browser, publish):
+    from test_widget_support import add_survey
 
+    other = add_survey(app, "https://muzeum.example")
     browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_WARNINGS})
-    browser.get(page("english.html"))
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda driver: driver.execute_script("return window.warnings.length"))
+    try:
+        browser.get(publish("english.html", other))
+        wait_until(browser, "return window.warnings.length")
+        warnings = browser.execute_script("return window.warnings")
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": "1"})
 
-    warnings = browser.execute_script("return window.warnings")
     assert warnings[0].startswith("[cxaudit] the survey could not be loaded")
     assert browser.execute_script('return document.querySelector("[data-cxaudit-widget]")') is None

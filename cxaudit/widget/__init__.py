@@ -1,26 +1,47 @@
-"""Serves the widget JavaScript that the one-line snippet loads."""
+"""Serves the widget JavaScript that the one-line snippet loads, and the
+hosted survey page (``/s/PUBLIC_ID``) for e-mail links, posters and kiosks."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, request
 from flask import Response as FlaskResponse
-from flask import send_from_directory
 
 from cxaudit.paths import WIDGETS_DIR
+from cxaudit.widget.minify import strip_comments_and_indentation
 
-bp = Blueprint("widget", __name__, url_prefix="/widget")
+bp = Blueprint("widget", __name__)
 
 # Short enough that a fixed widget reaches every site within minutes, long
 # enough that a visitor's later pages reuse the cached script.
 SCRIPT_MAX_AGE_SECONDS = 300
 
 
-@bp.get("/v1.js")
+@functools.cache
+def _script_for(modified_ns: int) -> bytes:
+    # Keyed by the file's modification time, so an edited widget is served
+    # without a restart.
+    source = (WIDGETS_DIR / "v1.js").read_text(encoding="utf-8")
+    return strip_comments_and_indentation(source).encode("utf-8")
+
+
+def widget_script_bytes() -> bytes:
+    """Return the widget script as host pages download it."""
+    return _script_for((WIDGETS_DIR / "v1.js").stat().st_mtime_ns)
+
+
+@bp.get("/widget/v1.js")
 def widget_script() -> FlaskResponse:
     """Serve ``widgets/v1.js`` to any site, cacheable and without cookies."""
-    response = send_from_directory(
-        WIDGETS_DIR, "v1.js", mimetype="text/javascript", max_age=SCRIPT_MAX_AGE_SECONDS
-    )
+    response = FlaskResponse(widget_script_bytes(), mimetype="text/javascript")
     response.cache_control.public = True
+    response.cache_control.max_age = SCRIPT_MAX_AGE_SECONDS
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+from cxaudit.widget import hosted  # noqa: E402,F401  (route module)
