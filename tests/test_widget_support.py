@@ -123,6 +123,8 @@ def publish(site, live_server):
             data = "".join(f' data-{key.replace("_", "-")}="{value}"' for key, value in extra.items())
             return f'<script src="{live_server}/widget/v1.js" data-survey="{survey}"{data} async></script>'
 
+        for asset in [*FIXTURES.glob("*.js"), *FIXTURES.glob("*.css")]:
+            (folder / asset.name).write_bytes(asset.read_bytes())
         html = SNIPPET_MARK.sub(snippet, (FIXTURES / name).read_text(encoding="utf-8"))
         html = html.replace("{{API}}", live_server)
         target = published_name or name

@@ -647,7 +647,7 @@ textarea {
       };
       addEventListener("scroll", onScroll, { passive: true });
     }
-    if (triggers.exit_intent && matchMedia("(pointer: fine)").matches) {
+    if (triggers.exit_intent && !matchMedia("(pointer: coarse)").matches) {
       // The pointer leaving through the top edge, towards the tabs and the address bar.
       const onLeave = (event) => {
         if (!event.relatedTarget && event.clientY <= 0) {
