@@ -1,0 +1,68 @@
+"""Running the axe plugin on the declaration page, which must be accessible itself."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from cxaudit.audit import IMPACTS, AuditFinding, PageContext
+from cxaudit_declaration.i18n import _, ngettext
+
+logger = logging.getLogger(__name__)
+
+AXE_MODULE = "cxaudit_axe"
+TARGETS_KEPT = 20
+
+
+def axe_findings(driver: Any, url: str, settings: dict[str, Any]) -> list[AuditFinding]:
+    """Run axe-core on the page the browser shows (the declaration) and sum up its violations.
+
+    Uses ``cxaudit_axe.cxaudit_page_audit``, the axe plugin's page audit, so the
+    rules and WCAG tags are the same as for crawled pages. Without the axe
+    plugin installed the page is reported as not checked.
+    """
+    try:
+        axe = importlib.import_module(AXE_MODULE)
+    except ImportError:
+        return [
+            AuditFinding(
+                rule="declaration-axe-not-run",
+                outcome="needs-review",
+                impact="minor",
+                help=_(
+                    "The declaration page %(url)s was not checked by axe because the axe plugin is not installed. "
+                    "Install cxaudit-axe or check the page by hand: the declaration must be accessible itself.",
+                    url=url,
+                ),
+                help_url=url,
+            )
+        ]
+
+    results = axe.cxaudit_page_audit(PageContext(url=url, driver=driver, settings=settings)) or []
+    violations = [finding for finding in results if finding.outcome == "violation"]
+    if not violations:
+        return []
+    rules = sorted({finding.rule for finding in violations})
+    impacts = [finding.impact for finding in violations if finding.impact in IMPACTS]
+    criteria = sorted({criterion for finding in violations for criterion in finding.wcag})
+    targets = [selector for finding in violations for selector in finding.targets][:TARGETS_KEPT]
+    return [
+        AuditFinding(
+            rule="declaration-axe-violations",
+            outcome="violation",
+            impact=min(impacts, key=IMPACTS.index) if impacts else None,
+            wcag=criteria,
+            count=len(rules),
+            targets=targets,
+            help=ngettext(
+                "The declaration page has %(num)d axe violation (%(rules)s). The declaration must be accessible "
+                "itself: fix it as for any page.",
+                "The declaration page has %(num)d axe violations (%(rules)s). The declaration must be accessible "
+                "itself: fix them as for any page.",
+                len(rules),
+                rules=", ".join(rules),
+            ),
+            help_url=url,
+        )
+    ]
