@@ -1,0 +1,9 @@
+"""The forms plugin: finds every form of a page, tells what it is for and checks it.
+
+It is registered through the ``cxaudit`` entry-point group, exactly as a
+third-party plugin would be.
+"""
+
+from cxaudit_forms.plugin import cxaudit_page_audit, cxaudit_scorecard_sections
+
+__all__ = ["cxaudit_page_audit", "cxaudit_scorecard_sections"]

@@ -1,0 +1,85 @@
+"""The page audit: find every form, classify it and run the checks."""
+
+from __future__ import annotations
+
+import logging
+
+from selenium.common.exceptions import WebDriverException
+
+from cxaudit.audit import AuditFinding, PageContext
+from cxaudit_forms import errors
+from cxaudit_forms.classify import classify
+from cxaudit_forms.keyboard import check_keyboard, check_paste
+from cxaudit_forms.kinds import form_label
+from cxaudit_forms.labels import check_labels
+from cxaudit_forms.model import Form, PageForms, read_page_forms
+from cxaudit_forms.problems import Problem
+from cxaudit_forms.purpose import check_purpose
+from cxaudit_forms.required import check_required
+from cxaudit_forms.trust import (
+    check_captcha,
+    check_consent,
+    check_contact_page,
+    check_field_count,
+    check_https,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def audit_page(page: PageContext) -> list[AuditFinding]:
+    """Return the findings of every form on the loaded page, each naming its form."""
+    forms = read_page_forms(page.driver)
+    for form in forms.forms:
+        form.kind = classify(form, page.url)
+    findings = []
+    for form in forms.forms:
+        findings += to_findings(form, static_problems(forms, form, page.url))
+        findings += to_findings(form, browser_problems(page.driver, form))
+    # Sending forms last: it reloads the page, so the elements read above go stale.
+    for form in forms.forms:
+        if form.kind == "search":
+            continue
+        if errors.submissions_allowed(page.settings):
+            findings += to_findings(form, errors.check_errors(page.driver, page.url, form))
+        else:
+            findings += to_findings(form, errors.not_tested(form))
+    return findings
+
+
+def static_problems(page: PageForms, form: Form, page_url: str) -> list[Problem]:
+    """The checks that need only the collected description of the form."""
+    problems = [*check_labels(form), *check_purpose(form), *check_required(form), *check_captcha(form),
+                *check_consent(form), *check_https(form, page_url), *check_field_count(form)]
+    if form.kind == "contact":
+        problems += check_contact_page(page, form)
+    return problems
+
+
+def browser_problems(driver, form: Form) -> list[Problem]:
+    """The checks that press keys and send events in the browser."""
+    problems = []
+    for check in (check_keyboard, check_paste):
+        try:
+            problems += check(driver, form)
+        except WebDriverException as error:
+            # One form the browser cannot handle must not hide the others' results.
+            logger.warning("%s failed on form %s: %s", check.__name__, form.selector, error.msg)
+    return problems
+
+
+def to_findings(form: Form, problems: list[Problem]) -> list[AuditFinding]:
+    label = form_label(form.position, form.kind)
+    return [
+        AuditFinding(
+            rule=problem.rule,
+            outcome=problem.outcome,
+            impact=problem.impact,
+            wcag=problem.wcag,
+            count=problem.count,
+            targets=[form.selector, *(target for target in problem.targets if target != form.selector)],
+            help=f"{label}: {problem.message}",
+            help_url=problem.help_url,
+        )
+        for problem in problems
+    ]

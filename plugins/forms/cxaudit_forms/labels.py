@@ -1,0 +1,73 @@
+"""Checks 1–4: names, visible labels, label in name and named groups."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from cxaudit_forms.i18n import _
+from cxaudit_forms.model import Form
+from cxaudit_forms.problems import Problem, names_of
+
+MARKERS = re.compile(r"[*:\s]+$")
+
+
+def check_labels(form: Form) -> list[Problem]:
+    """Return the problems of checks 1 to 4 for ``form``."""
+    fields = form.live_fields
+    problems = []
+
+    unnamed = [item for item in fields if not item.accessible_name]
+    if unnamed:
+        problems.append(Problem(
+            "forms-field-no-name", "violation", "critical",
+            _("No accessible name: %(fields)s. A screen reader announces only the kind of field, not what to enter. "
+              "Connect a <label for> to each field, or name it with aria-labelledby.", fields=names_of(unnamed)),
+            wcag=["1.3.1", "4.1.2"], targets=[item.selector for item in unnamed], count=len(unnamed)))
+
+    unlabelled = [item for item in fields if not item.label]
+    if unlabelled:
+        problems.append(Problem(
+            "forms-label-not-visible", "violation", "serious",
+            _("No visible label: %(fields)s. A placeholder, a title or a value that disappears while typing is "
+              "not a label. Show a <label> next to each field.", fields=names_of(unlabelled)),
+            wcag=["3.3.2"], targets=[item.selector for item in unlabelled], count=len(unlabelled)))
+
+    mismatched = [item for item in fields if item.label and item.accessible_name and not label_in_name(item.label, item.accessible_name)]
+    if mismatched:
+        problems.append(Problem(
+            "forms-label-not-in-name", "violation", "serious",
+            _("The accessible name does not contain the visible label: %(fields)s. People who use voice control "
+              "cannot say the label to reach the field. Start the aria-label with the visible words, or use the label itself.",
+              fields=names_of(mismatched)),
+            wcag=["2.5.3"], targets=[item.selector for item in mismatched], count=len(mismatched)))
+
+    ungrouped = ungrouped_choices(form)
+    if ungrouped:
+        problems.append(Problem(
+            "forms-group-unnamed", "violation", "moderate",
+            _("Choices not grouped under a name: %(groups)s. A screen reader reads each option without the "
+              "question. Put them in a <fieldset> whose <legend> is the question.",
+              groups=", ".join(f"\"{name}\"" for name in ungrouped)),
+            wcag=["1.3.1"], targets=[item.selector for group in ungrouped.values() for item in group],
+            count=len(ungrouped)))
+    return problems
+
+
+def label_in_name(label: str, name: str) -> bool:
+    """Whether the visible label, without trailing colons and asterisks, is part of the accessible name."""
+    wanted = " ".join(MARKERS.sub("", label).lower().split())
+    return wanted in " ".join(name.lower().split())
+
+
+def ungrouped_choices(form: Form) -> dict:
+    """Radio buttons, and check boxes sharing a name, that are not inside a named group, by group name."""
+    groups = defaultdict(list)
+    for item in form.live_fields:
+        if item.is_choice and item.name:
+            groups[(item.type, item.name)].append(item)
+    return {
+        name: members
+        for (kind, name), members in groups.items()
+        if (kind == "radio" or len(members) > 1) and not any(member.group for member in members)
+    }

@@ -1,0 +1,140 @@
+"""The forms section of the scorecard: a score per form and per site, and each form's main problems."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from cxaudit.audit import ScorecardSection, SectionTable
+from cxaudit.scorecard.sections import plugin_findings
+from cxaudit_forms.i18n import _, _l, ngettext
+from cxaudit_forms.kinds import KIND_LABELS, parse_form_label
+from cxaudit_forms.score import form_score, mean, rule_penalty
+
+PLUGIN_NAME = "forms"
+MAIN_PROBLEMS = 3
+RULE_TITLES = {
+    "forms-field-no-name": _l("fields without a name"),
+    "forms-label-not-visible": _l("no visible label"),
+    "forms-label-not-in-name": _l("label not in the name"),
+    "forms-group-unnamed": _l("choices not grouped"),
+    "forms-autocomplete-missing": _l("no autocomplete"),
+    "forms-autocomplete-invalid": _l("invalid autocomplete"),
+    "forms-autocomplete-mismatch": _l("autocomplete to review"),
+    "forms-email-type": _l("e-mail field not type email"),
+    "forms-required-not-programmatic": _l("required only on screen"),
+    "forms-required-not-visible": _l("required only in code"),
+    "forms-required-asterisk-unexplained": _l("asterisk not explained"),
+    "forms-required-inconsistent": _l("required marked inconsistently"),
+    "forms-keyboard-unreachable": _l("not reachable with Tab"),
+    "forms-focus-order": _l("focus order"),
+    "forms-positive-tabindex": _l("positive tabindex"),
+    "forms-focus-not-visible": _l("focus not visible"),
+    "forms-paste-blocked": _l("pasting blocked"),
+    "forms-captcha-no-alternative": _l("CAPTCHA without alternative"),
+    "forms-captcha-review": _l("CAPTCHA to review"),
+    "forms-consent-prechecked": _l("consent ticked in advance"),
+    "forms-privacy-notice-missing": _l("no privacy notice"),
+    "forms-not-https": _l("no HTTPS"),
+    "forms-too-many-fields": _l("too many fields"),
+    "forms-contact-no-email-link": _l("no e-mail link"),
+    "forms-contact-no-phone-link": _l("no phone link"),
+    "forms-contact-no-hours": _l("no opening hours"),
+    "forms-contact-no-reply-time": _l("no reply time"),
+    "forms-errors-not-tested": _l("errors not tested"),
+    "forms-error-browser-only": _l("browser's error bubbles only"),
+    "forms-error-not-shown": _l("no error shown"),
+    "forms-error-not-linked": _l("errors not tied to fields"),
+    "forms-error-no-suggestion": _l("errors without a hint"),
+    "forms-error-not-announced": _l("errors not announced"),
+    "forms-error-values-lost": _l("typed values lost"),
+}
+
+
+@dataclass
+class FormResult:
+    """One form of one page, rebuilt from its stored findings."""
+
+    page_url: str
+    selector: str
+    position: int
+    kind: str
+    results: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return form_score(self.results)
+
+    def main_problems(self) -> list[str]:
+        ranked = sorted(self.results, key=lambda result: -rule_penalty(*result))
+        titles: list[str] = []
+        for rule, outcome, impact in ranked:
+            title = str(RULE_TITLES.get(rule, rule))
+            if rule_penalty(rule, outcome, impact) > 0 and title not in titles:
+                titles.append(title)
+        return titles[:MAIN_PROBLEMS]
+
+
+def forms_of_scan(scan) -> list[FormResult]:
+    """Group a scan's forms findings by page and form selector (the first target)."""
+    forms: dict[tuple[str, str], FormResult] = {}
+    for page_url, finding in plugin_findings([scan], PLUGIN_NAME):
+        parsed = parse_form_label(finding.help)
+        if not finding.targets or parsed is None:
+            continue
+        key = (page_url, finding.targets[0])
+        if key not in forms:
+            forms[key] = FormResult(page_url, finding.targets[0], parsed[0], parsed[1])
+        outcome = getattr(finding.outcome, "value", finding.outcome)
+        forms[key].results.append((finding.rule, outcome, finding.impact))
+    return list(forms.values())
+
+
+def site_score(forms: list[FormResult]) -> float | None:
+    """Average the site's distinct forms; a form repeated on many pages (same kind and selector) counts once, at its worst."""
+    distinct: dict[tuple[str, str], float] = defaultdict(lambda: 100.0)
+    for form in forms:
+        key = (form.kind, form.selector)
+        distinct[key] = min(distinct[key], form.score)
+    return mean(list(distinct.values()))
+
+
+def forms_section(scans) -> ScorecardSection:
+    """Build the section from the latest scans; no forms findings means no data."""
+    rows, site_rows, site_scores, data = [], [], [], []
+    for scan in scans:
+        forms = forms_of_scan(scan)
+        if not forms:
+            continue
+        score = site_score(forms)
+        site_scores.append(score)
+        site_rows.append([scan.url, str(len(forms)), f"{score:.0f}"])
+        for form in forms:
+            rows.append([form.page_url, str(form.position), str(KIND_LABELS[form.kind]), f"{form.score:.0f}",
+                         ", ".join(form.main_problems()) or _("none")])
+            data.append({"site": scan.url, "page": form.page_url, "form": form.selector, "position": form.position,
+                         "kind": form.kind, "score": form.score, "rules": sorted({r for r, _o, _i in form.results})})
+
+    overall = mean(site_scores)
+    if overall is None:
+        summary = _("No forms were found with results in the latest scans.")
+    else:
+        summary = ngettext("%(num)d form checked; the forms score is %(score)s out of 100.",
+                           "%(num)d forms checked; the forms score is %(score)s out of 100.",
+                           len(rows), score=f"{overall:.0f}")
+    return ScorecardSection(
+        key="forms",
+        title=_("Forms"),
+        summary=summary,
+        score=overall,
+        tables=[
+            SectionTable(caption=_("Forms by page"), headers=[_("Page"), _("Form"), _("Kind"), _("Score"), _("Main problems")], rows=rows),
+            SectionTable(caption=_("Forms score by site"), headers=[_("Site"), _("Forms"), _("Score")], rows=site_rows),
+        ] if rows else [],
+        method=_("Each form starts at 100 and loses points once per failed check: 25 for critical, 15 for serious, "
+                 "8 for moderate and 3 for minor problems, half as much for results to review, never below 0. A site's "
+                 "score is the mean of its distinct forms (a form repeated on many pages counts once, at its worst); "
+                 "the section's score is the mean of the sites. Forms with no findings are not stored by the scan and "
+                 "so are not listed."),
+        data={"forms": data, "site_scores": site_scores},
+    )
