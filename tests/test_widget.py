@@ -18,6 +18,7 @@ from test_widget_support import (
     panel_shown,
     press,
     run_axe,
+    script_on_every_page,
     shadow_root,
     stored_responses,
     tab_to_choices,
@@ -306,13 +307,10 @@ def test_denied_origin_shows_nothing(app, browser, publish):
     from test_widget_support import add_survey
 
     other = add_survey(app, "https://muzeum.example")
-    browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_WARNINGS})
-    try:
+    with script_on_every_page(browser, RECORD_WARNINGS):
         browser.get(publish("english.html", other))
         wait_until(browser, "return window.warnings.length")
         warnings = browser.execute_script("return window.warnings")
-    finally:
-        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": "1"})
 
     assert warnings[0].startswith("[cxaudit] the survey could not be loaded")
     assert browser.execute_script('return document.querySelector("[data-cxaudit-widget]")') is None

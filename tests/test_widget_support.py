@@ -8,6 +8,7 @@ of the marker, so the widget runs cross-origin as on a museum's site.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -240,3 +241,13 @@ def keyboard_answer(browser, position: int, comment: str) -> None:
     press(browser, Keys.TAB)
     assert focused_in_widget(browser)["className"] == "submit"
     press(browser, Keys.ENTER)
+
+
+@contextlib.contextmanager
+def script_on_every_page(browser, source: str):
+    """Run ``source`` at the start of every page loaded inside the block."""
+    added = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
