@@ -84,7 +84,7 @@ def location_findings(location: Location, start_url: str) -> list[AuditFinding]:
                 rule="declaration-link-name",
                 outcome="violation",
                 impact="serious",
-                targets=[f'a[href="{link.href}"]'],
+                targets=[f'a[href="{link.raw_href}"]'],
                 help=_(
                     "The link to the declaration (%(href)s) is named \"%(name)s\", so people do not recognise it. "
                     "Name the link \"Deklaracja dostępności\" (\"Accessibility statement\" on English pages).",

@@ -400,8 +400,8 @@ def procedure_checks(page: DeclarationPage) -> list[AuditFinding]:
 def conditional_checks(page: DeclarationPage, today: date, facts: DeclarationFacts) -> list[AuditFinding]:
     """Check the conditional elements that apply and list those that cannot be decided.
 
-    - a11y-data-przeglad applies when the declaration was prepared before the
-      last 31 March deadline, so it must have been reviewed since.
+    - a11y-data-przeglad applies when the preparation date alone does not meet
+      the last 31 March deadline, so the declaration must have been reviewed since.
     - a11y-ocena applies when the text says an external body assessed the website.
     - a11y-aplikacje applies when the declaration or the home page links to an app store.
     - a11y-architektura-url applies when the architectural section gives its
@@ -411,7 +411,7 @@ def conditional_checks(page: DeclarationPage, today: date, facts: DeclarationFac
     unknown: list[str] = []
 
     prepared = facts.dates.get("a11y-data-sporzadzenie")
-    if prepared is not None and prepared <= last_review_deadline(today):
+    if prepared is not None and not is_review_current(prepared, today):
         required.append("a11y-data-przeglad")
 
     kind = content.assessment_kind(page.text)
@@ -465,7 +465,7 @@ def conditional_checks(page: DeclarationPage, today: date, facts: DeclarationFac
 
 def conditional_reason(element_id: str, element_content: object) -> str:
     reasons = {
-        "a11y-data-przeglad": _("The declaration was prepared before the last 31 March deadline, so it needs the date of its last review."),
+        "a11y-data-przeglad": _("The declaration was prepared before the review year that ended on the last 31 March, so it needs the date of its last review."),
         "a11y-ocena": _("The declaration says an external body assessed the website, so it needs a link to that assessment."),
         "a11y-aplikacje": _("The site links to mobile apps in an app store, so the declaration must list them."),
         "a11y-architektura-url": _("The architectural section gives its information through a link, so the link needs its id."),

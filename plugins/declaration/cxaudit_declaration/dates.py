@@ -7,7 +7,7 @@ from datetime import date
 
 ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # Dates written for people, such as "01.10.2008r." or "1/10/2008".
-DAY_FIRST_DATE = re.compile(r"\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b")
+DAY_FIRST_DATE = re.compile(r"(?<!\d)(\d{1,2})[./-](\d{1,2})[./-](\d{4})(?!\d)")
 
 # The declaration is reviewed and updated by 31 March of every year (art. 10
 # of the Act of 4 April 2019 on the digital accessibility of websites and

@@ -20,9 +20,10 @@ DECLARATION_ID_THRESHOLD = 3
 
 @dataclass
 class Link:
-    """A link on a home page: its absolute address, accessible name and page region."""
+    """A link on a home page: its absolute address, its href as written, accessible name and page region."""
 
     href: str
+    raw_href: str
     name: str
     region: str
 
@@ -63,11 +64,14 @@ def locate_declaration(driver: Any, start_url: str) -> Location:
         if page.failed or not page.is_html:
             continue
         facts = run_script(driver, "read_home.js")
-        links = [Link(href=link["href"], name=link["name"], region=link["region"]) for link in facts.get("links") or []]
+        links = [Link(href=link["href"], raw_href=link.get("rawHref") or link["href"], name=link["name"], region=link["region"]) for link in facts.get("links") or []]
         location.store_links += facts.get("storeLinks") or []
         location.meta_url = location.meta_url or facts.get("metaUrl")
         if index == 0 and len(facts.get("a11yIds") or []) >= DECLARATION_ID_THRESHOLD:
+            # The scan starts on the declaration itself: its own links (such as
+            # "back from the declaration") say nothing about the home page.
             location.start_is_declaration = True
+            continue
         location.named_link = location.named_link or first(links, is_named_declaration_link, start_url)
         location.address_link = location.address_link or first(links, is_declaration_address, start_url)
         if location.named_link:
@@ -83,8 +87,9 @@ def first(links: list[Link], predicate, start_url: str) -> Link | None:
 
 
 def is_named_declaration_link(link: Link) -> bool:
+    # The name must start with the words: "Powrót z deklaracji dostępności" is not the link.
     name = fold(link.name)
-    return any(words in name for words in LINK_NAMES)
+    return name.startswith(LINK_NAMES)
 
 
 def is_declaration_address(link: Link) -> bool:

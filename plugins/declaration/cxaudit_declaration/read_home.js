@@ -1,5 +1,5 @@
 // Describe the links and the declaration <meta> tag of the current page.
-// Returns {links: [{href, name, region}], metaUrl, a11yIds, storeLinks, httpStatus, contentType, url}.
+// Returns {links: [{href, rawHref, name, region}], metaUrl, a11yIds, storeLinks, httpStatus, contentType, url}.
 const fold = (text) => (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
   .replace(/ł/g, "l").replace(/Ł/g, "L").replace(/\s+/g, " ").trim().toLowerCase();
 
@@ -26,6 +26,7 @@ function region(link) {
 
 const links = Array.from(document.querySelectorAll("a[href]")).map((link) => ({
   href: link.href,
+  rawHref: link.getAttribute("href"),
   name: accessibleName(link).replace(/\s+/g, " ").trim(),
   region: region(link),
 }));
