@@ -452,9 +452,9 @@ def conditional_checks(page: DeclarationPage, today: date, facts: DeclarationFac
                 count=len(undecided),
                 targets=[f"#{element_id}" for element_id in undecided],
                 help=_(
-                    "Check whether the declaration needs %(ids)s: a11y-ocena when an external body assessed the "
-                    "website, a11y-aplikacje when the body publishes mobile apps. cxaudit could not tell from the "
-                    "pages.",
+                    "Check whether the declaration needs %(ids)s, which cxaudit could not decide from the pages: "
+                    "a11y-ocena is needed when an external body assessed the website, a11y-aplikacje when the body "
+                    "publishes mobile apps.",
                     ids=", ".join(undecided),
                 ),
                 help_url=page.url,

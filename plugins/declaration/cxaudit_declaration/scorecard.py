@@ -170,11 +170,11 @@ def declaration_section(scans: list[Scan]) -> ScorecardSection:
             )
         ],
         method=_(
-            "Share of the 14 mandatory elements present and valid (100 when all are), minus 20 for a review "
-            "after the last 31 March deadline missing, 10 each for no list of inaccessible content, no link from the "
-            "home page or axe violations on the declaration, 5 for each missing procedure part, conditional element, "
-            "date not in <time datetime> or badly named link; 0 without a readable declaration. The section score is "
-            "the mean over the sites."
+            "Share of the 14 mandatory elements present and valid (100 when all are), minus 20 when the yearly "
+            "review due by 31 March is overdue, 10 each for no list of inaccessible content, no link from the home "
+            "page or axe violations on the declaration, and 5 for each missing procedure part, missing conditional "
+            "element, date not in <time datetime> or badly named link. A site without a readable declaration scores "
+            "0. The section score is the mean over the sites."
         ),
         data={"sites": [asdict(site) for site in sites]},
     )
