@@ -1,0 +1,321 @@
+"""The declaration plugin in real scans of small Polish and English sites.
+
+Every fixture site under tests/pages/declaration is its own web root, so the
+home page (``/``) is the site's ``index.html``. Each site is scanned once per
+module, with "today" fixed so the 31 March review deadline does not move.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import _QuietHandler  # the UTF-8 static handler behind the serve_directory fixture
+
+from cxaudit.app import create_app
+from cxaudit.database import upgrade_database
+from cxaudit.extensions import db
+from cxaudit.models import Institution, Role, Scan, ScanStatus, Site, User
+from cxaudit.scan.runner import create_scan, run_stored_scan
+from cxaudit.scorecard.data import build_scorecard
+from cxaudit.scorecard.render import render_html
+
+pytestmark = pytest.mark.browser
+
+PAGES = Path(__file__).parent / "pages" / "declaration"
+TODAY = "2026-12-04"
+# Scanned in English unless named here.
+POLISH_SCANS = {"pl-bad-in-polish": "pl-bad"}
+SITES = (
+    "pl-good", "en-good", "pl-bad", "en-bad", "pl-meta-only", "en-meta-only", "pl-none", "en-none",
+    "pl-noids", "en-noids", "pl-broken", "en-broken", "off-site", "en-off-site",
+)
+
+
+def serve(directory: Path) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def read_findings(scan: Scan) -> list[dict]:
+    return [
+        {
+            "page": page.url,
+            "rule": finding.rule,
+            "outcome": str(finding.outcome),
+            "impact": finding.impact,
+            "count": finding.count,
+            "targets": list(finding.targets or []),
+            "help": finding.help,
+            "help_url": finding.help_url,
+        }
+        for page in scan.pages
+        for finding in page.findings
+        if finding.plugin == "declaration"
+    ]
+
+
+@pytest.fixture(scope="module")
+def scanned(browser_config, tmp_path_factory):
+    """Scan every fixture site once; yield the app, the base URLs, scan ids and findings by site."""
+    folder = tmp_path_factory.mktemp("declaration")
+    servers = {name: serve(PAGES / name) for name in SITES}
+    base_urls = {name: f"http://127.0.0.1:{server.server_port}" for name, server in servers.items()}
+    base_urls.update({scan: base_urls[site] for scan, site in POLISH_SCANS.items()})
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "DATABASE_URL": f"sqlite:///{folder / 'cxaudit.db'}",
+            "HUEY_SQLITE_PATH": str(folder / "jobs.db"),
+            "DEFAULT_LANGUAGE": "en",
+            "ENABLED_PLUGINS": ["declaration"],
+            **browser_config,
+        }
+    )
+    scan_ids, findings = {}, {}
+    with app.app_context():
+        upgrade_database()
+        institution = Institution(slug="muzeum", name="Muzeum Regionalne", default_language="en")
+        db.session.add_all([institution, *(Site(institution=institution, base_url=f"{base_urls[name]}/") for name in ("pl-good", "pl-bad", "pl-none", "off-site"))])
+        db.session.commit()
+        for name in (*SITES, *POLISH_SCANS):
+            language = "pl" if name in POLISH_SCANS else "en"
+            scan_id = create_scan(f"{base_urls[name]}/", 1, {"language": language, "declaration_today": TODAY}).id
+            run_stored_scan(scan_id)
+            scan = db.session.get(Scan, scan_id)
+            assert scan.status == ScanStatus.FINISHED, scan.error
+            scan_ids[name] = scan_id
+            findings[name] = read_findings(scan)
+
+    yield app, base_urls, scan_ids, findings
+
+    for server in servers.values():
+        server.shutdown()
+        server.server_close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def rules(findings: list[dict], outcome: str) -> set[str]:
+    return {finding["rule"] for finding in findings if finding["outcome"] == outcome}
+
+
+def targets(findings: list[dict], rule: str) -> list[str]:
+    return sorted(target for finding in findings if finding["rule"] == rule for target in finding["targets"])
+
+
+def only(findings: list[dict], rule: str) -> dict:
+    matching = [finding for finding in findings if finding["rule"] == rule]
+    assert len(matching) == 1, f"{rule}: {matching}"
+    return matching[0]
+
+
+@pytest.mark.parametrize("site", ["pl-good", "en-good"])
+def test_good_declaration_has_no_violations(scanned, site):
+    findings = scanned[3][site]
+    assert rules(findings, "violation") == set()
+
+
+def test_good_polish_declaration_records_status_and_dates(scanned):
+    _app, base_urls, _ids, findings = scanned
+    summary = only(findings["pl-good"], "declaration-status-partial")
+
+    assert summary["outcome"] == "needs-review"
+    assert summary["help_url"] == f"{base_urls['pl-good']}/deklaracja-dostepnosci.html"
+    assert '#a11y-data-publikacja time[datetime="2019-09-23"]' in summary["targets"]
+    assert '#a11y-data-przeglad time[datetime="2026-03-20"]' in summary["targets"]
+    # The apps question cannot be decided from a site without app store links.
+    assert rules(findings["pl-good"], "needs-review") == {"declaration-status-partial", "declaration-conditional-unknown"}
+    assert targets(findings["pl-good"], "declaration-conditional-unknown") == ["#a11y-aplikacje"]
+
+
+def test_good_english_declaration_is_compliant(scanned):
+    findings = scanned[3]["en-good"]
+    summary = only(findings, "declaration-status-compliant")
+    assert summary["help_url"].endswith("/accessibility-statement.html")
+    assert '#a11y-data-aktualizacja time[datetime="2025-09-01"]' in summary["targets"]
+
+
+def test_findings_stored_on_start_page(scanned):
+    _app, base_urls, _ids, findings = scanned
+    assert {finding["page"] for finding in findings["pl-bad"]} == {f"{base_urls['pl-bad']}/"}
+
+
+@pytest.mark.parametrize("site", ["pl-bad", "en-bad"])
+def test_bad_declaration_violations(scanned, site):
+    findings = scanned[3][site]
+    assert rules(findings, "violation") == {
+        "declaration-link-name",
+        "declaration-element-missing",
+        "declaration-id-malformed",
+        "declaration-element-empty",
+        "declaration-date-invalid",
+        "declaration-date-format",
+        "declaration-review-overdue",
+        "declaration-inaccessible-content-missing",
+        "declaration-email-invalid",
+        "declaration-phone-invalid",
+        "declaration-procedure-incomplete",
+        "declaration-conditional-missing",
+        "declaration-axe-violations",
+    }
+    assert targets(findings, "declaration-element-missing") == ["#a11y-komunikacja", "#a11y-zakres"]
+    assert targets(findings, "declaration-element-empty") == ["#a11y-kontakt"]
+    assert targets(findings, "declaration-date-invalid") == ["#a11y-data-aktualizacja"]
+    assert targets(findings, "declaration-date-format") == ["#a11y-data-sporzadzenie"]
+    assert targets(findings, "declaration-conditional-missing") == ["#a11y-aplikacje", "#a11y-data-przeglad", "#a11y-ocena"]
+    assert targets(findings, "declaration-id-duplicate") == ["#a11y-podmiot"]
+    assert rules(findings, "needs-review") >= {"declaration-meta-missing", "declaration-id-duplicate", "declaration-legacy-elements"}
+
+
+def test_bad_polish_declaration_details(scanned):
+    findings = scanned[3]["pl-bad"]
+    assert targets(findings, "declaration-id-malformed") == ["[id=\"'a11y-architektura'\"]"]
+    assert targets(findings, "declaration-legacy-elements") == ["#a11y-osoba"]
+    assert targets(findings, "declaration-link-name") == ['a[href="/deklaracja-dostepnosci.html"]']
+    assert "Oświadczenie" in only(findings, "declaration-link-name")["help"]
+    # Only "dwóch miesięcy" is stated: the 7 days and the Ombudsman are missing.
+    assert only(findings, "declaration-procedure-incomplete")["count"] == 2
+    assert "2026-03-31" in only(findings, "declaration-review-overdue")["help"]
+    assert "niezgodna" in only(findings, "declaration-status-non-compliant")["help"]
+
+
+def test_bad_english_declaration_details(scanned):
+    findings = scanned[3]["en-bad"]
+    assert targets(findings, "declaration-id-malformed") == ['[id="“a11y-architektura”"]']
+    assert targets(findings, "declaration-legacy-elements") == ["#a11y-deklaracja"]
+    assert only(findings, "declaration-procedure-incomplete")["count"] == 3
+    assert only(findings, "declaration-status-partial")["outcome"] == "needs-review"
+
+
+def test_declaration_page_axe_violations(scanned):
+    axe = only(scanned[3]["pl-bad"], "declaration-axe-violations")
+    assert axe["impact"] == "critical"
+    assert axe["count"] == 1
+    assert "image-alt" in axe["help"]
+    assert axe["targets"] == ["img"]
+
+
+@pytest.mark.parametrize("site", ["pl-meta-only", "en-meta-only"])
+def test_meta_only_declaration(scanned, site):
+    findings = scanned[3][site]
+    assert rules(findings, "violation") == {
+        "declaration-link-missing",
+        "declaration-element-missing",
+        "declaration-status-invalid",
+        "declaration-procedure-incomplete",
+        "declaration-conditional-missing",
+    }
+    assert targets(findings, "declaration-element-missing") == ["#a11y-telefon"]
+    # The architectural section only links elsewhere, so the link needs its id.
+    assert targets(findings, "declaration-conditional-missing") == ["#a11y-architektura-url"]
+    assert targets(findings, "declaration-legacy-elements") == ["#a11y-audytor"]
+    assert "declaration-meta-missing" not in rules(findings, "needs-review")
+
+
+@pytest.mark.parametrize("site", ["pl-none", "en-none"])
+def test_site_without_declaration(scanned, site):
+    findings = scanned[3][site]
+    assert [finding["rule"] for finding in findings] == ["declaration-not-found"]
+    assert findings[0]["impact"] == "critical"
+    assert "Deklaracja dostępności" in findings[0]["help"]
+
+
+@pytest.mark.parametrize("site", ["pl-noids", "en-noids"])
+def test_declaration_without_ids(scanned, site):
+    findings = scanned[3][site]
+    assert rules(findings, "violation") == {"declaration-ids-missing"}
+    assert rules(findings, "needs-review") == {"declaration-meta-missing"}
+
+
+@pytest.mark.parametrize("site", ["pl-broken", "en-broken"])
+def test_broken_declaration_link(scanned, site):
+    findings = scanned[3][site]
+    broken = only(findings, "declaration-unreachable")
+    assert broken["outcome"] == "violation"
+    assert "HTTP status 404" in broken["help"]
+
+
+@pytest.mark.parametrize("site", ["off-site", "en-off-site"])
+def test_off_site_declaration_not_loaded(scanned, site):
+    findings = scanned[3][site]
+    off_site = only(findings, "declaration-off-site")
+    assert off_site["outcome"] == "needs-review"
+    assert off_site["help_url"].startswith("https://bip.example.org/")
+    assert rules(findings, "violation") == set()
+
+
+def test_findings_written_in_polish(scanned):
+    findings = scanned[3]["pl-bad-in-polish"]
+    assert rules(findings, "violation") == rules(scanned[3]["pl-bad"], "violation")
+    missing = [finding["help"] for finding in findings if finding["rule"] == "declaration-element-missing"]
+    assert any(help_text.startswith("Deklaracja nie zawiera elementu a11y-zakres") for help_text in missing)
+    assert only(findings, "declaration-axe-violations")["help"].startswith("Strona deklaracji ma 1 błąd")
+
+
+def test_findings_in_scan_json_and_page(scanned):
+    app, _base_urls, scan_ids, _findings = scanned
+    client = app.test_client()
+    with app.app_context():
+        user = User(login="audytor-deklaracji", role=Role.AUDITOR)
+        user.set_password("correct horse battery")
+        db.session.add(user)
+        db.session.commit()
+        user_id = user.id
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+
+    exported = json.loads(client.get(f"/scans/{scan_ids['pl-bad']}.json").get_data(as_text=True))
+    exported_rules = {finding["rule"] for page in exported["pages"] for finding in page["findings"]}
+    page = client.get(f"/scans/{scan_ids['pl-bad']}?lang=en").get_data(as_text=True)
+
+    assert "declaration-review-overdue" in exported_rules
+    assert "declaration-element-missing" in exported_rules
+    assert "declaration-review-overdue" in page
+
+
+def test_scorecard_section(scanned):
+    app, base_urls, _ids, _findings = scanned
+    with app.app_context():
+        institution = db.session.query(Institution).filter_by(slug="muzeum").one()
+        scorecard = build_scorecard(institution, "en")
+        html = render_html(scorecard)
+        polish = build_scorecard(institution, "pl")
+
+    sections = [section for plugin, section in scorecard.plugin_sections.sections if plugin == "declaration"]
+    assert len(sections) == 1
+    section = sections[0]
+    sites = {site["site_url"]: site for site in section.data["sites"]}
+    good = sites[f"{base_urls['pl-good']}/"]
+    bad = sites[f"{base_urls['pl-bad']}/"]
+    none = sites[f"{base_urls['pl-none']}/"]
+    off_site = sites[f"{base_urls['off-site']}/"]
+
+    assert good["score"] == 100.0
+    assert good["status"] == "partial"
+    assert good["dates"]["a11y-data-publikacja"] == "2019-09-23"
+    assert good["declaration_url"] == f"{base_urls['pl-good']}/deklaracja-dostepnosci.html"
+    assert bad["status"] == "non-compliant"
+    assert bad["invalid_elements"] == [
+        "a11y-architektura", "a11y-data-aktualizacja", "a11y-email", "a11y-komunikacja", "a11y-kontakt",
+        "a11y-telefon", "a11y-zakres",
+    ]
+    assert bad["score"] == 0.0
+    assert none["status"] == "not-found"
+    assert none["score"] == 0.0
+    assert off_site["status"] == "not-checked"
+    assert off_site["score"] is None
+    assert section.score == round((100.0 + 0.0 + 0.0) / 3, 1)
+    assert "Accessibility declaration" in html
+    assert "partially compliant (częściowo zgodna)" in html
+    polish_section = next(section for plugin, section in polish.plugin_sections.sections if plugin == "declaration")
+    assert polish_section.title == "Deklaracja dostępności"
