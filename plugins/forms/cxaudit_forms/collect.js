@@ -49,7 +49,9 @@ function selectorOf(element) {
 }
 
 function visibleText(elements) {
-  return clean(elements.filter((e) => e && isVisible(e)).map((e) => e.innerText).join(" "));
+  // A picture inside a label is seen too: count its text alternative.
+  return clean(elements.filter((e) => e && isVisible(e)).map((e) =>
+    e.innerText + " " + Array.from(e.querySelectorAll("img[alt]")).filter(isVisible).map((img) => img.alt).join(" ")).join(" "));
 }
 
 function labelledByElements(field) {

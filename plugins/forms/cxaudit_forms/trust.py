@@ -25,11 +25,18 @@ REPLY_TIME = re.compile(
 # 11.3 form fields, while 8 are enough for most.
 ACHIEVABLE_FIELDS = 8
 AVERAGE_FIELDS = 11
-PERSONAL_KINDS = frozenset({"contact", "newsletter", "booking", "login"})
+PERSONAL_KINDS = frozenset({"contact", "newsletter", "booking"})
+# A login form reuses data the visitor gave before; its notice is the one
+# shown at sign-up, so it is not asked for again.
+NO_NOTICE_KINDS = frozenset({"login", "search"})
 
 
 def collects_personal_data(form: Form) -> bool:
     return form.kind in PERSONAL_KINDS or any(personal_purpose(item) for item in form.live_fields)
+
+
+def sends_secrets(form: Form) -> bool:
+    return collects_personal_data(form) or any(item.type == "password" for item in form.fields)
 
 
 def check_captcha(form: Form) -> list[Problem]:
@@ -60,7 +67,7 @@ def check_consent(form: Form) -> list[Problem]:
             _("Consent boxes ticked in advance: %(fields)s. Consent must be given by the visitor's own act "
               "(RODO/GDPR art. 7, recital 32). Leave them unticked.", fields=names_of(ticked)),
             targets=[item.selector for item in ticked], count=len(ticked), source_url=GDPR_URL))
-    if collects_personal_data(form) and not any(PRIVACY_WORDS.search(f"{link['text']} {link['href']}") for link in form.links):
+    if form.kind not in NO_NOTICE_KINDS and collects_personal_data(form) and not any(PRIVACY_WORDS.search(f"{link['text']} {link['href']}") for link in form.links):
         problems.append(Problem(
             "forms-privacy-notice-missing", "violation", "moderate",
             _("The form collects personal data but no privacy notice is linked next to it (RODO/GDPR art. 13: who "
@@ -73,9 +80,8 @@ def check_https(form: Form, page_url: str) -> list[Problem]:
     insecure = [url for url in (page_url, form.action) if urlsplit(url).scheme == "http"]
     if not insecure:
         return []
-    personal = collects_personal_data(form)
     return [Problem(
-        "forms-not-https", "violation", "serious" if personal else "minor",
+        "forms-not-https", "violation", "serious" if sends_secrets(form) else "minor",
         _("The form is on %(page)s and sends to %(action)s; without HTTPS what the visitor types can be read and "
           "changed on the way (RODO/GDPR art. 32). Serve the page and the form's action over HTTPS.",
           page=page_url, action=form.action or page_url),
