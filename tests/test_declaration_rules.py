@@ -1,0 +1,156 @@
+"""The declaration plugin's rules that need no browser: deadline, dates, status words, contacts, score."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cxaudit.models import Finding, Outcome
+from cxaudit_declaration.audit import audit_today
+from cxaudit_declaration.content import assessment_kind, email_address, missing_procedure_parts, phone_number
+from cxaudit_declaration.dates import is_review_current, last_review_deadline, parse_iso_date, parse_text_date
+from cxaudit_declaration.scorecard import score
+from cxaudit_declaration.status import COMPLIANT, NON_COMPLIANT, PARTIAL, classify_status
+
+
+@pytest.mark.parametrize(
+    ("today", "deadline"),
+    [
+        (date(2026, 12, 4), date(2026, 3, 31)),
+        (date(2026, 4, 1), date(2026, 3, 31)),
+        # On 31 March the day's deadline has not passed yet.
+        (date(2026, 3, 31), date(2025, 3, 31)),
+        (date(2026, 1, 15), date(2025, 3, 31)),
+    ],
+)
+def test_last_review_deadline(today, deadline):
+    assert last_review_deadline(today) == deadline
+
+
+@pytest.mark.parametrize(
+    ("reviewed", "today", "current"),
+    [
+        (date(2025, 4, 1), date(2026, 12, 4), True),
+        (date(2025, 3, 31), date(2026, 12, 4), False),
+        (date(2026, 3, 20), date(2026, 4, 2), True),
+        (date(2025, 3, 20), date(2026, 3, 31), True),
+        (date(2021, 3, 23), date(2026, 12, 4), False),
+    ],
+)
+def test_review_current(reviewed, today, current):
+    assert is_review_current(reviewed, today) is current
+
+
+def test_today_from_settings():
+    assert audit_today({"declaration_today": "2025-06-01"}) == date(2025, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\xa001.10.2008r.", date(2008, 10, 1)),
+        ("31.08.2021 r.", date(2021, 8, 31)),
+        ("2023-11-20", date(2023, 11, 20)),
+        ("31.02.2021", None),
+        ("wkrótce", None),
+    ],
+)
+def test_text_dates(text, expected):
+    assert parse_text_date(text) == expected
+
+
+def test_iso_dates_only_exact():
+    assert parse_iso_date("2024-03-30") == date(2024, 3, 30)
+    assert parse_iso_date("30.03.2024") is None
+    assert parse_iso_date(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Strona internetowa jest zgodna z ustawą z dnia 4 kwietnia 2019 r.", COMPLIANT),
+        ("Strona internetowa jest częściowo zgodna z ustawą z powodu niezgodności lub wyłączeń", PARTIAL),
+        ("Serwis jest czesciowo zgodny z ustawą", PARTIAL),
+        ("Strona internetowa jest niezgodna z ustawą z dnia 4 kwietnia 2019 r.", NON_COMPLIANT),
+        ("This website is partially compliant with the Act", PARTIAL),
+        ("This website is not fully compliant with the Act", NON_COMPLIANT),
+        ("This website is non-compliant with the Act", NON_COMPLIANT),
+        ("This website is fully compliant with the Act", COMPLIANT),
+        ("This website is accessible to everyone.", None),
+    ],
+)
+def test_status_words(text, status):
+    assert classify_status(text) == status
+
+
+@pytest.mark.parametrize(
+    ("text", "href", "expected"),
+    [
+        ("sekretariat@example.pl", None, "sekretariat@example.pl"),
+        ("napisz do nas", "mailto:dostepnosc@example.pl?subject=Deklaracja", "dostepnosc@example.pl"),
+        ("napisz do nas przez formularz", None, None),
+    ],
+)
+def test_email_address(text, href, expected):
+    assert email_address(text, href) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "href", "valid"),
+    [
+        ("16 632 10 88", None, True),
+        ("+48 22 765 43 21", None, True),
+        ("zadzwoń", "tel:+48221234567", True),
+        ("brak", None, False),
+        ("wew. 12", None, False),
+    ],
+)
+def test_phone_number(text, href, valid):
+    assert (phone_number(text, href) is not None) is valid
+
+
+def test_procedure_parts():
+    complete = (
+        "Żądanie realizujemy w ciągu 7 dni, a najpóźniej w ciągu 2 miesięcy. Można złożyć wniosek do "
+        "Rzecznika Praw Obywatelskich."
+    )
+    assert missing_procedure_parts(complete) == []
+    assert missing_procedure_parts("Odpowiadamy w ciągu siedmiu dni.") == ["2-months", "ombudsman"]
+    assert missing_procedure_parts("We answer within seven days, at most two months; see rpo.gov.pl.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Deklarację sporządzono na podstawie samooceny przeprowadzonej przez podmiot publiczny.", "self"),
+        ("Deklarację sporządzono na podstawie audytu przeprowadzonego przez podmiot zewnętrzny.", "external"),
+        ("Prepared on the basis of an external audit.", "external"),
+        ("Deklaracja dostępności.", None),
+    ],
+)
+def test_assessment_kind(text, kind):
+    assert assessment_kind(text) == kind
+
+
+def finding(rule: str, count: int = 1, targets: list[str] | None = None) -> Finding:
+    return Finding(plugin="declaration", rule=rule, outcome=Outcome.VIOLATION, count=count, targets=targets or [])
+
+
+def test_score_full_declaration():
+    assert score([finding("declaration-status-partial")], []) == 100.0
+
+
+def test_score_subtracts_penalties():
+    findings = [
+        finding("declaration-element-missing", targets=["#a11y-telefon"]),
+        finding("declaration-review-overdue"),
+        finding("declaration-procedure-incomplete", count=2),
+    ]
+    # 13 of 14 elements valid, minus 20 for the overdue review and 2 × 5 for the procedure.
+    assert score(findings, ["a11y-telefon"]) == round(100 * 13 / 14 - 30, 1)
+
+
+def test_score_zero_without_declaration():
+    assert score([finding("declaration-not-found")], []) == 0.0
+    assert score([finding("declaration-ids-missing")], []) == 0.0
