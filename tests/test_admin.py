@@ -384,3 +384,19 @@ def test_language_switch_after_failed_post(signed_in, museum, path, expected):
 
     assert response.status_code == 302
     assert response.location == expected
+
+
+def test_scan_link_fills_address(signed_in):
+    response = signed_in.get("/scans?url=http://127.0.0.1:9/muzeum/")
+    assert 'value="http://127.0.0.1:9/muzeum/"' in response.get_data(as_text=True)
+
+
+def test_duplicate_site_rejected(app, signed_in, museum):
+    token = csrf_token(signed_in, f"/institutions/{museum}?lang=en")
+    data = {"base_url": "http://127.0.0.1:9/", "csrf_token": token}
+    first = signed_in.post(f"/institutions/{museum}/sites", data=data)
+    second = signed_in.post(f"/institutions/{museum}/sites", data=data)
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert "Muzeum Narodowe already has the site http://127.0.0.1:9/" in second.get_data(as_text=True)
+    assert count(app, Site) == 1

@@ -451,3 +451,14 @@ def test_site_set_unknown_address(app):
     result = app.test_cli_runner().invoke(cli, ["site", "set", "http://127.0.0.1:9/nowhere", "--allow-submit"])
     assert result.exit_code == 1
     assert "No site has the address http://127.0.0.1:9/nowhere" in result.output
+
+
+def test_site_add_duplicate_rejected(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli, ["institution", "add", "opera", "--name", "Opera Wrocławska"]).exit_code == 0
+    assert runner.invoke(cli, ["site", "add", "opera", "https://opera.example/"]).exit_code == 0
+    result = runner.invoke(cli, ["site", "add", "opera", "https://opera.example/"])
+    assert result.exit_code == 1
+    assert "Opera Wrocławska already has the site https://opera.example/" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Site)) == 1

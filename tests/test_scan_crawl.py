@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import socket
 import http.server
 import threading
 import time
@@ -279,3 +280,26 @@ def test_create_scan_attaches_site(app, url, expected_site):
         names = {f"{base}/museum/": "museum", f"{base}/theatre/": "theatre"}
         assert (names[scan.site.base_url] if scan.site else None) == expected_site
         assert scan.status == ScanStatus.QUEUED
+
+
+def test_missing_start_page_fails_scan(scan_app, site_url):
+    scan_id = run_scan(scan_app, f"{site_url}/no-such-page.html", max_pages=3)
+    with scan_app.app_context():
+        scan = load_scan(scan_id)
+        assert scan.status == ScanStatus.FAILED
+        assert f"{site_url}/no-such-page.html" in scan.error
+        assert "404" in scan.error
+        assert [page.url for page in scan.pages] == [f"{site_url}/no-such-page.html"]
+
+
+def test_unreachable_start_page_fails_scan(scan_app):
+    # A port bound and released again on 127.0.0.1 refuses connections.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
+    scan_id = run_scan(scan_app, f"http://127.0.0.1:{free_port}/", max_pages=2)
+    with scan_app.app_context():
+        scan = load_scan(scan_id)
+        assert scan.status == ScanStatus.FAILED
+        assert f"http://127.0.0.1:{free_port}/" in scan.error
+        assert scan.pages[0].status == PageStatus.FAILED

@@ -206,6 +206,7 @@ def test_download_headers(signed_in, fmt, mimetype):
 
     assert response.status_code == 200
     assert response.mimetype == mimetype
+    assert response.headers["Content-Type"].count("charset") <= 1
     assert response.headers["Content-Disposition"] == f'attachment; filename="scorecard-muzeum-lodzkie-{TODAY}.{fmt}"'
 
 

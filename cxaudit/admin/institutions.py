@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from cxaudit.admin import bp
 from cxaudit.extensions import db
+from cxaudit.forms import InvalidValue
 from cxaudit.forms.institutions import InstitutionForm, SiteForm, create_institution, create_site, find_institution
 from cxaudit.forms.surveys import SurveyForm, public_base_url, survey_snippet
 from cxaudit.models import Institution
@@ -75,7 +76,11 @@ def add_site(slug: str) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return render_institution(institution, site_form=form), 400
 
-    site = create_site(institution, form.base_url.data)
+    try:
+        site = create_site(institution, form.base_url.data)
+    except InvalidValue as error:
+        form.base_url.errors.append(str(error))
+        return render_institution(institution, site_form=form), 400
     logger.info("Site %s added to institution %s", site.base_url, institution.slug)
     flash(_("Site %(url)s added.", url=site.base_url), "success")
     return redirect(url_for("admin.institution", slug=institution.slug, _anchor="sites"))

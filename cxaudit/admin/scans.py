@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_required
@@ -55,6 +55,8 @@ def scans():
     form = ScanForm()
     if not form.is_submitted():
         form.max_pages.data = current_app.config["SCAN_MAX_PAGES"]
+        # "Scan this site" links pass the site's address.
+        form.url.data = request.args.get("url", "")
     if form.validate_on_submit():
         scan = create_scan(form.url.data, form.max_pages.data)
         jobs.enqueue_scan(scan.id)

@@ -109,8 +109,16 @@ def create_institution(slug: str, name: str, language: str) -> Institution:
 
 
 def create_site(institution: Institution, url: str) -> Site:
-    """Store a site of ``institution`` under its normalised base URL."""
-    site = Site(institution=institution, base_url=normalise_site_url(url))
+    """Store a site of ``institution`` under its normalised base URL.
+
+    :raises InvalidValue: when the URL is invalid or the institution already has that site.
+    """
+    base_url = normalise_site_url(url)
+    if any(site.base_url == base_url for site in institution.sites):
+        raise InvalidValue(
+            _("%(name)s already has the site %(url)s. Scan it or add another address.", name=institution.name, url=base_url)
+        )
+    site = Site(institution=institution, base_url=base_url)
     db.session.add(site)
     db.session.commit()
     return site

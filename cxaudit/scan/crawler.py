@@ -40,6 +40,10 @@ class Crawler:
         self.progress = progress
         self.queue: deque[str] = deque()
         self.seen: set[str] = set()
+        # Why the start page could not be audited as a real page, if it could
+        # not; the scan is then failed so it never stands for the site.
+        self.start_page_problem: str | None = None
+        self.last_http_status: int | None = None
 
     def run(self) -> None:
         start_url = normalize_url(self.scan.url)
@@ -49,7 +53,9 @@ class Crawler:
         while self.queue and self.scan.pages_done < self.max_pages:
             url = self.queue.popleft()
             page_result = self._visit(url)
-            start_page = start_page or page_result
+            if start_page is None:
+                start_page = page_result
+                self._check_start_page(page_result)
             self.scan.pages.append(page_result)
             self.scan.pages_done += 1
             self.scan.pages_queued = min(len(self.queue), self.max_pages - self.scan.pages_done)
@@ -61,6 +67,11 @@ class Crawler:
         if start_page is not None:
             self._run_site_audits(start_url, start_page)
 
+    def _check_start_page(self, page_result: PageResult) -> None:
+        http_status = self.last_http_status
+        if page_result.status == PageStatus.FAILED or (http_status and http_status >= 400):
+            self.start_page_problem = page_result.error
+
     def _enqueue(self, url: str) -> None:
         if url not in self.seen:
             self.seen.add(url)
@@ -68,6 +79,7 @@ class Crawler:
 
     def _visit(self, url: str) -> PageResult:
         page_result = PageResult(url=url, status=PageStatus.AUDITED, audit_errors=[])
+        self.last_http_status = None
         try:
             document = self.session.load(url)
         except BROWSER_ERRORS as error:
@@ -76,6 +88,7 @@ class Crawler:
         refusal = self._refusal(document)
         if refusal:
             return self._fail(page_result, refusal)
+        self.last_http_status = document.http_status
         if document.http_status and document.http_status >= 400:
             # Visitors see the error page, so it is audited. The status is kept
             # in ``error`` to set the page apart in the results.

@@ -97,7 +97,17 @@ def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None) -> N
     try:
         _check_start(scan, session)
         max_pages = int(scan.settings.get("max_pages") or current_app.config["SCAN_MAX_PAGES"])
-        Crawler(scan, registry, session, max_pages, progress).run()
+        crawler = Crawler(scan, registry, session, max_pages, progress)
+        crawler.run()
+        if crawler.start_page_problem:
+            raise _ScanCannotRun(
+                _(
+                    "The start page %(url)s could not be audited: %(problem)s "
+                    "Check the address and that the site is reachable, then scan again.",
+                    url=scan.url,
+                    problem=crawler.start_page_problem,
+                )
+            )
     except _ScanCannotRun as error:
         _mark_failed(scan, str(error))
         return

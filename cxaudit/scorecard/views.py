@@ -36,7 +36,7 @@ def download(slug: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404, description=_("Unknown scorecard format “%(format)s”. Choose pdf, html or json.", format=fmt))
     scorecard = _requested_scorecard(slug)
-    response = Response(render(scorecard, fmt), mimetype=MEDIA_TYPES[fmt])
+    response = Response(render(scorecard, fmt), content_type=MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{download_filename(scorecard, fmt)}"'
     return response
 
