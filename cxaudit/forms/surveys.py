@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import current_app, request
@@ -9,15 +10,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import escape
-from wtforms import SelectChoice, SelectField, SubmitField, TextAreaField
-from wtforms.validators import ValidationError
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from cxaudit.api.settings import EDITABLE_TEXTS, WIDGET_LANGUAGES, survey_settings
 from cxaudit.extensions import db
 from cxaudit.forms import InvalidValue
 from cxaudit.models import Institution, Survey, SurveyKind
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
-KIND_LABELS = {SurveyKind.NPS: _l("NPS: how likely visitors are to recommend you (0–10)")}
+KIND_LABELS = {
+    SurveyKind.NPS: _l("NPS: how likely visitors are to recommend you (0–10)"),
+    SurveyKind.CSAT: _l("CSAT: how satisfied visitors are (1–5, each point named)"),
+    SurveyKind.CES: _l("CES: how easy it was to do what they came for (1–7)"),
+    SurveyKind.HELPFUL: _l("Was this page helpful? (yes or no)"),
+}
 
 
 def normalise_origin(value: str) -> str:
@@ -134,3 +141,183 @@ class SurveyForm(FlaskForm):
         except InvalidValue as error:
             raise ValidationError(str(error)) from error
 
+
+
+# --- Editing a survey -------------------------------------------------------
+
+LANGUAGE_NAMES = {"pl": "Polski", "en": "English", "uk": "Українська"}
+TEXT_LABELS = {
+    "question": _l("Question"),
+    "comment_label": _l("Label of the comment field"),
+    "thanks": _l("Thank-you message"),
+}
+URL_RULE_LINE = re.compile(r"^(equals|contains|regex)\s+(\S.*)$")
+EVENT_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+def parse_url_rules(text: str) -> list[dict[str, str]]:
+    """Read one rule a line, ``equals /path``, ``contains text`` or ``regex pattern``.
+    Raises InvalidValue naming the first wrong line."""
+    rules = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = URL_RULE_LINE.match(line.strip())
+        if not match:
+            raise InvalidValue(
+                _(
+                    "Line %(number)d, %(line)s, is not a URL rule. Start it with equals, contains or regex, "
+                    "then a space and the path, such as contains /tickets.",
+                    number=number,
+                    line=line.strip(),
+                )
+            )
+        kind, value = match.group(1), match.group(2).strip()
+        if kind == "regex":
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise InvalidValue(
+                    _(
+                        "Line %(number)d: %(pattern)s is not a valid regular expression (%(reason)s). Correct it or use contains.",
+                        number=number,
+                        pattern=value,
+                        reason=str(error),
+                    )
+                ) from None
+        rules.append({"match": kind, "value": value})
+    return rules
+
+
+def format_url_rules(rules: list[dict[str, str]]) -> str:
+    return "\n".join(f"{rule['match']} {rule['value']}" for rule in rules)
+
+
+def parse_event_names(text: str) -> list[str]:
+    names = [name for name in re.split(r"[\s,]+", text or "") if name]
+    for name in names:
+        if not EVENT_NAME.match(name):
+            raise InvalidValue(
+                _(
+                    "%(name)s is not a valid step name. Use 1 to 64 letters, digits or the characters _ . : -, such as booking_completed.",
+                    name=name,
+                )
+            )
+    return list(dict.fromkeys(names))
+
+
+class SurveySettingsForm(FlaskForm):
+    """Everything an administrator sets for one survey. Text fields per
+    language are added below the class as ``<text>_<language>``."""
+
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()])
+    active = BooleanField(_l("Active: show the survey and accept answers"))
+    allowed_origins = TextAreaField(
+        _l("Allowed origins"),
+        description=_l("Sites whose pages may show the survey, one per line, such as https://www.example.org."),
+        render_kw={"rows": 3, "spellcheck": "false", "autocapitalize": "none"},
+    )
+    delay_seconds = IntegerField(
+        _l("Show after this many seconds"),
+        description=_l("0 shows the survey as soon as the page has loaded; leave empty to wait for another trigger."),
+        validators=[Optional(), NumberRange(min=0, max=3600)],
+    )
+    scroll_percent = IntegerField(
+        _l("Show after scrolling this percentage of the page"),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+    )
+    exit_intent = BooleanField(_l("Show when the pointer leaves the page towards the browser's tabs (desktop only)"))
+    events = StringField(
+        _l("Show after these funnel steps"),
+        description=_l("Step names the page sends with cxaudit('track', STEP), separated by spaces, such as booking_completed."),
+    )
+    url_rules = TextAreaField(
+        _l("Pages"),
+        description=_l(
+            "One rule a line: equals /path, contains text or regex pattern. The survey shows on pages whose path matches any rule; leave empty for every page."
+        ),
+        render_kw={"rows": 3, "spellcheck": "false", "autocapitalize": "none"},
+    )
+    sample_percent = IntegerField(
+        _l("Ask this percentage of visitors"), validators=[InputRequired(), NumberRange(min=0, max=100)]
+    )
+    snooze_days = IntegerField(
+        _l("Do not ask again for this many days after an answer or a dismissal"),
+        validators=[InputRequired(), NumberRange(min=0, max=365)],
+    )
+    submit = SubmitField(_l("Save survey"))
+
+    def validate_allowed_origins(self, field) -> None:
+        try:
+            self.origins = normalise_origins((field.data or "").splitlines())
+        except InvalidValue as error:
+            raise ValidationError(str(error)) from error
+
+    def validate_url_rules(self, field) -> None:
+        try:
+            self.rules = parse_url_rules(field.data or "")
+        except InvalidValue as error:
+            raise ValidationError(str(error)) from error
+
+    def validate_events(self, field) -> None:
+        try:
+            self.event_names = parse_event_names(field.data or "")
+        except InvalidValue as error:
+            raise ValidationError(str(error)) from error
+
+    def text_fields(self, language: str) -> list:
+        return [self[f"{name}_{language}"] for name in EDITABLE_TEXTS]
+
+    @classmethod
+    def for_survey(cls, survey: Survey) -> SurveySettingsForm:
+        """Return the form filled from ``survey`` (GET) or from the request (POST)."""
+        settings = survey_settings(survey)
+        triggers = settings["triggers"]
+        data = {
+            "kind": survey.kind.value,
+            "active": survey.active,
+            "allowed_origins": "\n".join(survey.allowed_origins or []),
+            "delay_seconds": triggers["delay_seconds"],
+            "scroll_percent": triggers["scroll_percent"],
+            "exit_intent": triggers["exit_intent"],
+            "events": " ".join(triggers["events"]),
+            "url_rules": format_url_rules(settings["url_rules"]),
+            "sample_percent": settings["sample_percent"],
+            "snooze_days": settings["snooze_days"],
+        }
+        for language, texts in settings["texts"].items():
+            for name, value in texts.items():
+                data[f"{name}_{language}"] = value
+        return cls(data=data)
+
+    def apply_to(self, survey: Survey) -> None:
+        """Store the form's values in ``survey``; call after validate_on_submit()."""
+        survey.kind = SurveyKind(self.kind.data)
+        survey.active = self.active.data
+        survey.allowed_origins = self.origins
+        texts = {}
+        for language in WIDGET_LANGUAGES:
+            values = {name: self[f"{name}_{language}"].data.strip() for name in EDITABLE_TEXTS if (self[f"{name}_{language}"].data or "").strip()}
+            if values:
+                texts[language] = values
+        survey.settings = {
+            "texts": texts,
+            "triggers": {
+                "delay_seconds": self.delay_seconds.data,
+                "scroll_percent": self.scroll_percent.data,
+                "exit_intent": self.exit_intent.data,
+                "events": self.event_names,
+            },
+            "url_rules": self.rules,
+            "sample_percent": self.sample_percent.data,
+            "snooze_days": self.snooze_days.data,
+        }
+
+
+for _language in WIDGET_LANGUAGES:
+    for _name in EDITABLE_TEXTS:
+        setattr(
+            SurveySettingsForm,
+            f"{_name}_{_language}",
+            StringField(TEXT_LABELS[_name], validators=[Optional(), Length(max=500)], render_kw={"lang": _language}),
+        )
