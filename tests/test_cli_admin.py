@@ -462,3 +462,32 @@ def test_site_add_duplicate_rejected(app):
     assert "Opera Wrocławska already has the site https://opera.example/" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Site)) == 1
+
+
+def test_user_password_changes_it(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(cli, ["user", "add", "anna", "--role", "admin", "--password-stdin"], input="first password\n").exit_code == 0
+    result = runner.invoke(cli, ["user", "password", "anna", "--password-stdin"], input="second password\n")
+    assert result.exit_code == 0, result.output
+    assert "The password of anna is changed." in result.output
+    with app.app_context():
+        user = db.session.scalar(select(User).filter_by(login="anna"))
+        assert user.check_password("second password")
+        assert not user.check_password("first password")
+
+
+@pytest.mark.parametrize(
+    ("login", "password", "message"),
+    [
+        ("nobody", "long enough password", "No user has the login nobody."),
+        ("anna", "short", "The password is too short: use at least 8 characters."),
+    ],
+)
+def test_user_password_rejects_bad_input(app, login, password, message):
+    runner = app.test_cli_runner()
+    runner.invoke(cli, ["user", "add", "anna", "--role", "viewer", "--password-stdin"], input="first password\n")
+    result = runner.invoke(cli, ["user", "password", login, "--password-stdin"], input=f"{password}\n")
+    assert result.exit_code == 1
+    assert message in result.output
+    with app.app_context():
+        assert db.session.scalar(select(User).filter_by(login="anna")).check_password("first password")

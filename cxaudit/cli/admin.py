@@ -20,7 +20,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
-from cxaudit.auth import AccountError, any_user_exists, check_password_strength, create_user, generate_password
+from cxaudit.auth import (
+    AccountError,
+    any_user_exists,
+    check_password_strength,
+    create_user,
+    find_user,
+    generate_password,
+)
 from cxaudit.database import schema_is_current, upgrade_database
 from cxaudit.extensions import db
 from cxaudit.forms import InvalidValue
@@ -240,6 +247,12 @@ def add_survey(slug: str, kind: str, origins: tuple[str, ...], base_url: str | N
     click.echo(survey_snippet(survey, base))
 
 
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Repeat the password"))
+
+
 @user_group.command("add")
 @click.argument("login")
 @click.option("--role", required=True, help="What the user may do: admin, auditor, editor or viewer.")
@@ -247,13 +260,29 @@ def add_survey(slug: str, kind: str, origins: tuple[str, ...], base_url: str | N
 def add_user(login: str, role: str, password_stdin: bool) -> None:
     """Add a user who signs in to the admin UI with LOGIN."""
     check_choice(role, [role.value for role in Role], _("%(value)s is not a role. Use one of: %(choices)s."))
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Repeat the password"))
+    password = _read_password(password_stdin)
     try:
         check_password_strength(password)
         user = create_user(login, role, password)
     except AccountError as error:
         fail(str(error))
     click.echo(_("Added the user %(login)s with the role %(role)s.", login=user.login, role=user.role.value))
+
+
+@user_group.command("password")
+@click.argument("login")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of standard input.")
+def set_user_password(login: str, password_stdin: bool) -> None:
+    """Set a new password for the user LOGIN, for example a forgotten admin password."""
+    user = find_user(login.strip())
+    if user is None:
+        fail(_("No user has the login %(login)s. Check the spelling or add the user with `cxaudit user add`.", login=login))
+    password = _read_password(password_stdin)
+    try:
+        check_password_strength(password)
+    except AccountError as error:
+        fail(str(error))
+    user.set_password(password)
+    db.session.commit()
+    logger.info("Password of user %s changed from the command line", user.login)
+    click.echo(_("The password of %(login)s is changed.", login=user.login))
