@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import sys
 import threading
 from pathlib import Path
 
 import pytest
 from conftest import _QuietHandler  # the UTF-8 static handler behind the serve_directory fixture
+from flask_babel import force_locale
 
 from cxaudit.app import create_app
 from cxaudit.database import upgrade_database
@@ -23,6 +25,7 @@ from cxaudit.models import Institution, Role, Scan, ScanStatus, Site, User
 from cxaudit.scan.runner import create_scan, run_stored_scan
 from cxaudit.scorecard.data import build_scorecard
 from cxaudit.scorecard.render import render_html
+from cxaudit_declaration.audit import audit_site_declaration
 
 pytestmark = pytest.mark.browser
 
@@ -319,3 +322,18 @@ def test_scorecard_section(scanned):
     assert "partially compliant (częściowo zgodna)" in html
     polish_section = next(section for plugin, section in polish.plugin_sections.sections if plugin == "declaration")
     assert polish_section.title == "Deklaracja dostępności"
+
+
+def test_axe_plugin_missing_reported(app, browser, serve_directory, monkeypatch):
+    # A None entry in sys.modules makes ``import cxaudit_axe`` raise ImportError, as if it were not installed.
+    monkeypatch.setitem(sys.modules, "cxaudit_axe", None)
+    base_url = serve_directory(PAGES / "pl-good")
+
+    with app.app_context(), force_locale("en"):
+        findings = audit_site_declaration(browser, f"{base_url}/", {"declaration_today": TODAY})
+
+    not_run = [finding for finding in findings if finding.rule == "declaration-axe-not-run"]
+    assert len(not_run) == 1
+    assert not_run[0].outcome == "needs-review"
+    assert "axe plugin is not installed" in not_run[0].help
+    assert not [finding for finding in findings if finding.outcome == "violation"]

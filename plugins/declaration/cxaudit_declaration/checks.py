@@ -1,13 +1,15 @@
 """Checks of a loaded declaration page; each returns findings in the active language.
 
-The page is described by ``read_declaration.js`` as a dict: ``elements`` maps
-each a11y-* id to its tag, text, section text, href, ``<time datetime>``, list
-items and number of occurrences; ``malformed`` lists ids such as
-``”a11y-architektura”`` that are meant as a11y-* ids but written wrongly.
+``read_declaration.js`` describes the page as a dict. Its ``elements`` map
+each a11y-* id to the element's tag, text, section text, href, ``<time
+datetime>``, list items and number of occurrences. Its ``malformed`` list
+holds ids such as ``”a11y-architektura”``, meant as a11y-* ids but written
+wrongly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -29,7 +31,7 @@ from cxaudit_declaration.status import NON_COMPLIANT, PARTIAL, classify_status
 
 @dataclass
 class DeclarationFacts:
-    """What the checks found out, for the summary finding and the scorecard."""
+    """The status and dates read from a declaration, for the summary finding and the scorecard."""
 
     url: str
     status: str | None = None
@@ -47,7 +49,7 @@ class DeclarationPage:
     store_links: list[str]
 
     @classmethod
-    def from_script(cls, url: str, data: dict[str, Any], home_store_links: list[str] = ()) -> DeclarationPage:
+    def from_script(cls, url: str, data: dict[str, Any], home_store_links: Sequence[str] = ()) -> DeclarationPage:
         malformed = {}
         for entry in data.get("malformed") or []:
             malformed.setdefault(entry["id"], {**entry["description"], "raw": entry["raw"], "count": 1})
@@ -106,25 +108,28 @@ def ids_missing(page: DeclarationPage) -> AuditFinding:
 
 def element_presence(page: DeclarationPage) -> list[AuditFinding]:
     findings = []
-    for element in MANDATORY:
-        if element.id in page.elements:
-            continue
-        if element.id in page.malformed:
+    # A misspelt id of a known element, mandatory or conditional, is reported
+    # as such and the element's content is still checked.
+    for element_id in ELEMENTS:
+        if element_id in page.malformed and element_id not in page.elements:
             findings.append(
                 AuditFinding(
                     rule="declaration-id-malformed",
                     outcome="violation",
                     impact="moderate",
-                    targets=[target(element.id, page)],
+                    targets=[target(element_id, page)],
                     help=_(
                         "The element meant as %(id)s has the id %(raw)s, so software does not find it. "
                         "Write the id exactly as id=\"%(id)s\", with straight quotes and no spaces.",
-                        id=element.id,
-                        raw=page.malformed[element.id]["raw"],
+                        id=element_id,
+                        raw=page.malformed[element_id]["raw"],
                     ),
                     help_url=page.url,
                 )
             )
+
+    for element in MANDATORY:
+        if page.element(element.id) is not None:
             continue
         findings.append(
             AuditFinding(
@@ -402,7 +407,7 @@ def conditional_checks(page: DeclarationPage, today: date, facts: DeclarationFac
 
     - a11y-data-przeglad applies when the preparation date alone does not meet
       the last 31 March deadline, so the declaration must have been reviewed since.
-    - a11y-ocena applies when the text says an external body assessed the website.
+    - a11y-ocena applies when the text states that an external body assessed the website.
     - a11y-aplikacje applies when the declaration or the home page links to an app store.
     - a11y-architektura-url applies when the architectural section gives its
       information through a link.

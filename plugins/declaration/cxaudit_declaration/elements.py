@@ -10,16 +10,17 @@ with a note.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cxaudit_declaration.i18n import _l
 
 
 @dataclass(frozen=True)
 class Element:
-    """One declaration element: its id and what it must contain (translated lazily)."""
+    """One declaration element: its id and a description of its content (a lazily translated string)."""
 
     id: str
-    content: object
+    content: Any
 
 
 MANDATORY = (

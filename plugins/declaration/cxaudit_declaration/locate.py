@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urljoin
@@ -30,7 +31,7 @@ class Link:
 
 @dataclass
 class Location:
-    """Where the declaration was found and how the home pages point to it."""
+    """The declaration's address and the links and <meta> tag that lead to it from the home pages."""
 
     home_urls: list[str]
     named_link: Link | None = None
@@ -68,8 +69,8 @@ def locate_declaration(driver: Any, start_url: str) -> Location:
         location.store_links += facts.get("storeLinks") or []
         location.meta_url = location.meta_url or facts.get("metaUrl")
         if index == 0 and len(facts.get("a11yIds") or []) >= DECLARATION_ID_THRESHOLD:
-            # The scan starts on the declaration itself: its own links (such as
-            # "back from the declaration") say nothing about the home page.
+            # The scan starts on the declaration itself, and its own links (such
+            # as "back from the declaration") are not home-page links.
             location.start_is_declaration = True
             continue
         location.named_link = location.named_link or first(links, is_named_declaration_link, start_url)
@@ -79,7 +80,7 @@ def locate_declaration(driver: Any, start_url: str) -> Location:
     return location
 
 
-def first(links: list[Link], predicate, start_url: str) -> Link | None:
+def first(links: list[Link], predicate: Callable[[Link], bool], start_url: str) -> Link | None:
     """Return the first link that matches, preferring links on the site's own origin."""
     matches = [link for link in links if predicate(link)]
     same_origin = [link for link in matches if is_same_origin(link.href, start_url)]

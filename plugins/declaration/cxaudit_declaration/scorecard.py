@@ -45,7 +45,7 @@ PENALTY_PER_CONDITIONAL = 5
 
 @dataclass
 class SiteDeclaration:
-    """What the latest scan of one site found out about its declaration."""
+    """The declaration result of one site, rebuilt from its latest scan."""
 
     site_url: str
     declaration_url: str | None = None
@@ -64,7 +64,7 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
     if "declaration-not-found" in rules:
         result.status = "not-found"
     elif "declaration-off-site" in rules:
-        result.declaration_url = next(f.help_url for f in findings if f.rule == "declaration-off-site")
+        result.declaration_url = next(finding.help_url for finding in findings if finding.rule == "declaration-off-site")
         return result
     elif rules & {"declaration-unreachable", "declaration-not-html", "declaration-ids-missing"}:
         result.status = "unreadable"
@@ -95,8 +95,8 @@ def score(findings: list[Finding], invalid_elements: list[str]) -> float:
     """Score a declaration from 0 to 100; the method is explained in docs/declaration.md.
 
     The share of the 14 mandatory elements that are present and valid gives up
-    to 100 points; stale review, missing procedure parts and the other
-    penalties below are subtracted, and the result is kept within 0 to 100.
+    to 100 points. The penalties above are subtracted, and the result is kept
+    within 0 to 100.
     """
     rules = {finding.rule for finding in findings}
     if rules & FATAL_RULES:
