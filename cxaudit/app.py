@@ -50,13 +50,14 @@ def _apply_derived_settings(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from cxaudit import auth, jobs
+    from cxaudit import auth, errors, jobs
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     auth.init_app(app)
     jobs.init_app(app)
+    errors.init_app(app)
 
 
 def _init_plugins(app: Flask) -> None:
