@@ -31,6 +31,10 @@ def cli() -> None:
     """Measure and improve the digital service of cultural institutions."""
 
 
+# cxaudit always builds its own app, so Flask's options for choosing an app
+# (--app, --env-file, --debug) would only confuse users.
+cli.params = [param for param in cli.params if param.name not in {"app", "env_file", "debug"}]
+
 for module in (admin, scans, scorecards):
     module.register(cli)
 cli.add_command(shell_command)
