@@ -13,12 +13,15 @@ KINDS = ("contact", "newsletter", "booking", "search", "login", "other")
 # in the heading, the form's text or the page address once.
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "contact": ("kontakt", "contact", "wiadomo", "message", "pytani", "question", "zapytani", "enquiry",
-                "inquiry", "napisz", "write to us", "treść", "komentarz", "comment"),
+                "inquiry", "napisz", "write to us"),
     "newsletter": ("newsletter", "subskryp", "subscri", "zapisz się do", "sign up", "mailing", "biuletyn"),
     "booking": ("rezerw", "reserv", "bilet", "ticket", "booking", "book ", "rejestr", "registr", "zapisy",
                 "termin", "date", "wydarzen", "event", "uczestni", "participant", "liczba osób",
                 "number of people", "wizyt", "visit", "grup"),
 }
+# Forms with a text area that are not for contacting the institution: a
+# comment, a review or a route planner is "other".
+OTHER_WORDS = ("komentarz", "comment", "opini", "review", "recenzj", "trasę", "trasa", "route", "directions")
 SEARCH_NAMES = re.compile(r"^(q|s|query|search|szukaj|phrase|fraza|keywords?)$", re.IGNORECASE)
 SEARCH_WORDS = re.compile(r"szukaj|wyszukaj|search|find", re.IGNORECASE)
 
@@ -33,6 +36,8 @@ def classify(form: Form, page_url: str) -> str:
     field_text = " ".join(item.descriptor for item in fields)
     button_text = (form.submit or {}).get("text", "")
     strong = f"{field_text} {button_text}".lower()
+    if hits(strong, OTHER_WORDS):
+        return "other"
     weak = f"{form.heading} {form.text} {urlsplit(page_url).path} {urlsplit(form.action).path}".lower()
     scores = {kind: 2 * hits(strong, words) + hits(weak, words) for kind, words in KEYWORDS.items()}
     if any(item.tag == "textarea" for item in fields):

@@ -60,6 +60,12 @@ class FormResult:
     position: int
     kind: str
     results: list[tuple[str, str, str | None]] = field(default_factory=list)
+    signature: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
+
+    @property
+    def identity(self) -> tuple:
+        """What makes two pages' forms the same form: kind, selector and the same findings on the same elements."""
+        return self.kind, self.selector, frozenset(self.signature)
 
     @property
     def score(self) -> float:
@@ -87,15 +93,15 @@ def forms_of_scan(scan) -> list[FormResult]:
             forms[key] = FormResult(page_url, finding.targets[0], parsed[0], parsed[1])
         outcome = getattr(finding.outcome, "value", finding.outcome)
         forms[key].results.append((finding.rule, outcome, finding.impact))
+        forms[key].signature.add((finding.rule, tuple(finding.targets)))
     return list(forms.values())
 
 
 def site_score(forms: list[FormResult]) -> float | None:
-    """Average the site's distinct forms; a form repeated on many pages (same kind and selector) counts once, at its worst."""
-    distinct: dict[tuple[str, str], float] = defaultdict(lambda: 100.0)
+    """Average the site's distinct forms; a form repeated on many pages (such as a search box in the header) counts once."""
+    distinct: dict[tuple, float] = defaultdict(lambda: 100.0)
     for form in forms:
-        key = (form.kind, form.selector)
-        distinct[key] = min(distinct[key], form.score)
+        distinct[form.identity] = min(distinct[form.identity], form.score)
     return mean(list(distinct.values()))
 
 
