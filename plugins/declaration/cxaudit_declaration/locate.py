@@ -21,12 +21,11 @@ DECLARATION_ID_THRESHOLD = 3
 
 @dataclass
 class Link:
-    """A link on a home page: its absolute address, its href as written, accessible name and page region."""
+    """A link on a home page: its absolute address, its href as written and its accessible name."""
 
     href: str
     raw_href: str
     name: str
-    region: str
 
 
 @dataclass
@@ -65,7 +64,10 @@ def locate_declaration(driver: Any, start_url: str) -> Location:
         if page.failed or not page.is_html:
             continue
         facts = run_script(driver, "read_home.js")
-        links = [Link(href=link["href"], raw_href=link.get("rawHref") or link["href"], name=link["name"], region=link["region"]) for link in facts.get("links") or []]
+        links = [
+            Link(href=link["href"], raw_href=link.get("rawHref") or link["href"], name=link["name"])
+            for link in facts.get("links") or []
+        ]
         location.store_links += facts.get("storeLinks") or []
         location.meta_url = location.meta_url or facts.get("metaUrl")
         if index == 0 and len(facts.get("a11yIds") or []) >= DECLARATION_ID_THRESHOLD:

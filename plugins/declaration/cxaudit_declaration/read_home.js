@@ -1,5 +1,5 @@
 // Describe the links and the declaration <meta> tag of the current page.
-// Returns {links: [{href, rawHref, name, region}], metaUrl, a11yIds, storeLinks, httpStatus, contentType, url}.
+// Returns {links: [{href, rawHref, name}], metaUrl, a11yIds, storeLinks}.
 const fold = (text) => (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "")
   .replace(/ł/g, "l").replace(/Ł/g, "L").replace(/\s+/g, " ").trim().toLowerCase();
 
@@ -18,17 +18,10 @@ function accessibleName(link) {
   return link.getAttribute("title") || "";
 }
 
-function region(link) {
-  if (link.closest("footer, [role=contentinfo]")) return "footer";
-  if (link.closest("header, [role=banner]")) return "header";
-  return "body";
-}
-
 const links = Array.from(document.querySelectorAll("a[href]")).map((link) => ({
   href: link.href,
   rawHref: link.getAttribute("href"),
   name: accessibleName(link).replace(/\s+/g, " ").trim(),
-  region: region(link),
 }));
 
 let metaUrl = null;
@@ -42,13 +35,9 @@ for (const meta of document.querySelectorAll("meta[name]")) {
 const storeLinks = links.map((link) => link.href)
   .filter((href) => /^https?:\/\/(play\.google\.com|apps\.apple\.com|itunes\.apple\.com|appgallery\.huawei\.com)\//i.test(href));
 
-const entry = performance.getEntriesByType("navigation")[0];
 return {
   links: links,
   metaUrl: metaUrl,
   a11yIds: Array.from(document.querySelectorAll("[id^='a11y-']")).map((element) => element.id),
   storeLinks: storeLinks,
-  httpStatus: entry && entry.responseStatus ? entry.responseStatus : null,
-  contentType: document.contentType || null,
-  url: location.href,
 };
