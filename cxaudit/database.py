@@ -6,6 +6,8 @@ import logging
 
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from cxaudit.extensions import db
@@ -30,5 +32,9 @@ def upgrade_database() -> None:
 
 
 def schema_is_current() -> bool:
-    """Tell whether the database has the tables this version needs."""
-    return inspect(db.engine).has_table("alembic_version")
+    """Tell whether every migration of this version has been applied."""
+    if not inspect(db.engine).has_table("alembic_version"):
+        return False
+    with db.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+    return set(current) == set(ScriptDirectory.from_config(alembic_config()).get_heads())

@@ -294,7 +294,7 @@ def test_survey_add_uses_public_url_setting(make_app):
             ["nieznane", "--kind", "nps"],
             "No institution has the slug nieznane. Run `cxaudit institution list` to see the slugs.",
         ),
-        (["muzeum", "--kind", "csat"], "csat is not a survey kind. Use one of: nps."),
+        (["muzeum", "--kind", "stars"], "stars is not a survey kind. Use one of: nps, csat, ces, helpful."),
         (
             ["muzeum", "--kind", "nps", "--origin", "https://example.org", "--origin", "https://example.org/bilety"],
             "https://example.org/bilety is not a valid origin. Write scheme://host[:port] with no path, such as https://www.example.org.",
@@ -386,7 +386,34 @@ def test_serve_rejects_uninitialised_database(tmp_path):
     result = app.test_cli_runner().invoke(cli, ["serve", "--port", "0"])
 
     assert result.exit_code != 0
-    assert "The database is not initialised. Run `cxaudit init` first." in result.stderr
+    assert "The database is not initialised or not up to date. Run `cxaudit init` first." in result.stderr
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_serve_rejects_outdated_database(tmp_path):
+    from alembic import command
+
+    from cxaudit.app import create_app
+    from cxaudit.database import alembic_config
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'old.db'}",
+            "HUEY_SQLITE_PATH": str(tmp_path / "jobs.db"),
+        }
+    )
+    with app.app_context(), db.engine.begin() as connection:
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+
+    result = app.test_cli_runner().invoke(cli, ["serve", "--port", "0"])
+
+    assert result.exit_code != 0
+    assert "not up to date. Run `cxaudit init` first." in result.stderr
     with app.app_context():
         db.engine.dispose()
 

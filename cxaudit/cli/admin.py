@@ -131,7 +131,7 @@ def serve_command(host: str, port: int, threads: int | None) -> None:
     from werkzeug.serving import make_server
 
     if not schema_is_current():
-        fail(_("The database is not initialised. Run `cxaudit init` first."))
+        fail(_("The database is not initialised or not up to date. Run `cxaudit init` first."))
 
     app = current_app._get_current_object()
     server = make_server(host, port, app, threaded=True)
@@ -230,7 +230,7 @@ def set_site(url: str, allow_submit: bool) -> None:
 
 @survey_group.command("add")
 @click.argument("slug")
-@click.option("--kind", required=True, help="Kind of survey: nps.")
+@click.option("--kind", required=True, help="Kind of survey: nps, csat, ces or helpful.")
 @click.option("--origin", "origins", multiple=True, help="Origin whose pages may post answers, such as https://www.example.org; repeat for several.")
 @click.option("--base-url", help=f"Address where cxaudit is served [default: PUBLIC_URL or {DEFAULT_BASE_URL}].")
 def add_survey(slug: str, kind: str, origins: tuple[str, ...], base_url: str | None) -> None:
