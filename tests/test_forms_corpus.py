@@ -1,10 +1,10 @@
 """The forms audit on the real pages of the Niebo Kopernika corpus site.
 
-The expected findings come from reading the pages: a search form with no
-label in the header of every page but the home page, a contact form
-(kontakt.html) with four labels, one of them pointing at a missing id and
-a CAPTCHA image, a newsletter form and two event registration forms whose
-"all fields are required" is only text. Run with CXAUDIT_CORPUS set.
+The expected findings come from reading the pages. Every page but the home
+page has a search form with no label in its header. The contact form
+(kontakt.html) has four labels, one of them pointing at a missing id, and a
+CAPTCHA image. The newsletter form and two event registration forms say
+"all fields are required" only in text. Run with CXAUDIT_CORPUS set.
 """
 
 from __future__ import annotations
@@ -151,7 +151,8 @@ def test_fields_named_in_findings(scanned):
         assert found[("kontakt.html", MAIN, "forms-field-no-name")].targets == [MAIN, "#captcha"]
         assert found[("kontakt.html", SEARCH, "forms-field-no-name")].targets == [SEARCH, "#search"]
         no_name = found[("event-policz.html", MAIN, "forms-field-no-name")]
-        assert no_name.targets[-1] == "#city" and no_name.targets[1].endswith("> select")
+        assert no_name.targets[-1] == "#city"
+        assert no_name.targets[1].endswith("> select")
         assert found[("event-policz.html", MAIN, "forms-autocomplete-missing")].count == 5
         assert found[("event-koncert.html", MAIN, "forms-required-not-programmatic")].count == 9
         assert found[("event-koncert.html", MAIN, "forms-group-unnamed")].targets == [MAIN, "#t1", "#t2", "#t3", "#t4"]

@@ -50,7 +50,7 @@ def test_reading_order(boxes, expected):
     assert in_reading_order(boxes) is expected
 
 
-def test_form_score_counts_each_rule_once_at_its_worst():
+def test_form_score_rules_once():
     results = [
         ("forms-field-no-name", "violation", "critical"),
         ("forms-field-no-name", "violation", "critical"),

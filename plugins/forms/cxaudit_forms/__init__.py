@@ -1,4 +1,4 @@
-"""The forms plugin: finds every form of a page, tells what it is for and checks it.
+"""The forms plugin: finds every form of a page, classifies it and checks it.
 
 It is registered through the ``cxaudit`` entry-point group, exactly as a
 third-party plugin would be.

@@ -48,7 +48,7 @@ def audit_page(page: PageContext) -> list[AuditFinding]:
 
 
 def static_problems(page: PageForms, form: Form, page_url: str) -> list[Problem]:
-    """The checks that need only the collected description of the form."""
+    """Run the checks that need only the collected description of the form."""
     problems = [*check_labels(form), *check_purpose(form), *check_required(form), *check_captcha(form),
                 *check_consent(form), *check_https(form, page_url), *check_field_count(form)]
     if form.kind == "contact":
@@ -57,7 +57,7 @@ def static_problems(page: PageForms, form: Form, page_url: str) -> list[Problem]
 
 
 def browser_problems(driver, form: Form) -> list[Problem]:
-    """The checks that press keys and send events in the browser."""
+    """Run the checks that press keys and send events in the browser."""
     problems = []
     for check in (check_keyboard, check_paste):
         try:

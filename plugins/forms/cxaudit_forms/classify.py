@@ -9,8 +9,8 @@ from cxaudit_forms.model import Form
 
 KINDS = ("contact", "newsletter", "booking", "search", "login", "other")
 
-# Word stems per kind; a hit in the fields or the button counts twice, a hit
-# in the heading, the form's text or the page address once.
+# Word stems per kind. A hit in the fields or the button counts twice. A hit
+# in the heading, the form's text or the page address counts once.
 KEYWORDS: dict[str, tuple[str, ...]] = {
     "contact": ("kontakt", "contact", "wiadomo", "message", "pytani", "question", "zapytani", "enquiry",
                 "inquiry", "napisz", "write to us"),

@@ -41,7 +41,7 @@ def probe_source() -> str:
 
 
 def submissions_allowed(settings: dict) -> bool:
-    """Only a scan whose settings say ``allow_submit`` (set by the core from the CLI flag and the site) submits forms."""
+    """Return whether the scan may submit forms: the core sets ``allow_submit`` only when the CLI flag and the site allow it."""
     return settings.get("allow_submit") is True
 
 

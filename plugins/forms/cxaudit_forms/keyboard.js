@@ -1,7 +1,7 @@
 // Helpers for the keyboard check, called as execute_script(source + call).
-// prepare(form, targets): puts a focusable marker just before the form,
-// focuses it and remembers what it must restore; step(targets): which
-// target has focus now and whether its look changed; restore(): undoes all.
+// prepare() puts a focusable marker just before the form, focuses it and
+// stores what restore() puts back. step() reports which target has focus
+// now and whether its look changed.
 function lookOf(element) {
   const style = getComputedStyle(element);
   return [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow, style.borderTopColor,

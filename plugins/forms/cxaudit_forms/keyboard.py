@@ -105,7 +105,7 @@ def check_keyboard(driver, form: Form) -> list[Problem]:
 
 
 def in_reading_order(boxes: list[list[float]]) -> bool:
-    """Whether focus never goes back up and to the left, or leftwards on the same line (5 px tolerance)."""
+    """Return whether focus never moves back up and to the left, or leftwards on the same line (5 px tolerance)."""
     for (top, left), (next_top, next_left) in zip(boxes, boxes[1:]):
         same_line = abs(next_top - top) <= 5
         if (same_line and next_left < left - 5) or (next_top < top - 5 and next_left <= left + 5):

@@ -1,4 +1,4 @@
-"""How a form is named in findings, and how that name is read back for the scorecard."""
+"""The form label that starts every finding's help text, and its parser for the scorecard."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ LANGUAGES = ("pl", "en")
 
 
 def form_label(position: int, kind: str) -> str:
-    """The prefix of every finding's help text, e.g. "Form 2 (contact)"."""
+    """Build the prefix of every finding's help text, e.g. "Form 2 (contact)"."""
     return _("Form %(position)s (%(kind)s)", position=position, kind=str(KIND_LABELS[kind]))
 
 

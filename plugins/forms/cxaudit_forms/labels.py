@@ -55,9 +55,9 @@ def check_labels(form: Form) -> list[Problem]:
 
 
 def label_in_name(label: str, name: str) -> bool:
-    """Whether the visible label, without trailing colons and asterisks, is part of the accessible name."""
-    wanted = " ".join(MARKERS.sub("", label).lower().split())
-    return wanted in " ".join(name.lower().split())
+    """Return whether the visible label, without trailing colons and asterisks, is part of the accessible name."""
+    expected = " ".join(MARKERS.sub("", label).lower().split())
+    return expected in " ".join(name.lower().split())
 
 
 def ungrouped_choices(form: Form) -> dict:

@@ -1,11 +1,11 @@
-"""What a check found in one form, before it becomes a stored finding."""
+"""A failed check in one form, before it becomes a stored finding."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# Where the help text sends the reader: the W3C "Understanding" page of the
-# first criterion, or the named source for checks outside WCAG.
+# The help link is the W3C "Understanding" page of the first criterion, or the
+# named source for checks outside WCAG.
 UNDERSTANDING = "https://www.w3.org/WAI/WCAG22/Understanding/"
 CRITERIA_PAGES = {
     "1.1.1": "non-text-content", "1.3.1": "info-and-relationships", "1.3.5": "identify-input-purpose",

@@ -1,4 +1,4 @@
-"""Check 5: fields for the visitor's own data say their purpose with autocomplete; e-mail fields use type email."""
+"""Check 5: fields for the visitor's own data have a valid autocomplete, and e-mail fields have type email."""
 
 from __future__ import annotations
 

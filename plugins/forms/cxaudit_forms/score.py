@@ -8,7 +8,7 @@ from collections.abc import Iterable
 IMPACT_WEIGHTS = {"critical": 25, "serious": 15, "moderate": 8, "minor": 3}
 # A result a person must confirm counts half.
 REVIEW_FACTOR = 0.5
-# Rules that say a check could not run, not that the form is worse.
+# Rules that report a check that could not run, not a worse form.
 UNSCORED_RULES = frozenset({"forms-errors-not-tested"})
 
 
