@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -26,6 +27,7 @@ from cxaudit.scan.runner import create_scan, run_stored_scan
 from cxaudit.scorecard.data import build_scorecard
 from cxaudit.scorecard.render import render_html
 from cxaudit_declaration.audit import audit_site_declaration
+from cxaudit_declaration.browser import load
 
 pytestmark = pytest.mark.browser
 
@@ -337,3 +339,27 @@ def test_axe_plugin_missing_reported(app, browser, serve_directory, monkeypatch)
     assert not_run[0].outcome == "needs-review"
     assert "axe plugin is not installed" in not_run[0].help
     assert not [finding for finding in findings if finding.outcome == "violation"]
+
+
+@pytest.fixture
+def closed_url() -> str:
+    """The address of a port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+def test_failed_load_reported_not_raised(browser, closed_url):
+    page = load(browser, f"{closed_url}deklaracja-dostepnosci.html")
+    assert page.failed
+    assert "ERR_CONNECTION_REFUSED" in page.error
+
+
+def test_home_unreachable_not_counted_missing(app, browser, closed_url):
+    with app.app_context(), force_locale("en"):
+        findings = audit_site_declaration(browser, closed_url, {"declaration_today": TODAY})
+
+    assert [finding.rule for finding in findings] == ["declaration-home-unreachable"]
+    assert findings[0].outcome == "needs-review"
+    assert closed_url in findings[0].help

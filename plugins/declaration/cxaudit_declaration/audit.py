@@ -31,6 +31,8 @@ def audit_today(settings: dict[str, Any]) -> date:
 def audit_site_declaration(driver: Any, start_url: str, settings: dict[str, Any]) -> list[AuditFinding]:
     """Find the site's declaration from its home page and check it; return the findings."""
     location = locate_declaration(driver, start_url)
+    if not location.home_loaded:
+        return [home_unreachable(location.home_urls)]
     findings = location_findings(location, start_url)
 
     url = location.declaration_url
@@ -123,6 +125,20 @@ def location_findings(location: Location, start_url: str) -> list[AuditFinding]:
             )
         )
     return findings
+
+
+def home_unreachable(home_urls: list[str]) -> AuditFinding:
+    logger.info("Declaration audit skipped: no home page of %s loaded", home_urls[0])
+    return AuditFinding(
+        rule="declaration-home-unreachable",
+        outcome="needs-review",
+        impact="moderate",
+        help=_(
+            "The home page %(urls)s did not load as an HTML page, so the link to the declaration could not be "
+            "looked for. Check that the site works and scan it again.",
+            urls=", ".join(home_urls),
+        ),
+    )
 
 
 def off_site(url: str) -> AuditFinding:

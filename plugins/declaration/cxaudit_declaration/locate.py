@@ -38,6 +38,8 @@ class Location:
     meta_url: str | None = None
     start_is_declaration: bool = False
     store_links: list[str] = field(default_factory=list)
+    # False when neither the start page nor the root loaded as HTML, so nothing could be looked for.
+    home_loaded: bool = False
 
     @property
     def declaration_url(self) -> str | None:
@@ -63,6 +65,7 @@ def locate_declaration(driver: Any, start_url: str) -> Location:
         page = load(driver, url)
         if page.failed or not page.is_html:
             continue
+        location.home_loaded = True
         facts = run_script(driver, "read_home.js")
         links = [
             Link(href=link["href"], raw_href=link.get("rawHref") or link["href"], name=link["name"])

@@ -63,6 +63,8 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
 
     if "declaration-not-found" in rules:
         result.status = "not-found"
+    elif "declaration-home-unreachable" in rules:
+        return result
     elif "declaration-off-site" in rules:
         result.declaration_url = next(finding.help_url for finding in findings if finding.rule == "declaration-off-site")
         return result
