@@ -8,6 +8,7 @@ whatever its content type. Only allowed origins are accepted.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from typing import Any
 
@@ -24,6 +25,8 @@ from cxaudit.api.surveys import error_response, find_active_survey, origin_rejec
 from cxaudit.api.validation import InvalidAnswer, parse_page_url, quote_value
 from cxaudit.extensions import db
 from cxaudit.models import FunnelEvent
+
+logger = logging.getLogger(__name__)
 
 EVENT_MAX_BODY_BYTES = 4 * 1024
 STEP_NAME = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
@@ -100,6 +103,7 @@ def create_event(public_id: str) -> FlaskResponse:
         try:
             event = parse_event(read_event_body())
         except InvalidAnswer as error:
+            logger.info("Rejected a funnel event for survey %s: field %s is invalid", survey.public_id, error.field)
             return error_response(error.status, error.field, error.message, survey)
     event.survey_id = survey.id
     db.session.add(event)

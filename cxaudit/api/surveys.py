@@ -201,6 +201,7 @@ def read_limited_json_object() -> dict[str, Any]:
 def too_many_requests(error) -> FlaskResponse:
     """Answer a rate-limited request with the API's JSON error."""
     public_id = (request.view_args or {}).get("public_id")
+    logger.warning("Rate limit reached for survey %s: %s", public_id, error.description)
     survey = find_active_survey(public_id) if public_id else None
     with force_locale(header_language()):
         message = _(

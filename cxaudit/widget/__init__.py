@@ -9,7 +9,7 @@ from flask import Blueprint, request
 from flask import Response as FlaskResponse
 
 from cxaudit.paths import WIDGETS_DIR
-from cxaudit.widget.minify import minify
+from cxaudit.widget.minify import minify_and_rename
 
 bp = Blueprint("widget", __name__)
 
@@ -23,7 +23,7 @@ def _script_for(modified_ns: int) -> bytes:
     # Keyed by the file's modification time, so an edited widget is served
     # without a restart.
     source = (WIDGETS_DIR / "v1.js").read_text(encoding="utf-8")
-    return minify(source).encode("utf-8")
+    return minify_and_rename(source).encode("utf-8")
 
 
 def widget_script_bytes() -> bytes:

@@ -111,3 +111,127 @@ def minify(source: str) -> str:
         out.append(source[index:end])
         index = end
     return "".join(out) + "\n"
+
+
+IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+DECLARED_NAME = re.compile(r"\b(?:const|let|function)\s+([A-Za-z_$][\w$]*)")
+
+
+def string_texts(code: str) -> list[str]:
+    """Return the literal text of every string and template (without ``${...}``)."""
+    texts = []
+    for match in re.finditer(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`(?:\\.|[^`\\])*`", code):
+        texts.append(re.sub(r"\$\{[^}]*\}", " ", match.group(0)))
+    return texts
+
+
+def renamable_names(code: str) -> list[str]:
+    """Return the declared names that only ever stand as plain identifiers.
+
+    A name is left alone when it is read as a property (``.name``), written
+    as an object key (``{name:`` or shorthand ``{name}``), or occurs in the
+    text of a string, because renaming would change what the code means."""
+    texts = " ".join(string_texts(code))
+    names = []
+    for name in sorted(set(DECLARED_NAME.findall(code))):
+        word = re.escape(name)
+        if (
+            re.search(rf"\.\s*{word}\b", code)
+            or re.search(rf"[{{,]\s*{word}\s*[:,}}]", code)
+            or re.search(rf"(?<![\w$]){word}(?![\w$])", texts)
+        ):
+            continue
+        names.append(name)
+    return names
+
+
+def short_names():
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    for first in letters:
+        yield "$" + first
+    for first in letters:
+        for second in letters:
+            yield "$" + first + second
+
+
+def rename_identifiers(code: str, mapping: dict[str, str]) -> str:
+    """Replace each identifier token of ``code`` found in ``mapping``, also
+    inside template substitutions, but never after a dot or inside a string."""
+    out: list[str] = []
+    index = 0
+
+    def previous_char() -> str:
+        text = "".join(out[-2:]).rstrip()
+        return text[-1] if text else ""
+
+    def copy_expression(start: int) -> int:
+        # Copies a ${...} substitution, renaming inside it; returns the index after "}".
+        depth = 0
+        position = start
+        while True:
+            char = code[position]
+            if char in "'\"`":
+                end = skip_quoted(code, position)
+                out.append(rename_identifiers(code[position:end], mapping) if char == "`" else code[position:end])
+                position = end
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                if depth == 0:
+                    out.append(char)
+                    return position + 1
+                depth -= 1
+            match = IDENTIFIER.match(code, position) if not IDENTIFIER_CHARS.match(previous_char() or " ") else None
+            if match and previous_char() != ".":
+                out.append(mapping.get(match.group(0), match.group(0)))
+                position = match.end()
+                continue
+            out.append(char)
+            position += 1
+
+    while index < len(code):
+        char = code[index]
+        if char in "'\"":
+            end = skip_quoted(code, index)
+            out.append(code[index:end])
+            index = end
+        elif char == "`":
+            out.append(char)
+            index += 1
+            while code[index] != "`":
+                if code[index] == "\\":
+                    out.append(code[index : index + 2])
+                    index += 2
+                elif code.startswith("${", index):
+                    out.append("${")
+                    index = copy_expression(index + 2)
+                else:
+                    out.append(code[index])
+                    index += 1
+            out.append("`")
+            index += 1
+        elif char == "/" and previous_char() in BEFORE_REGEX and not code.startswith("//", index):
+            end = skip_regex(code, index)
+            out.append(code[index:end])
+            index = end
+        elif IDENTIFIER_CHARS.match(char) and not char.isdigit():
+            match = IDENTIFIER.match(code, index)
+            name = match.group(0)
+            out.append(name if previous_char() == "." else mapping.get(name, name))
+            index = match.end()
+        elif char.isdigit():
+            match = re.compile(r"[\w.]+").match(code, index)
+            out.append(match.group(0))
+            index = match.end()
+        else:
+            out.append(char)
+            index += 1
+    return "".join(out)
+
+
+def minify_and_rename(source: str) -> str:
+    """Minify ``source`` and give its internal names short ones."""
+    code = minify(source)
+    mapping = dict(zip(renamable_names(code), short_names()))
+    return rename_identifiers(code, mapping)
