@@ -164,7 +164,7 @@ def element_presence(page: DeclarationPage) -> list[AuditFinding]:
                     impact="serious",
                     targets=[target(element.id, page)],
                     help=_(
-                        "The element %(id)s is empty. Write %(content)s in it.",
+                        "The element %(id)s is empty. It must contain %(content)s.",
                         id=element.id,
                         content=element.content,
                     ),

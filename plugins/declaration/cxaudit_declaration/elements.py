@@ -27,17 +27,17 @@ MANDATORY = (
     Element("a11y-wstep", _l("the opening statement that the body undertakes to make its website accessible")),
     Element("a11y-podmiot", _l("the name of the public body")),
     Element("a11y-zakres", _l("the website or mobile app the declaration covers")),
-    Element("a11y-url", _l("the address of the website (a link)")),
+    Element("a11y-url", _l("a link to the website")),
     Element("a11y-data-publikacja", _l("the date the website was published")),
     Element("a11y-data-aktualizacja", _l("the date of the website's last major update")),
-    Element("a11y-status", _l("the compliance status (compliant, partially compliant or non-compliant)")),
+    Element("a11y-status", _l("the compliance status: compliant, partially compliant or non-compliant")),
     Element("a11y-kontakt", _l("the section with feedback and contact details")),
     Element("a11y-email", _l("the contact e-mail address")),
     Element("a11y-telefon", _l("the contact phone number")),
     Element("a11y-procedura", _l("the request and complaint procedure")),
     Element("a11y-data-sporzadzenie", _l("the date the declaration was prepared")),
     Element("a11y-architektura", _l("the section on the architectural accessibility of the buildings")),
-    Element("a11y-komunikacja", _l("the section on communication accessibility (sign language, assistance)")),
+    Element("a11y-komunikacja", _l("the section on communication accessibility, such as sign language interpreting")),
 )
 
 CONDITIONAL = (
