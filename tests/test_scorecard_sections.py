@@ -43,6 +43,12 @@ class BrokenSection:
 
 
 @pytest.fixture
+def app(make_app):
+    """The app with only the axe plugin installed, so the sections are the test's own."""
+    return make_app(ENABLED_PLUGINS=["axe"])
+
+
+@pytest.fixture
 def institution_with_scan(app):
     with app.app_context():
         institution = Institution(slug="teatr", name="Teatr Miejski", default_language="pl")
