@@ -92,6 +92,8 @@ def test_config_inactive_survey_404(app, client):
 def test_config_denied_origin_not_readable(client, survey_id):
     response = client.get(f"/api/v1/surveys/{survey_id}?lang=en", headers={"Origin": OTHER_ORIGIN})
 
+    assert response.status_code == 403
+    assert response.get_json()["error"]["field"] is None
     assert "Access-Control-Allow-Origin" not in response.headers
     assert "Origin" in response.headers["Vary"]
 

@@ -54,7 +54,7 @@ def survey_not_found(public_id: str) -> FlaskResponse:
 
 
 def origin_rejected(origin: str, survey: Survey) -> FlaskResponse:
-    logger.info("Rejected an answer to survey %s from origin %s, which is not allowed", survey.public_id, origin)
+    logger.info("Rejected a request for survey %s from origin %s, which is not allowed", survey.public_id, origin)
     return error_response(
         403,
         None,
@@ -74,6 +74,9 @@ def survey_config(public_id: str) -> FlaskResponse:
     with force_locale(language):
         if survey is None:
             return survey_not_found(public_id)
+        origin = request_origin()
+        if not origin_is_allowed(survey, origin):
+            return origin_rejected(origin, survey)
         body = survey_config_body(survey, language)
     response = add_cors_headers(jsonify(body), survey)
     response.cache_control.public = True
