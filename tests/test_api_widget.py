@@ -221,3 +221,33 @@ def test_rate_limit_per_survey_and_address(make_app):
     assert response.get_json()["error"]["field"] is None
     assert response.headers["Retry-After"]
     assert len(rows(app, Response)) == 4
+
+
+def test_oversized_event_rejected(app, client):
+    public_id = create_survey(app)
+
+    response = client.post(
+        f"/api/v1/surveys/{public_id}/events",
+        data='{"step": "paid", "session": "abcdef0123456789", "pad": "' + "x" * 5000 + '"}',
+        content_type="text/plain",
+        headers={"Origin": ORIGIN},
+    )
+
+    assert response.status_code == 413
+    assert response.get_json()["error"]["field"] is None
+    assert rows(app, FunnelEvent) == []
+
+
+def test_sessions_counted_per_step(app, client):
+    from cxaudit.api.events import sessions_per_step
+
+    public_id = create_survey(app)
+    sent = [("booking_started", "a" * 16), ("booking_started", "a" * 16), ("booking_started", "b" * 16), ("booking_completed", "a" * 16)]
+    for step, session in sent:
+        client.post(f"/api/v1/surveys/{public_id}/events", json={"step": step, "session": session})
+
+    with app.app_context():
+        institution_id = db.session.scalar(select(Institution.id))
+        counts = sessions_per_step(institution_id)
+
+    assert counts == {"booking_started": 2, "booking_completed": 1}
