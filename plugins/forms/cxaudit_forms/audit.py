@@ -41,7 +41,10 @@ def audit_page(page: PageContext) -> list[AuditFinding]:
         if form.kind == "search":
             continue
         if errors.submissions_allowed(page.settings):
-            findings += to_findings(form, errors.check_errors(page.driver, page.url, form))
+            try:
+                findings += to_findings(form, errors.check_errors(page.driver, page.url, form))
+            except WebDriverException as error:
+                logger.warning("The error-handling check failed on form %s of %s: %s", form.selector, page.url, error.msg)
         else:
             findings += to_findings(form, errors.not_tested(form))
     return findings

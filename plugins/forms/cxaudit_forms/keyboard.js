@@ -21,7 +21,11 @@ function prepare(form, targets) {
     looks: targets.map(lookOf),
   };
   marker.focus();
-  return targets.map((t) => { const box = t.getBoundingClientRect(); return [box.top + window.scrollY, box.left + window.scrollX]; });
+  const focusable = form.querySelectorAll("a[href], button, input, select, textarea, iframe, [tabindex], [contenteditable]");
+  return {
+    boxes: targets.map((t) => { const box = t.getBoundingClientRect(); return [box.top + window.scrollY, box.left + window.scrollX]; }),
+    focusable: focusable.length,
+  };
 }
 
 function step(targets, form) {

@@ -17,8 +17,9 @@ from cxaudit_forms.problems import Problem, names_of
 
 logger = logging.getLogger(__name__)
 KEYBOARD_SCRIPT = Path(__file__).parent / "keyboard.js"
-# Tab presses beyond the number of targets, for links and widgets inside the form.
-EXTRA_STEPS = 15
+# Tab presses beyond the number of focusable elements in the form, for
+# focus that wanders out and comes back.
+EXTRA_STEPS = 10
 
 PASTE_SCRIPT = """
 return arguments[0].map((field) => {
@@ -131,9 +132,10 @@ def walk(driver, container, elements) -> tuple[list[int], list[int], list[list[f
     """
     reached: list[int] = []
     unfocused: list[int] = []
-    boxes = run(driver, "return prepare(arguments[0], arguments[1]);", container, elements)
+    layout = run(driver, "return prepare(arguments[0], arguments[1]);", container, elements)
+    boxes = layout["boxes"]
     try:
-        for _step in range(len(elements) + EXTRA_STEPS):
+        for _step in range(max(layout["focusable"], len(elements)) + EXTRA_STEPS):
             ActionChains(driver).send_keys(Keys.TAB).perform()
             state = run(driver, "return step(arguments[0], arguments[1]);", elements, container)
             if state["after"]:
