@@ -183,6 +183,14 @@ def test_findings_name_the_fields_and_the_criteria(plain_scan):
     assert all(finding.help.startswith("Form 1 (contact): ") for finding in by_rule.values())
 
 
+def test_submit_control_without_keyboard_access(plain_scan):
+    pages, _requests = plain_scan
+    by_rule = {finding.rule: finding for finding in pages["/bad-contact-pl.html"]["#kontakt"]}
+    # The Polish page sends with a <div role="button">, which Tab never reaches.
+    assert by_rule["forms-keyboard-unreachable"].targets == ["#kontakt", "#temat", "#wyslij"]
+    assert "\"the submit button\"" in by_rule["forms-keyboard-unreachable"].help
+
+
 def test_polish_scan_settings_write_polish_help(forms_app, fixture_site):
     base, _requests = fixture_site
     with forms_app.app_context():
