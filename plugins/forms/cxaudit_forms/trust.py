@@ -21,8 +21,9 @@ OPENING_HOURS = re.compile(
 REPLY_TIME = re.compile(
     r"odpowi\w*\s+(w ciągu|w przeciągu|do|najpóźniej|w)\s+\d*|w ciągu \d+\s*(dni|dnia|godzin)|"
     r"(reply|respond|answer|get back to you)\w*\s+within|within \d+ (working |business )?(days?|hours?)", re.IGNORECASE)
-# Baymard Institute, checkout usability research: the average checkout has
-# 11.3 form fields, while 8 are enough for most.
+# Baymard Institute, "Checkout Optimization: 5 Ways to Minimize Form Fields
+# in Checkout" (2024): the average checkout has 11.3 form fields, and its
+# worked example brings a 16-field checkout down to 8.
 ACHIEVABLE_FIELDS = 8
 AVERAGE_FIELDS = 11
 PERSONAL_KINDS = frozenset({"contact", "newsletter", "booking"})
