@@ -56,7 +56,7 @@ def test_editor_shows_snippet_qr_and_preview(signed_in, survey):  # noqa: F811
     assert 'class="copy-button"' in page
     assert f"/institutions/muzeum/surveys/{survey}/qr.svg" in page
     assert f"/institutions/muzeum/surveys/{survey}/qr.png" in page
-    assert f'src="http://localhost/s/{survey}?lang=uk"' in page
+    assert f'src="http://localhost/s/{survey}?lang=uk&amp;preview=1"' in page
     assert 'id="question_uk"' in page and 'lang="uk"' in page
 
 

@@ -19,6 +19,7 @@
  *   data-autoshow="false"    no automatic triggers: wait for cxaudit('show')
  *   data-show="now"          show at once, ignoring triggers, rules and sampling
  *   data-kiosk="true"        show at once and start again after each answer
+ *   data-preview="true"      load the settings bypassing the browser's cache
  *   data-nonce="..."         nonce for the <style> used where constructed
  *                            stylesheets are missing
  *
@@ -663,7 +664,8 @@ textarea {
     const url = new URL(surveyUrl(""));
     url.searchParams.set("lang", pickLanguage());
     try {
-      const response = await fetch(url, { credentials: "omit" });
+      // The admin's preview must show settings saved a moment ago, not a cached copy.
+      const response = await fetch(url, { credentials: "omit", cache: options.preview === "true" ? "no-store" : "default" });
       if (response.ok) {
         return response.json();
       }

@@ -39,6 +39,7 @@ def hosted_survey(public_id: str) -> FlaskResponse:
             language=language,
             languages=widget_languages(),
             kiosk=kiosk,
+            preview=request.args.get("preview") == "1",
         )
     response = FlaskResponse(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = HOSTED_PAGE_CSP

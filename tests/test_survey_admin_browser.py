@@ -1,0 +1,71 @@
+"""The survey editor in headless Chromium: the preview shows the saved
+survey, the copy button works and the page passes axe."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
+
+from cxaudit.extensions import db
+from cxaudit.models import Institution, Role, Survey, SurveyKind, User
+from test_widget_support import AXE_SCRIPT, PANEL_SHOWN, WAIT_SECONDS
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "correct-horse-battery"
+RUN_AXE_ON_PAGE = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+  .then((results) => done(results.violations.map((rule) => rule.id)), (error) => done([String(error)]));
+"""
+
+
+@pytest.fixture
+def editor_url(app, live_server) -> str:
+    with app.app_context():
+        user = User(login="anna", role=Role.ADMIN)
+        user.set_password(PASSWORD)
+        survey = Survey(institution=Institution(slug="muzeum", name="Muzeum Miejskie"), kind=SurveyKind.HELPFUL)
+        db.session.add_all([user, survey])
+        db.session.commit()
+        return f"{live_server}/institutions/muzeum/surveys/{survey.public_id}?lang=en"
+
+
+def sign_in(browser, url: str) -> None:
+    browser.get(url)
+    browser.find_element(By.ID, "login").send_keys("anna")
+    browser.find_element(By.ID, "password").send_keys(PASSWORD)
+    browser.find_element(By.ID, "password").submit()
+    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.presence_of_element_located((By.ID, "settings-heading")))
+
+
+def test_editor_preview_copy_and_axe(app, browser, editor_url):
+    sign_in(browser, editor_url)
+
+    # Saving a new question shows it in the preview.
+    question = browser.find_element(By.ID, "question_en")
+    question.send_keys("Did this page answer your question?")
+    question.submit()
+    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash")))
+    with app.app_context():
+        assert db.session.scalar(select(Survey)).settings["texts"] == {"en": {"question": "Did this page answer your question?"}}
+    frames = browser.find_elements(By.CSS_SELECTOR, "iframe.preview")
+    assert len(frames) == 3
+    browser.switch_to.frame(frames[1])
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda driver: driver.execute_script(PANEL_SHOWN))
+    heading = browser.execute_script(
+        "return document.querySelector('[data-cxaudit-widget]').shadowRoot.querySelector('h2').textContent"
+    )
+    browser.switch_to.default_content()
+    assert heading == "Did this page answer your question?"
+
+    copy = browser.find_element(By.CSS_SELECTOR, ".copy-button")
+    copy.click()
+    status = browser.find_element(By.CSS_SELECTOR, ".copy-status")
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda _: status.text)
+
+    browser.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
+    assert browser.execute_async_script(RUN_AXE_ON_PAGE) == []
