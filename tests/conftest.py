@@ -34,6 +34,9 @@ def _base_config(tmp_path: Path) -> dict:
         # Tests read messages in English unless they ask for Polish; the
         # product's default stays Polish.
         "DEFAULT_LANGUAGE": "en",
+        # Core tests count axe's findings; each plugin's tests enable it, and
+        # test_all_plugins runs them together.
+        "ENABLED_PLUGINS": ["axe"],
     }
 
 
