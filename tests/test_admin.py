@@ -400,3 +400,22 @@ def test_duplicate_site_rejected(app, signed_in, museum):
     assert second.status_code == 400
     assert "Muzeum Narodowe already has the site http://127.0.0.1:9/" in second.get_data(as_text=True)
     assert count(app, Site) == 1
+
+
+def test_site_form_stores_allow_submit(app, signed_in, museum):
+    token = csrf_token(signed_in, f"/institutions/{museum}?lang=en")
+    signed_in.post(f"/institutions/{museum}/sites", data={"base_url": "http://127.0.0.1:9/a/", "csrf_token": token})
+    signed_in.post(
+        f"/institutions/{museum}/sites",
+        data={"base_url": "http://127.0.0.1:9/b/", "allow_submit": "y", "csrf_token": token},
+    )
+    with app.app_context():
+        settings = {site.base_url: site.settings for site in db.session.scalars(select(Site))}
+    assert settings["http://127.0.0.1:9/a/"]["allow_submit"] is False
+    assert settings["http://127.0.0.1:9/b/"]["allow_submit"] is True
+
+
+def test_site_form_checkbox_is_labelled(signed_in, museum):
+    html = signed_in.get(f"/institutions/{museum}?lang=en").get_data(as_text=True)
+    assert '<label for="allow_submit">' in html
+    assert 'type="checkbox"' in html

@@ -81,6 +81,8 @@ def add_site(slug: str) -> Response | tuple[str, int]:
     except InvalidValue as error:
         form.base_url.errors.append(str(error))
         return render_institution(institution, site_form=form), 400
+    site.settings = {**site.settings, "allow_submit": bool(form.allow_submit.data)}
+    db.session.commit()
     logger.info("Site %s added to institution %s", site.base_url, institution.slug)
     flash(_("Site %(url)s added.", url=site.base_url), "success")
     return redirect(url_for("admin.institution", slug=institution.slug, _anchor="sites"))

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField, StringField
+from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from cxaudit import jobs
@@ -47,6 +47,10 @@ class ScanForm(FlaskForm):
             NumberRange(min=1, max=MAX_PAGES_LIMIT, message=_l("Enter a number from %(min)s to %(max)s.")),
         ],
     )
+    allow_submit = BooleanField(
+        _l("Allow form submissions"),
+        description=_l("Only on sites that allow it: the forms audit submits each form empty to check its error messages."),
+    )
 
 
 @bp.route("/scans", methods=["GET", "POST"])
@@ -58,7 +62,7 @@ def scans():
         # "Scan this site" links pass the site's address.
         form.url.data = request.args.get("url", "")
     if form.validate_on_submit():
-        scan = create_scan(form.url.data, form.max_pages.data)
+        scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data))
         jobs.enqueue_scan(scan.id)
         flash(_("Scan of %(url)s queued.", url=scan.url), "success")
         return redirect(url_for("admin.scan_detail", scan_id=scan.id))

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectChoice, SelectField, StringField, SubmitField, URLField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, URLField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from cxaudit.extensions import db
@@ -179,6 +179,13 @@ class SiteForm(FlaskForm):
         description=_l("The home page of the site, such as https://www.example.org/."),
         validators=[DataRequired(message=_l("Enter the address of the site."))],
         render_kw={"autocomplete": "url", "spellcheck": "false"},
+    )
+    allow_submit = BooleanField(
+        _l("Audits may submit this site's forms"),
+        description=_l(
+            "The forms audit then submits each form empty to check its error messages, in scans that also "
+            "allow it. Leave this off unless the site's owner agrees."
+        ),
     )
     submit = SubmitField(_l("Add site"))
 
