@@ -13,7 +13,11 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from sqlalchemy import select
+
 from cxaudit.cli import cli
+from cxaudit.extensions import db
+from cxaudit.models import Response
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
@@ -24,10 +28,16 @@ WAIT_SECONDS = 15
 # The widget comes last in the tab order, after the page's own ~80 links and fields.
 MAX_TABS = 400
 
-FOCUSED_SCORE = """
+# "radio" for a rating choice, otherwise the tag name, or null outside the widget.
+FOCUSED_CONTROL = """
 const host = document.querySelector("[data-cxaudit-widget]");
 const focused = host && host.shadowRoot.activeElement;
-return focused ? (focused.dataset.score || focused.tagName.toLowerCase()) : null;
+if (!focused) { return null; }
+return focused.type === "radio" ? "radio" : focused.tagName.toLowerCase();
+"""
+THANKS_TEXT = """
+const host = document.querySelector("[data-cxaudit-widget]");
+return host ? host.shadowRoot.querySelector(".thanks").textContent : "";
 """
 
 
@@ -46,7 +56,7 @@ def paste_snippet(page: str, snippet: str) -> str:
 def tab_until(browser, wanted: str) -> None:
     for _ in range(MAX_TABS):
         ActionChains(browser).send_keys(Keys.TAB).perform()
-        if browser.execute_script(FOCUSED_SCORE) == wanted:
+        if browser.execute_script(FOCUSED_CONTROL) == wanted:
             return
     pytest.fail(f"Tab never reached {wanted} in the widget")
 
@@ -71,16 +81,13 @@ def test_snippet_answer_reaches_scorecard(app, corpus, tmp_path, serve_directory
     WebDriverWait(browser, WAIT_SECONDS).until(
         lambda driver: driver.execute_script('return !!document.querySelector("[data-cxaudit-widget]")')
     )
-    tab_until(browser, "9")
-    ActionChains(browser).send_keys(Keys.ENTER).perform()
+    # Tab reaches the rating group on its first choice, 0; arrows move to 9.
+    tab_until(browser, "radio")
+    ActionChains(browser).send_keys(*[Keys.ARROW_RIGHT] * 9).perform()
     tab_until(browser, "textarea")
     ActionChains(browser).send_keys("Świetny seans, łatwa rezerwacja").perform()
     ActionChains(browser).send_keys(Keys.TAB, Keys.ENTER).perform()
-    WebDriverWait(browser, WAIT_SECONDS).until(
-        lambda driver: driver.execute_script(
-            'return !document.querySelector("[data-cxaudit-widget]").shadowRoot.querySelector(".thanks").hidden'
-        )
-    )
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda driver: driver.execute_script(THANKS_TEXT))
 
     scorecard = json.loads(invoke(runner, "scorecard", "niebo-kopernika", "--format", "json"))
     nps = scorecard["nps"]
@@ -88,3 +95,7 @@ def test_snippet_answer_reaches_scorecard(app, corpus, tmp_path, serve_directory
     assert nps["promoters"] == 1
     assert nps["score"] == 100
     assert nps["small_sample"] is True
+
+    with app.app_context():
+        [response] = db.session.scalars(select(Response)).all()
+        assert (response.score, response.comment, response.language) == (9, "Świetny seans, łatwa rezerwacja", "pl")
