@@ -36,6 +36,9 @@ def render_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
     title, explanation = describe(error.code)
+    # A view that aborts with its own (translated) description knows better.
+    if error.description and error.description != type(error).description:
+        explanation = error.description
     if request.path.startswith(API_PREFIX):
         return jsonify({"error": {"field": None, "message": explanation}}), error.code
     return render_template("errors/error.html", title=title, explanation=explanation, status=error.code), error.code

@@ -31,3 +31,15 @@ def test_unexpected_error_page(app, client):
     assert response.status_code == 500
     assert "Something went wrong" in response.get_data(as_text=True)
     assert "broken view" not in response.get_data(as_text=True)
+
+
+def test_view_description_kept(app, client):
+    from flask import abort
+
+    @app.route("/missing-thing")
+    def missing_thing():
+        abort(404, description="Institution “nie-ma” not found.")
+
+    response = client.get("/missing-thing")
+    assert response.status_code == 404
+    assert "Institution “nie-ma” not found." in response.get_data(as_text=True)

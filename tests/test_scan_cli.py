@@ -128,3 +128,22 @@ def test_worker_help_names_threads(runner):
 
     assert result.exit_code == 0
     assert "--threads" in result.output
+
+
+def test_summary_counts_rule_once_per_page(app):
+    from cxaudit.extensions import db
+    from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
+    from cxaudit.scan.summary import summarize_scan
+
+    with app.app_context():
+        scan = Scan(url="http://127.0.0.1:9/", status=ScanStatus.FINISHED)
+        page = PageResult(scan=scan, url="http://127.0.0.1:9/kontakt", status=PageStatus.AUDITED)
+        page.findings = [
+            Finding(plugin="forms", rule="forms-label-missing", outcome=Outcome.VIOLATION, impact="serious", count=2),
+            Finding(plugin="forms", rule="forms-label-missing", outcome=Outcome.VIOLATION, impact="serious", count=1),
+        ]
+        db.session.add(scan)
+        db.session.commit()
+        [rule] = summarize_scan(scan).failing_rules
+    assert rule.pages == 1
+    assert rule.elements == 3

@@ -52,8 +52,9 @@ def scan_command(ctx: click.Context, url: str, max_pages: int | None, json_file:
     if allow_submit and not scan.settings["allow_submit"]:
         click.echo(
             _(
-                "Forms are not submitted: %(url)s does not belong to a site added with --allow-submit. "
-                "Add the site with `cxaudit site add SLUG URL --allow-submit` to allow it.",
+                "Forms are not submitted: %(url)s does not belong to a site that allows it. "
+                "Allow it with `cxaudit site set SITE_URL --allow-submit`, or add the site with "
+                "`cxaudit site add SLUG URL --allow-submit`.",
                 url=scan.url,
             ),
             err=True,

@@ -74,13 +74,17 @@ def _rank_rules(scan: Scan, outcome: Outcome) -> list[RuleSummary]:
     elements: Counter[tuple[str, str]] = Counter()
     examples = {}
     for page in scan.pages:
+        # A plugin may report one rule several times on a page (once per
+        # form, say); the page still counts once.
+        rules_on_page: set[tuple[str, str]] = set()
         for finding in page.findings:
             if finding.outcome != outcome:
                 continue
             key = (finding.plugin, finding.rule)
-            pages[key] += 1
+            rules_on_page.add(key)
             elements[key] += finding.count
             examples.setdefault(key, finding)
+        pages.update(rules_on_page)
 
     ranked = sorted(pages, key=lambda key: (-pages[key], -elements[key], key))
     return [
