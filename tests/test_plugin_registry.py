@@ -77,7 +77,7 @@ def test_enabled_but_missing_named(monkeypatch):
 def test_app_start_rejects_broken_plugin(monkeypatch, make_app):
     installed(monkeypatch, entry_point("failing", "plugins.failing_import"))
     with pytest.raises(PluginLoadError):
-        make_app()
+        make_app(ENABLED_PLUGINS=None)
 
 
 def test_infos_give_distribution_version(monkeypatch):

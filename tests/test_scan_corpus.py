@@ -38,6 +38,9 @@ def wai_scan(corpus, browser_config, tmp_path_factory):
             "SECRET_KEY": "test-secret",
             "DATABASE_URL": f"sqlite:///{folder / 'cxaudit.db'}",
             "HUEY_SQLITE_PATH": str(folder / "jobs.db"),
+            # The W3C demo's "after" pages are clean for axe; the forms audit
+            # rightly flags their forms on plain HTTP, so it is left out here.
+            "ENABLED_PLUGINS": ["axe"],
             **browser_config,
         }
     )
