@@ -36,7 +36,7 @@ def render_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
     title, explanation = describe(error.code)
-    # A view that aborts with its own (translated) description knows better.
+    # A view that aborts with its own translated description keeps it, because it is more specific.
     if error.description and error.description != type(error).description:
         explanation = error.description
     if request.path.startswith(API_PREFIX):
