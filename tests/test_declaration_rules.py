@@ -10,7 +10,9 @@ from cxaudit.models import Finding, Outcome
 from cxaudit_declaration.audit import audit_today
 from cxaudit_declaration.content import assessment_kind, email_address, missing_procedure_parts, phone_number
 from cxaudit_declaration.dates import is_review_current, last_review_deadline, parse_iso_date, parse_text_date
-from cxaudit_declaration.scorecard import score
+from flask_babel import force_locale
+
+from cxaudit_declaration.scorecard import deductions, number, score
 from cxaudit_declaration.status import COMPLIANT, NON_COMPLIANT, PARTIAL, classify_status
 
 
@@ -154,3 +156,44 @@ def test_score_subtracts_penalties():
 def test_score_zero_without_declaration():
     assert score([finding("declaration-not-found")], []) == 0.0
     assert score([finding("declaration-ids-missing")], []) == 0.0
+
+
+def test_deductions_explain_the_score(app):
+    findings = [
+        finding("declaration-element-missing", targets=["#a11y-telefon"]),
+        finding("declaration-review-overdue"),
+        finding("declaration-axe-violations"),
+        finding("declaration-date-format", targets=["#a11y-data-publikacja"]),
+        finding("declaration-date-format", targets=["#a11y-data-sporzadzenie"]),
+        finding("declaration-link-name"),
+        finding("declaration-conditional-missing", targets=["#a11y-data-przeglad"]),
+        finding("declaration-procedure-incomplete", count=2),
+        finding("declaration-status-partial"),
+    ]
+    with app.app_context(), force_locale("pl"):
+        listed = deductions(findings, ["a11y-telefon"])
+        overdue_text = listed[1][0]
+    points = [points for _reason, points in listed]
+    # One row for the mandatory elements, then one for each penalised finding; the status costs nothing.
+    assert len(listed) == 8
+    assert points[1:] == [20.0, 10.0, 5.0, 5.0, 5.0, 5.0, 10.0]
+    assert round(100 - sum(points), 1) == score(findings, ["a11y-telefon"])
+    assert "a11y-telefon" in listed[0][0]
+    assert overdue_text == "Minął termin corocznego przeglądu (31 marca)"
+    # The date rows name the element and say in plain words why it matters before the webmaster's hint.
+    assert listed[3][0].startswith("Data nieczytelna dla programów (a11y-data-publikacja;")
+    assert "a11y-data-przeglad" in listed[6][0]
+
+
+def test_deductions_of_an_unreadable_declaration(app):
+    with app.app_context(), force_locale("en"):
+        assert deductions([finding("declaration-not-found")], []) == [("No readable declaration was found", 100.0)]
+
+
+def test_numbers_use_the_locale_decimal_separator(app):
+    with app.app_context():
+        with force_locale("pl"):
+            assert number(16.4) == "16,4"
+            assert number(100.0) == "100"
+        with force_locale("en"):
+            assert number(16.4) == "16.4"

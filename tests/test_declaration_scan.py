@@ -325,6 +325,31 @@ def test_scorecard_section(scanned):
     polish_section = next(section for plugin, section in polish.plugin_sections.sections if plugin == "declaration")
     assert polish_section.title == "Deklaracja dostępności"
 
+    # Every deduction is listed, so each site's score can be retraced from the section.
+    main, deduction_table, review_table = section.tables
+    assert deduction_table.headers == ["Site", "Reason", "Points"]
+    bad_rows = [row for row in deduction_table.rows if row[0] == bad["site_url"]]
+    assert ["The yearly review, due by 31 March, is overdue", "−20"] in [row[1:] for row in bad_rows]
+    assert bad_rows[-1][1:] == ["Score (100 minus the deductions, not below 0)", "0"]
+    assert [row[1:] for row in deduction_table.rows if row[0] == good["site_url"]] == [
+        ["Score (100 minus the deductions, not below 0)", "100"]
+    ]
+    assert not [row for row in deduction_table.rows if row[0] == off_site["site_url"]]
+    # The overdue review is marked next to its date; the reason a declaration was not checked is given.
+    rows = {row[0]: row for row in main.rows}
+    assert rows[bad["site_url"]][5].endswith("(review overdue)")
+    assert "on another site" in rows[off_site["site_url"]][2]
+    assert off_site["declaration_url"] in rows[off_site["site_url"]][2]
+    # The items the auditor must confirm are in the section, including the stated status.
+    assert review_table.headers == ["Site", "What to check"]
+    assert any(row[0] == good["site_url"] for row in review_table.rows)
+    assert any(row[0] == off_site["site_url"] for row in review_table.rows)
+
+    polish_main, polish_deductions, polish_review = polish_section.tables
+    assert polish_deductions.caption == "Odliczenia od 100 punktów"
+    assert "(przegląd zaległy)" in {row[0]: row for row in polish_main.rows}[bad["site_url"]][5]
+    assert "33,3" in polish_section.summary
+
 
 def test_axe_plugin_missing_reported(app, browser, serve_directory, monkeypatch):
     # A None entry in sys.modules makes ``import cxaudit_axe`` raise ImportError, as if it were not installed.

@@ -69,10 +69,10 @@ def location_findings(location: Location, start_url: str) -> list[AuditFinding]:
                 outcome="violation",
                 impact="critical",
                 help=_(
-                    "No accessibility declaration was found: the home page %(url)s has no link named "
+                    "No accessibility declaration was found: the start page of the scan (%(url)s) has no link named "
                     "\"Deklaracja dostępności\" (\"Accessibility statement\" on English pages) and no "
-                    "<meta name=\"deklaracja-dostępności\"> tag. Publish the declaration and link it from the home "
-                    "page or from the header or footer of every page.",
+                    "<meta name=\"deklaracja-dostępności\"> tag. Publish the declaration and link it from the site's "
+                    "main page or from the header or footer of every page.",
                     url=home,
                 ),
             )
@@ -102,8 +102,8 @@ def location_findings(location: Location, start_url: str) -> list[AuditFinding]:
                 outcome="violation",
                 impact="serious",
                 help=_(
-                    "The home page %(url)s does not link to the declaration %(declaration)s. Add a link named "
-                    "\"Deklaracja dostępności\" to the home page or to the header or footer of every page.",
+                    "The start page of the scan (%(url)s) does not link to the declaration %(declaration)s. Add a link "
+                    "named \"Deklaracja dostępności\" to the site's main page or to the header or footer of every page.",
                     url=home,
                     declaration=location.declaration_url,
                 ),
@@ -118,7 +118,7 @@ def location_findings(location: Location, start_url: str) -> list[AuditFinding]:
                 impact="minor",
                 targets=["head"],
                 help=_(
-                    "The home page has no <meta name=\"deklaracja-dostępności\" content=\"%(url)s\"> tag. It is "
+                    "The start page of the scan has no <meta name=\"deklaracja-dostępności\" content=\"%(url)s\"> tag. It is "
                     "recommended, not required: it lets software find the declaration.",
                     url=location.declaration_url,
                 ),
@@ -134,7 +134,7 @@ def home_unreachable(home_urls: list[str]) -> AuditFinding:
         outcome="needs-review",
         impact="moderate",
         help=_(
-            "The home page %(urls)s did not load as an HTML page, so the link to the declaration could not be "
+            "The start page of the scan (%(urls)s) did not load as an HTML page, so the link to the declaration could not be "
             "looked for. Check that the site works and scan it again.",
             urls=", ".join(home_urls),
         ),

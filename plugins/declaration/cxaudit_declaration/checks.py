@@ -238,8 +238,8 @@ def date_checks(page: DeclarationPage, today: date, facts: DeclarationFacts) -> 
                     impact="serious",
                     targets=[target(element_id, page)],
                     help=_(
-                        "The element %(id)s contains no date (its text is \"%(text)s\"). Give the date as "
-                        "<time datetime=\"YYYY-MM-DD\">.",
+                        "The element %(id)s contains no date (its text is \"%(text)s\"). Enter the date; for the "
+                        "webmaster: mark it up as <time datetime=\"YYYY-MM-DD\">.",
                         id=element_id,
                         text=described["text"][:80],
                     ),
@@ -255,8 +255,9 @@ def date_checks(page: DeclarationPage, today: date, facts: DeclarationFacts) -> 
                 impact="moderate",
                 targets=[target(element_id, page)],
                 help=_(
-                    "The date in %(id)s is written only as text (\"%(text)s\"). Mark it as "
-                    "<time datetime=\"%(iso)s\"> so software can read it.",
+                    "The date in %(id)s is written only as text (\"%(text)s\"), so software such as screen readers "
+                    "and search engines cannot read it as a date. For the webmaster: mark it up as "
+                    "<time datetime=\"%(iso)s\">.",
                     id=element_id,
                     text=described["text"][:80],
                     iso=text_date.isoformat(),
@@ -470,7 +471,7 @@ def conditional_checks(page: DeclarationPage, today: date, facts: DeclarationFac
 
 def conditional_reason(element_id: str, element_content: object) -> str:
     reasons = {
-        "a11y-data-przeglad": _("The declaration was prepared before the review year that ended on the last 31 March, so it needs the date of its last review."),
+        "a11y-data-przeglad": _("The declaration was prepared before the last yearly review deadline (31 March), so it must give the date of its latest review."),
         "a11y-ocena": _("The declaration says an external body assessed the website, so it needs a link to that assessment."),
         "a11y-aplikacje": _("The site links to mobile apps in an app store, so the declaration must list them."),
         "a11y-architektura-url": _("The architectural section gives its information through a link, so the link needs its id."),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+from flask_babel import format_decimal
+
 from cxaudit.audit import ScorecardSection, SectionTable
 from cxaudit.models import Finding, Scan
 from cxaudit.scorecard.sections import plugin_findings
 from cxaudit_declaration.elements import MANDATORY_IDS
-from cxaudit_declaration.i18n import _
+from cxaudit_declaration.i18n import _, ngettext
 
 PLUGIN_NAME = "declaration"
 STATUS_RULE_PREFIX = "declaration-status-"
@@ -53,6 +55,10 @@ class SiteDeclaration:
     dates: dict[str, str] = field(default_factory=dict)
     invalid_elements: list[str] = field(default_factory=list)
     score: float | None = None
+    review_overdue: bool = False
+    reason: str = ""
+    deductions: list[tuple[str, float]] = field(default_factory=list)
+    needs_review: list[str] = field(default_factory=list)
 
 
 def summarise_scan(scan: Scan) -> SiteDeclaration:
@@ -61,12 +67,18 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
     result = SiteDeclaration(site_url=scan.site.base_url if scan.site else scan.url)
     rules = {finding.rule for finding in findings}
 
+    result.needs_review = [finding.help for finding in findings if finding.outcome == "needs-review"]
     if "declaration-not-found" in rules:
         result.status = "not-found"
     elif "declaration-home-unreachable" in rules:
+        result.reason = _("The start page of the scan did not load, so the declaration could not be looked for.")
         return result
     elif "declaration-off-site" in rules:
         result.declaration_url = next(finding.help_url for finding in findings if finding.rule == "declaration-off-site")
+        result.reason = _(
+            "The declaration %(url)s is on another site, which the scan does not load; check it by hand.",
+            url=result.declaration_url,
+        )
         return result
     elif rules & {"declaration-unreachable", "declaration-not-html", "declaration-ids-missing"}:
         result.status = "unreadable"
@@ -89,28 +101,83 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
             for element_id in ELEMENT_ID.findall(target)
         }
     )
-    result.score = score(findings, result.invalid_elements) if findings else None
+    result.review_overdue = "declaration-review-overdue" in rules
+    if findings:
+        result.deductions = deductions(findings, result.invalid_elements)
+        result.score = score(findings, result.invalid_elements)
+    return result
+
+
+def deduction_reason(finding: Finding) -> str:
+    """Say in plain words why ``finding`` costs points; technical hints are in brackets for the webmaster."""
+    elements = ", ".join(ELEMENT_ID.findall(" ".join(finding.targets)))
+    reasons = {
+        "declaration-review-overdue": _("The yearly review, due by 31 March, is overdue"),
+        "declaration-inaccessible-content-missing": _("The declaration does not list the content that is not accessible"),
+        "declaration-link-missing": _("The scanned pages do not link to the declaration"),
+        "declaration-axe-violations": _("The declaration page itself has accessibility errors (found by axe)"),
+        "declaration-link-name": _("The link to the declaration is not named \"Deklaracja dostępności\""),
+        "declaration-date-format": _(
+            "A date cannot be read by software (%(elements)s; for the webmaster: mark it up as "
+            "<time datetime=\"YYYY-MM-DD\">)",
+            elements=elements or "—",
+        ),
+        "declaration-procedure-incomplete": ngettext(
+            "The request procedure lacks %(num)d required part",
+            "The request procedure lacks %(num)d required parts",
+            finding.count,
+        ),
+        "declaration-conditional-missing": _("A required conditional element is missing (%(elements)s)", elements=elements or "—"),
+    }
+    return reasons.get(finding.rule, finding.rule)
+
+
+def deductions(findings: list[Finding], invalid_elements: list[str]) -> list[tuple[str, float]]:
+    """List every deduction from 100 points as (reason, points) in the current locale.
+
+    The share of the 14 mandatory elements that are missing or invalid is one
+    deduction; each penalised finding is another. A declaration that cannot be
+    read loses all 100 points at once.
+    """
+    rules = {finding.rule for finding in findings}
+    if rules & FATAL_RULES:
+        return [(_("No readable declaration was found"), 100.0)]
+    result: list[tuple[str, float]] = []
+    invalid_mandatory = [element_id for element_id in invalid_elements if element_id in MANDATORY_IDS]
+    if invalid_mandatory:
+        result.append(
+            (
+                ngettext(
+                    "%(num)d of 14 mandatory elements is missing or invalid: %(elements)s",
+                    "%(num)d of 14 mandatory elements are missing or invalid: %(elements)s",
+                    len(invalid_mandatory),
+                    elements=", ".join(invalid_mandatory),
+                ),
+                100.0 * len(invalid_mandatory) / len(MANDATORY_IDS),
+            )
+        )
+    for finding in findings:
+        points = PENALTIES.get(finding.rule, 0) + PENALTIES_PER_COUNT.get(finding.rule, 0) * finding.count
+        if finding.rule == "declaration-conditional-missing":
+            points += PENALTY_PER_CONDITIONAL
+        if points:
+            result.append((deduction_reason(finding), float(points)))
     return result
 
 
 def score(findings: list[Finding], invalid_elements: list[str]) -> float:
     """Score a declaration from 0 to 100; the method is explained in docs/declaration.md.
 
-    The share of the 14 mandatory elements that are present and valid gives up
-    to 100 points. The penalties above are subtracted, and the result is kept
-    within 0 to 100.
+    The deductions listed by :func:`deductions` are subtracted from 100 and
+    the result is kept within 0 to 100.
     """
-    rules = {finding.rule for finding in findings}
-    if rules & FATAL_RULES:
-        return 0.0
-    invalid_mandatory = [element_id for element_id in invalid_elements if element_id in MANDATORY_IDS]
-    points = 100.0 * (len(MANDATORY_IDS) - len(invalid_mandatory)) / len(MANDATORY_IDS)
-    for finding in findings:
-        points -= PENALTIES.get(finding.rule, 0)
-        points -= PENALTIES_PER_COUNT.get(finding.rule, 0) * finding.count
-        if finding.rule == "declaration-conditional-missing":
-            points -= PENALTY_PER_CONDITIONAL
+    points = 100.0 - sum(points for _reason, points in deductions(findings, invalid_elements))
     return round(min(100.0, max(0.0, points)), 1)
+
+
+def number(value: float) -> str:
+    """Format a score or a number of points with the current locale's decimal separator."""
+    return format_decimal(round(value, 1), format="#,##0.#")
 
 
 def status_label(status: str) -> str:
@@ -126,8 +193,35 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
+def reviewed_cell(site: SiteDeclaration) -> str:
+    """The latest preparation or review date, marked when the yearly review is overdue."""
+    latest = max((site.dates[key] for key in ("a11y-data-sporzadzenie", "a11y-data-przeglad") if key in site.dates), default="—")
+    if site.review_overdue:
+        return _("%(date)s (review overdue)", date=latest)
+    return latest
+
+
+def status_cell(site: SiteDeclaration) -> str:
+    """The status label, followed by the reason when the declaration could not be checked."""
+    if site.reason:
+        return _("%(status)s: %(reason)s", status=status_label(site.status), reason=site.reason)
+    return status_label(site.status)
+
+
+def deduction_rows(sites: list[SiteDeclaration]) -> list[list[str]]:
+    """One row per deduction of each site, then the site's resulting score, so the score can be retraced."""
+    rows: list[list[str]] = []
+    for site in sites:
+        if site.score is None:
+            continue
+        for reason, points in site.deductions:
+            rows.append([site.site_url, reason, "−" + number(points)])
+        rows.append([site.site_url, _("Score (100 minus the deductions, not below 0)"), number(site.score)])
+    return rows
+
+
 def declaration_section(scans: list[Scan]) -> ScorecardSection:
-    """Build the section: a table of the sites' declarations and the mean of their scores."""
+    """Build the section: the sites' declarations, their deductions, what to check by hand and the mean score."""
     sites = [summarise_scan(scan) for scan in scans]
     scores = [site.score for site in sites if site.score is not None]
     mean = round(sum(scores) / len(scores), 1) if scores else None
@@ -135,48 +229,71 @@ def declaration_section(scans: list[Scan]) -> ScorecardSection:
         [
             site.site_url,
             site.declaration_url or "—",
-            status_label(site.status),
+            status_cell(site),
             site.dates.get("a11y-data-publikacja", "—"),
             site.dates.get("a11y-data-aktualizacja", "—"),
-            max((site.dates[key] for key in ("a11y-data-sporzadzenie", "a11y-data-przeglad") if key in site.dates), default="—"),
+            reviewed_cell(site),
             ", ".join(site.invalid_elements) or "—",
-            "—" if site.score is None else f"{site.score:g}",
+            "—" if site.score is None else number(site.score),
         ]
         for site in sites
     ]
     if not sites:
         summary = _("No finished scan, so no declaration was checked.")
     elif mean is None:
+        reasons = " ".join(site.reason for site in sites if site.reason)
         summary = _("The declarations could not be checked by cxaudit; see the table.")
+        if reasons:
+            summary = f"{summary} {reasons}"
     else:
-        summary = _("Average score of the accessibility declarations: %(score)s of 100.", score=f"{mean:g}")
+        summary = _("Average score of the accessibility declarations: %(score)s of 100.", score=number(mean))
+    tables = [
+        SectionTable(
+            caption=_("Accessibility declaration of each site"),
+            headers=[
+                _("Site"),
+                _("Declaration"),
+                _("Status"),
+                _("Website published"),
+                _("Website updated"),
+                _("Declaration prepared or reviewed"),
+                _("Missing or invalid elements"),
+                _("Score"),
+            ],
+            rows=rows,
+        )
+    ]
+    deduction_table = deduction_rows(sites)
+    if deduction_table:
+        tables.append(
+            SectionTable(
+                caption=_("Deductions from 100 points"),
+                headers=[_("Site"), _("Reason"), _("Points")],
+                rows=deduction_table,
+            )
+        )
+    review_rows = [[site.site_url, item] for site in sites for item in site.needs_review]
+    if review_rows:
+        tables.append(
+            SectionTable(
+                caption=_("To be confirmed by the auditor"),
+                headers=[_("Site"), _("What to check")],
+                rows=review_rows,
+            )
+        )
     return ScorecardSection(
         key=PLUGIN_NAME,
         title=_("Accessibility declaration"),
         summary=summary,
         score=mean,
-        tables=[
-            SectionTable(
-                caption=_("Accessibility declaration of each site"),
-                headers=[
-                    _("Site"),
-                    _("Declaration"),
-                    _("Status"),
-                    _("Website published"),
-                    _("Website updated"),
-                    _("Declaration prepared or reviewed"),
-                    _("Missing or invalid elements"),
-                    _("Score"),
-                ],
-                rows=rows,
-            )
-        ],
+        tables=tables,
         method=_(
             "Share of the 14 mandatory elements present and valid (100 when all are), minus 20 when the yearly "
-            "review due by 31 March is overdue, 10 each for no list of inaccessible content, no link from the home "
-            "page or axe violations on the declaration, and 5 for each missing procedure part, missing conditional "
-            "element, date not in <time datetime> or badly named link. A site without a readable declaration scores "
-            "0. The section score is the mean over the sites."
+            "review due by 31 March is overdue, 10 each for no list of inaccessible content, no link to the "
+            "declaration on the scanned pages or accessibility errors on the declaration page, and 5 for each missing "
+            "procedure part, missing conditional element, date that software cannot read or badly named link. A site "
+            "without a readable declaration scores 0. The section score is the mean over the sites; the deductions "
+            "table lists each site's deductions."
         ),
         data={"sites": [asdict(site) for site in sites]},
     )
