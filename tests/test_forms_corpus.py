@@ -42,8 +42,8 @@ COMMENT = MAIN
 EXPECTED = {
     "kontakt.html": {
         SEARCH: SEARCH_RULES,
-        # "Kod z obrazka" is <label for="surname">, so the CAPTCHA field has no label.
-        MAIN: SIGN_UP_RULES | {"forms-field-no-name", "forms-label-not-visible", "forms-captcha-no-alternative",
+        # "Kod z obrazka" is <label for="surname">, a missing id, so the CAPTCHA field has no label.
+        MAIN: SIGN_UP_RULES | {"forms-field-no-name", "forms-label-wrong-target", "forms-captcha-no-alternative",
                                "forms-contact-no-email-link", "forms-contact-no-phone-link",
                                "forms-contact-no-hours", "forms-contact-no-reply-time"},
     },
@@ -52,7 +52,7 @@ EXPECTED = {
     "event-koncert.html": {SEARCH: SEARCH_RULES, MAIN: SIGN_UP_RULES | {"forms-group-unnamed"}},
     # "Województwo" and "Miejscowość" are <label for="email">: the select and the city field have no name.
     "event-policz.html": {SEARCH: SEARCH_RULES, MAIN: SIGN_UP_RULES | {"forms-group-unnamed", "forms-field-no-name",
-                                                                      "forms-label-not-visible"}},
+                                                                      "forms-label-wrong-target"}},
     "index.html": {},
     # A route planner and a comment form: "other", with the visitor's street or name but no label.
     "jak-trafic-01.html": {SEARCH: SEARCH_RULES, ROUTE: OTHER_RULES},
@@ -156,6 +156,11 @@ def test_fields_named_in_findings(scanned):
         assert found[("event-policz.html", MAIN, "forms-autocomplete-missing")].count == 5
         assert found[("event-koncert.html", MAIN, "forms-required-not-programmatic")].count == 9
         assert found[("event-koncert.html", MAIN, "forms-group-unnamed")].targets == [MAIN, "#t1", "#t2", "#t3", "#t4"]
+        wrong = found[("kontakt.html", MAIN, "forms-label-wrong-target")]
+        assert wrong.targets == [MAIN, "#captcha"]
+        assert 'The label "Kod z obrazka" points to #surname, which does not exist' in wrong.help
+        assert '"Kod z obrazka"' in found[("kontakt.html", MAIN, "forms-field-no-name")].help
+        assert '"Wybierz termin pokazu"' in found[("event-koncert.html", MAIN, "forms-group-unnamed")].help
         for (page, form, _rule), finding in found.items():
             if (page, form) in KINDS:
                 assert parse_form_label(finding.help)[1] == KINDS[(page, form)]

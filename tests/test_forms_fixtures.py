@@ -268,6 +268,15 @@ def test_error_handling_when_submissions_are_allowed(submit_scan):
     assert error_rules("/newsletter-en.html", "#newsletter") == {"forms-error-not-shown"}
     assert error_rules("/feedback-en.html", "#feedback") == {"forms-error-not-shown"}
     assert error_rules("/login-en.html", "#login") == {"forms-error-browser-only"}
+    # The feedback form lands on a page without errors: the wording says what was sent.
+    shown = next(f for f in pages["/feedback-en.html"]["#feedback"] if f.rule == "forms-error-not-shown")
+    assert "only the first text field filled in (\"Your opinion of the exhibition\")" in shown.help
+    # The server answers the friends form's POST with 405: that is not the form's own error handling.
+    assert error_rules("/unsupported-en.html", "#friends") == set()
+    refused = next(f for f in pages["/unsupported-en.html"]["#friends"] if f.rule == "forms-submit-http-error")
+    assert refused.outcome == "needs-review"
+    assert "answered with the HTTP error 405" in refused.help
+    assert "/join" in refused.help
     # The rest of the results do not change when the page is reloaded after a submission.
     assert rules(pages["/bad-contact-en.html"]["#contact"]) == BAD_CONTACT_RULES - {NOT_TESTED} | BAD_ERROR_RULES
 
@@ -275,3 +284,22 @@ def test_error_handling_when_submissions_are_allowed(submit_scan):
 def test_allowed_submission_really_sends_the_form(submit_scan):
     _pages, requests = submit_scan
     assert any(request.startswith("GET /thanks.html?opinion=") for request in requests)
+
+
+def test_labels_wired_to_the_wrong_field_in_polish(forms_app, fixture_site):
+    base, _requests = fixture_site
+    with forms_app.app_context():
+        scan_id = create_scan(f"{base}/miswired-pl.html", 1, settings={"language": "pl"}).id
+        run_stored_scan(scan_id)
+        findings = db.session.get(Scan, scan_id).pages[0].findings
+        found = [(finding.rule, finding.targets, finding.help) for finding in findings]
+    wrong = {tuple(targets): text for rule, targets, text in found if rule == "forms-label-wrong-target"}
+    assert set(wrong) == {("#zapisy", "#captcha"), ("#zapisy", "#city")}
+    assert "Etykieta „Kod z obrazka” wskazuje na #surname, a taki element nie istnieje" in wrong[("#zapisy", "#captcha")]
+    assert 'for="captcha"' in wrong[("#zapisy", "#captcha")]
+    assert "Etykieta „Miejscowość” wskazuje na #imie, czyli inne pole" in wrong[("#zapisy", "#city")]
+    helps = {rule: text for rule, _targets, text in found}
+    # The visitor sees a label, so the finding is not "no visible label"; the fields are named as seen.
+    assert "forms-label-not-visible" not in helps
+    assert "Pola bez nazwy dostępnej: „Kod z obrazka”, „Miejscowość”." in helps["forms-field-no-name"]
+    assert "Opcje bez nazwanej grupy: „Wybierz termin pokazu”." in helps["forms-group-unnamed"]

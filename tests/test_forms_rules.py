@@ -8,6 +8,7 @@ from flask_babel import force_locale
 from cxaudit_forms.keyboard import in_reading_order
 from cxaudit_forms.kinds import form_label, parse_form_label
 from cxaudit_forms.labels import label_in_name
+from cxaudit_forms.problems import shorten
 from cxaudit_forms.purpose import autocomplete_field_name
 from cxaudit_forms.score import form_score
 
@@ -71,3 +72,13 @@ def test_form_label_round_trip(app, language, text):
     with app.app_context():
         assert parse_form_label(f"{text}: anything") == (3, "booking")
         assert parse_form_label("Form 3 (unknown kind): anything") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Imię i nazwisko", "Imię i nazwisko"),
+    ("Zgadzam się na przetwarzanie danych i zarazem świadkiem jestem", "Zgadzam się na przetwarzanie danych i zarazem…"),
+    ("Bardzo długi wyraz " + "x" * 70, "Bardzo długi wyraz…"),
+    ("y" * 70, "y" * 40 + "…"),
+])
+def test_long_names_are_cut_between_words(text, expected):
+    assert shorten(text, 48 if text.startswith("Zgadzam") else 40) == expected

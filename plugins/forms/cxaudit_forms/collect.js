@@ -64,6 +64,21 @@ function visibleLabel(field) {
   return clean(visibleText(labels) + " " + visibleText(labelledByElements(field)));
 }
 
+function strayLabel(field, container) {
+  // The label just before a field that has none of its own, when its for=
+  // names a missing element or another one: the visitor sees a label, but it
+  // is wired to nothing or to the wrong field.
+  if (visibleLabel(field)) return null;
+  const before = (node) => node.compareDocumentPosition(field) & Node.DOCUMENT_POSITION_FOLLOWING;
+  const label = Array.from(container.querySelectorAll("label[for]")).filter((l) => before(l) && isVisible(l)).pop();
+  if (!label || label.control === field || label.querySelector(FIELD_SELECTOR)) return null;
+  const between = Array.from(container.querySelectorAll(FIELD_SELECTOR)).some((f) => f !== field && isField(f) &&
+    (label.compareDocumentPosition(f) & Node.DOCUMENT_POSITION_FOLLOWING) && before(f));
+  if (between) return null;
+  const target = label.getAttribute("for");
+  return { text: visibleText([label]), target: target, exists: Boolean(document.getElementById(target)) };
+}
+
 function groupOf(field) {
   // The named group around a radio button or check box: a fieldset with a
   // legend, or an element with role group or radiogroup and a name.
@@ -80,7 +95,25 @@ function groupOf(field) {
   return "";
 }
 
-function describeField(field) {
+function questionOf(field, container) {
+  // Choices without a named group: the visible text just before the element
+  // that holds all the choices of the same name, e.g. "Choose a date:"
+  // before a list of radio buttons.
+  const name = field.getAttribute("name");
+  if (!name) return "";
+  const members = Array.from(container.querySelectorAll("input")).filter((f) => f.getAttribute("name") === name);
+  let holder = field.parentElement;
+  while (holder && holder !== container && !members.every((m) => holder.contains(m))) holder = holder.parentElement;
+  if (!holder) return "";
+  for (let node = holder.previousSibling; node; node = node.previousSibling) {
+    if (node.nodeType === 1 && (node.matches(FIELD_SELECTOR) || node.querySelector(FIELD_SELECTOR) || !isVisible(node))) return "";
+    const text = clean(node.nodeType === 1 ? node.innerText : node.nodeType === 3 ? node.textContent : "");
+    if (text) return text;
+  }
+  return "";
+}
+
+function describeField(field, container) {
   const type = field.tagName === "INPUT" ? (field.getAttribute("type") || "text").toLowerCase() : field.tagName.toLowerCase();
   const tabindex = field.getAttribute("tabindex");
   return {
@@ -101,6 +134,8 @@ function describeField(field) {
     rendered: isRendered(field),
     disabled: field.disabled,
     tabindex: tabindex === null ? null : parseInt(tabindex, 10),
+    stray_label: strayLabel(field, container),
+    question: (type === "radio" || type === "checkbox") && !groupOf(field) ? questionOf(field, container) : "",
   };
 }
 
@@ -179,7 +214,7 @@ function describeForm(container, index) {
     submit: submitOf(container, isForm),
     captcha: captchaOf(container),
     links: nearbyLinks(container),
-    fields: fields.map(describeField),
+    fields: fields.map((f) => describeField(f, container)),
     elements: fields,
   };
 }

@@ -29,6 +29,8 @@ const fields = names.map((name) => {
   };
 });
 const sample = sampleName ? fieldsNamed(sampleName)[0] : null;
+// The HTTP status of the document now shown (0 when the browser does not tell).
+const navigation = performance.getEntriesByType("navigation")[0];
 return {
   url: location.href,
   fields: fields,
@@ -37,4 +39,6 @@ return {
   focused: Boolean(active && active !== document.body && (active.getAttribute("aria-invalid") === "true" ||
     errorElements.some((e) => e.contains(active)))),
   sample_value: sample ? sample.value : null,
+  time_origin: performance.timeOrigin,
+  status: navigation && navigation.responseStatus ? navigation.responseStatus : 0,
 };

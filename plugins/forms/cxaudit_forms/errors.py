@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 
 from cxaudit_forms.i18n import _
 from cxaudit_forms.model import Form
-from cxaudit_forms.problems import Problem
+from cxaudit_forms.problems import Problem, describe, quoted
 
 logger = logging.getLogger(__name__)
 PROBE_SCRIPT = Path(__file__).parent / "errors.js"
@@ -78,44 +78,64 @@ def submit_and_read(driver, form: Form) -> list[Problem]:
         # sent, and the page's own error handling never runs.
         return [Problem(
             "forms-error-browser-only", "needs-review", "minor",
-            _("Sent empty, the form is stopped by the browser's own messages, which vanish after a few seconds and "
+            _("Sent with required fields empty, the form is stopped by the browser's own messages, which vanish after a few seconds and "
               "cannot be styled. Check they are understandable, or show your own errors next to the fields "
               "(with novalidate)."),
             wcag=["3.3.1"], targets=[])]
 
+    # A new document has a new time origin: it tells a navigation from a page that stayed.
+    origin = driver.execute_script("return performance.timeOrigin;")
     submit = driver.find_elements(By.CSS_SELECTOR, form.submit["selector"]) if form.submit else []
     if submit:
         submit[0].click()
     else:
         driver.execute_script("arguments[0].requestSubmit ? arguments[0].requestSubmit() : arguments[0].submit();", container)
     names = sorted({item.name for item in form.live_fields if item.name})
-    result = wait_for_errors(driver, names, sample.name if sample else None)
-    return judge(form, result, sample.name if sample else None, value)
+    result = wait_for_errors(driver, names, sample.name if sample else None, origin)
+    if http_error(result, origin):
+        return [Problem(
+            "forms-submit-http-error", "needs-review", "moderate",
+            _("The form's address (%(action)s) answered with the HTTP error %(status)s, so its error handling could not "
+              "be checked. Check that the address accepts the form, then send it with missing fields by hand.",
+              action=form.action, status=result["status"]),
+            wcag=["3.3.1"], targets=[])]
+    return judge(form, result, sample.name if sample else None, value, describe(sample) if sample else "")
 
 
-def wait_for_errors(driver, names: list[str], sample_name: str | None) -> dict:
+def http_error(result: dict, origin: float | None) -> bool:
+    """Return whether the submission led to a new page that the server answered with an HTTP error."""
+    return result.get("time_origin") != origin and result.get("status", 0) >= 400
+
+
+def wait_for_errors(driver, names: list[str], sample_name: str | None, origin: float | None) -> dict:
+    """Poll the page until it shows errors or an HTTP error page, or the wait is over."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:
             result = driver.execute_script(probe_source(), names, sample_name)
         except WebDriverException:
             result = None  # the next page is still loading
-        if result and (result["errors"] or any(f and f["invalid"] for f in result["fields"])):
+        if result and (result["errors"] or any(f and f["invalid"] for f in result["fields"]) or http_error(result, origin)):
             return result
         if time.monotonic() > deadline:
-            return result or {"fields": [], "errors": [], "announced": False, "focused": False, "sample_value": None}
+            return result or {"fields": [], "errors": [], "announced": False, "focused": False, "sample_value": None,
+                              "time_origin": origin, "status": 0}
         time.sleep(POLL_SECONDS)
 
 
-def judge(form: Form, result: dict, sample_name: str | None, value: str) -> list[Problem]:
+def judge(form: Form, result: dict, sample_name: str | None, value: str, sample_label: str = "") -> list[Problem]:
+    """Turn what the page showed after the submission into problems."""
     fields = [item for item in result["fields"] if item]
     flagged = [item for item in fields if item["invalid"] or item["described"] or item["near"]]
     if not result["errors"] and not flagged:
-        return [Problem(
-            "forms-error-not-shown", "violation", "serious",
-            _("Sent with empty fields, the form shows no error message. Tell the visitor in text which field is "
-              "wrong and why, next to the field."),
-            wcag=["3.3.1"], targets=[])]
+        if sample_name:
+            message = _("Sent with only the first text field filled in (%(field)s) and the others empty, the form "
+                        "shows no error message. Tell the visitor in text which field is wrong and why, next to the "
+                        "field.", field=quoted(sample_label))
+        else:
+            message = _("Sent with every field empty, the form shows no error message. Tell the visitor in text which "
+                        "field is wrong and why, next to the field.")
+        return [Problem("forms-error-not-shown", "violation", "serious", message, wcag=["3.3.1"], targets=[])]
     problems = []
     not_tied = [item["name"] for item in flagged if not (item["invalid"] and item["described"])]
     if not_tied or not flagged:

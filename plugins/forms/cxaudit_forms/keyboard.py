@@ -13,7 +13,7 @@ from selenium.webdriver.common.keys import Keys
 
 from cxaudit_forms.i18n import _
 from cxaudit_forms.model import Form
-from cxaudit_forms.problems import Problem, names_of
+from cxaudit_forms.problems import Problem, names_of, quoted
 
 logger = logging.getLogger(__name__)
 KEYBOARD_SCRIPT = Path(__file__).parent / "keyboard.js"
@@ -117,7 +117,7 @@ def in_reading_order(boxes: list[list[float]]) -> bool:
 def describe_target(fields, submit, index: int) -> str:
     if index < len(fields):
         return names_of([fields[index]])
-    return "\"" + _("the submit button") + "\""
+    return quoted(_("the submit button"))
 
 
 def target_selector(fields, form: Form, index: int) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from cxaudit_forms.i18n import _
-from cxaudit_forms.model import Form
-from cxaudit_forms.problems import Problem, names_of
+from cxaudit_forms.i18n import _, ngettext
+from cxaudit_forms.model import Field, Form
+from cxaudit_forms.problems import Problem, names_of, quoted, shorten
 
 MARKERS = re.compile(r"[*:\s]+$")
 
@@ -21,16 +21,23 @@ def check_labels(form: Form) -> list[Problem]:
     if unnamed:
         problems.append(Problem(
             "forms-field-no-name", "violation", "critical",
-            _("No accessible name: %(fields)s. A screen reader announces only the kind of field, not what to enter. "
-              "Connect a <label for> to each field, or name it with aria-labelledby.", fields=names_of(unnamed)),
+            ngettext("No accessible name: %(fields)s. A screen reader announces only the kind of field, not what to "
+                     "enter. Connect a <label for> to the field, or name it with aria-labelledby.",
+                     "No accessible name: %(fields)s. A screen reader announces only the kind of field, not what to "
+                     "enter. Connect a <label for> to each field, or name it with aria-labelledby.",
+                     len(unnamed), fields=names_of(unnamed)),
             wcag=["1.3.1", "4.1.2"], targets=[item.selector for item in unnamed], count=len(unnamed)))
 
-    unlabelled = [item for item in fields if not item.label]
+    unlabelled = [item for item in fields if not item.label and not item.stray_label]
+    problems.extend(miswired_labels([item for item in fields if not item.label and item.stray_label]))
     if unlabelled:
         problems.append(Problem(
             "forms-label-not-visible", "violation", "serious",
-            _("No visible label: %(fields)s. A placeholder, a title or a value that disappears while typing is "
-              "not a label. Show a <label> next to each field.", fields=names_of(unlabelled)),
+            ngettext("No visible label: %(fields)s. A placeholder, a title or a value that disappears while typing "
+                     "is not a label. Show a <label> next to the field.",
+                     "No visible label: %(fields)s. A placeholder, a title or a value that disappears while typing "
+                     "is not a label. Show a <label> next to each field.",
+                     len(unlabelled), fields=names_of(unlabelled)),
             wcag=["3.3.2"], targets=[item.selector for item in unlabelled], count=len(unlabelled)))
 
     mismatched = [item for item in fields if item.label and item.accessible_name and not label_in_name(item.label, item.accessible_name)]
@@ -46,11 +53,35 @@ def check_labels(form: Form) -> list[Problem]:
     if ungrouped:
         problems.append(Problem(
             "forms-group-unnamed", "violation", "moderate",
-            _("Choices not grouped under a name: %(groups)s. A screen reader reads each option without the "
-              "question. Put them in a <fieldset> whose <legend> is the question.",
-              groups=", ".join(f"\"{name}\"" for name in ungrouped)),
+            ngettext("Choices not grouped under a name: %(groups)s. A screen reader reads each option without the "
+                     "question. Put them in a <fieldset> whose <legend> is the question.",
+                     "Groups of choices not grouped under a name: %(groups)s. A screen reader reads each option "
+                     "without the question. Put each group in a <fieldset> whose <legend> is the question.",
+                     len(ungrouped),
+              groups=", ".join(quoted(shorten(group_name(name, members)))
+                             for name, members in ungrouped.items())),
             wcag=["1.3.1"], targets=[item.selector for group in ungrouped.values() for item in group],
             count=len(ungrouped)))
+    return problems
+
+
+def miswired_labels(fields: list[Field]) -> list[Problem]:
+    """One problem per visible label whose for= names a missing element or another field."""
+    problems = []
+    for item in fields:
+        stray = item.stray_label
+        values = {"label": quoted(shorten(stray["text"].rstrip(":* "))), "target": stray["target"],
+                  "field": quoted(item.name or item.id or item.selector), "id": item.id}
+        if not stray["exists"]:
+            message = _("The label %(label)s points to #%(target)s, which does not exist, so the field %(field)s "
+                        "after it has no label. Set for=\"%(id)s\" on the label (give the field an id first if it "
+                        "has none).", **values)
+        else:
+            message = _("The label %(label)s points to #%(target)s, another field, so the field %(field)s after it "
+                        "has no label. Set for=\"%(id)s\" on the label (give the field an id first if it has none).",
+                        **values)
+        problems.append(Problem("forms-label-wrong-target", "violation", "serious", message,
+                                wcag=["1.3.1", "3.3.2"], targets=[item.selector]))
     return problems
 
 
@@ -58,6 +89,12 @@ def label_in_name(label: str, name: str) -> bool:
     """Return whether the visible label, without trailing colons and asterisks, is part of the accessible name."""
     expected = " ".join(MARKERS.sub("", label).lower().split())
     return expected in " ".join(name.lower().split())
+
+
+def group_name(name: str, members: list[Field]) -> str:
+    """Name a group of choices by the visible question before it, else by its code name."""
+    question = next((member.question for member in members if member.question), "")
+    return question.rstrip(":* ").strip() or name
 
 
 def ungrouped_choices(form: Form) -> dict:

@@ -32,6 +32,8 @@ class Field:
     rendered: bool
     disabled: bool
     tabindex: int | None
+    stray_label: dict[str, Any] | None = None
+    question: str = ""
     accessible_name: str = ""
     element: Any = None
 

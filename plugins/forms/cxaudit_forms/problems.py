@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cxaudit_forms.i18n import _
+
 # The help link is the W3C "Understanding" page of the first criterion, or the
 # named source for checks outside WCAG.
 UNDERSTANDING = "https://www.w3.org/WAI/WCAG22/Understanding/"
@@ -41,11 +43,34 @@ class Problem:
         return None
 
 
+# Longer field names are shortened, at a word boundary, to this many characters.
+NAME_LENGTH = 60
+
+
+def quoted(text: str) -> str:
+    """``text`` in the quotation marks of the current language („…” in Polish)."""
+    return _("\"%(text)s\"", text=text)
+
+
 def names_of(fields) -> str:
-    """Name fields for a message: their visible label, accessible name, name or id."""
-    return ", ".join(f"\"{describe(item)}\"" for item in fields)
+    """Name fields for a message, as the visitor sees them: see ``describe``."""
+    return ", ".join(quoted(describe(item)) for item in fields)
 
 
 def describe(item) -> str:
-    text = item.label or item.accessible_name or item.placeholder or item.name or item.id or item.selector
-    return text.rstrip(":*").strip()[:60]
+    """A field's visible label, the label wired to the wrong element, its group's question, then code names."""
+    stray = (item.stray_label or {}).get("text", "")
+    question = (item.group or item.question) if item.is_choice else ""
+    text = (item.label or stray or question or item.accessible_name or item.placeholder or item.name or item.id
+            or item.selector)
+    return shorten(text.strip().rstrip(":*").strip())
+
+
+def shorten(text: str, length: int = NAME_LENGTH) -> str:
+    """Cut ``text`` at the last word boundary within ``length`` characters and add an ellipsis."""
+    if len(text) <= length:
+        return text
+    cut = text[:length]
+    if " " in cut and not text[length].isspace():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-–") + "…"

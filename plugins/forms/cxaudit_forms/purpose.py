@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from cxaudit_forms.i18n import _
+from cxaudit_forms.i18n import _, ngettext
 from cxaudit_forms.model import Field, Form
-from cxaudit_forms.problems import HTML_INPUT_URL, Problem, names_of
+from cxaudit_forms.problems import HTML_INPUT_URL, Problem, names_of, quoted
 
 # Purposes in the order they are tried: "adres e-mail" is an e-mail, not an
 # address, and "surname" must be caught before "name".
@@ -88,29 +88,44 @@ def check_purpose(form: Form) -> list[Problem]:
     if missing:
         problems.append(Problem(
             "forms-autocomplete-missing", "violation", "serious",
-            _("No autocomplete value (or \"off\") on fields for the visitor's own data: %(fields)s. Browsers and "
-              "assistive tools cannot fill them in or mark their purpose. Add e.g. autocomplete=\"given-name\", "
-              "\"family-name\", \"email\", \"tel\" or \"address-level2\".", fields=names_of(missing)),
+            ngettext("A field for the visitor's own data has no autocomplete attribute, or has autocomplete=\"off\" "
+                     "or \"on\": %(fields)s. Browsers and assistive tools cannot fill it in or mark its purpose. "
+                     "Add e.g. autocomplete=\"given-name\", \"family-name\", \"email\", \"tel\" or "
+                     "\"address-level2\".",
+                     "Fields for the visitor's own data have no autocomplete attribute, or have "
+                     "autocomplete=\"off\" or \"on\": %(fields)s. Browsers and assistive tools cannot fill them in "
+                     "or mark their purpose. Add e.g. autocomplete=\"given-name\", \"family-name\", \"email\", "
+                     "\"tel\" or \"address-level2\".",
+                     len(missing), fields=names_of(missing)),
             wcag=["1.3.5"], targets=[item.selector for item in missing], count=len(missing)))
     if invalid:
         problems.append(Problem(
             "forms-autocomplete-invalid", "violation", "serious",
-            _("Invalid autocomplete values: %(fields)s (%(values)s). Use a token from the HTML "
-              "list, such as \"email\" or \"given-name\".",
-              fields=names_of(invalid), values=", ".join(f"\"{item.autocomplete}\"" for item in invalid)),
+            ngettext("Invalid autocomplete value: %(fields)s (%(values)s). Use a token from the HTML "
+                     "list, such as \"email\" or \"given-name\".",
+                     "Invalid autocomplete values: %(fields)s (%(values)s). Use a token from the HTML "
+                     "list, such as \"email\" or \"given-name\".",
+                     len(invalid), fields=names_of(invalid), values=", ".join(quoted(item.autocomplete) for item in invalid)),
             wcag=["1.3.5"], targets=[item.selector for item in invalid], count=len(invalid)))
     if mismatched:
         problems.append(Problem(
             "forms-autocomplete-mismatch", "needs-review", "moderate",
-            _("Autocomplete values that do not seem to match the field: %(fields)s (%(values)s). "
-              "Check that each value names the field's purpose.",
-              fields=names_of(mismatched), values=", ".join(f"\"{item.autocomplete}\"" for item in mismatched)),
+            ngettext("An autocomplete value that does not seem to match the field: %(fields)s (%(values)s). "
+                     "Check that the value names the field's purpose.",
+                     "Autocomplete values that do not seem to match the field: %(fields)s (%(values)s). "
+                     "Check that each value names the field's purpose.",
+                     len(mismatched), fields=names_of(mismatched),
+                     values=", ".join(quoted(item.autocomplete) for item in mismatched)),
             wcag=["1.3.5"], targets=[item.selector for item in mismatched], count=len(mismatched)))
     if not_email:
         problems.append(Problem(
             "forms-email-type", "violation", "moderate",
-            _("E-mail fields that are not type=\"email\": %(fields)s. Phones do not show the e-mail "
-              "keyboard and the browser does not check the address (HTML Living Standard, input type email). "
-              "Use <input type=\"email\">.", fields=names_of(not_email)),
+            ngettext("An e-mail field that is not type=\"email\": %(fields)s. Phones do not show the e-mail "
+                     "keyboard and the browser does not check the address (HTML Living Standard, input type email). "
+                     "Use <input type=\"email\">.",
+                     "E-mail fields that are not type=\"email\": %(fields)s. Phones do not show the e-mail "
+                     "keyboard and the browser does not check the address (HTML Living Standard, input type email). "
+                     "Use <input type=\"email\">.",
+                     len(not_email), fields=names_of(not_email)),
             targets=[item.selector for item in not_email], count=len(not_email), source_url=HTML_INPUT_URL))
     return problems

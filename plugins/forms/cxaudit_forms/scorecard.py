@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
+
 from cxaudit.audit import ScorecardSection, SectionTable
 from cxaudit.scorecard.sections import plugin_findings
 from cxaudit_forms.i18n import _, _l, ngettext
@@ -17,6 +19,7 @@ RULE_TITLES = {
     "forms-field-no-name": _l("fields without a name"),
     "forms-label-not-visible": _l("no visible label"),
     "forms-label-not-in-name": _l("label not in the name"),
+    "forms-label-wrong-target": _l("label tied to the wrong field"),
     "forms-group-unnamed": _l("choices not grouped"),
     "forms-autocomplete-missing": _l("no autocomplete"),
     "forms-autocomplete-invalid": _l("invalid autocomplete"),
@@ -44,6 +47,7 @@ RULE_TITLES = {
     "forms-errors-not-tested": _l("errors not tested"),
     "forms-error-browser-only": _l("browser's error bubbles only"),
     "forms-error-not-shown": _l("no error shown"),
+    "forms-submit-http-error": _l("form address answers an HTTP error"),
     "forms-error-not-linked": _l("errors not tied to fields"),
     "forms-error-no-suggestion": _l("errors without a hint"),
     "forms-error-not-announced": _l("errors not announced"),
@@ -105,6 +109,16 @@ def site_score(forms: list[FormResult]) -> float | None:
     return mean(list(distinct.values()))
 
 
+def whole(score: float) -> str:
+    """A score rounded to a whole number, written the way the current language writes numbers."""
+    return format_decimal(round(score), format="#,##0")
+
+
+def site_address(scan) -> str:
+    """The registered website's address, or the address the scan started from when it has no site."""
+    return scan.site.base_url if scan.site is not None else scan.url
+
+
 def forms_section(scans) -> ScorecardSection:
     """Build the section from the latest scans; no forms findings means no data."""
     rows, site_rows, site_scores, data = [], [], [], []
@@ -114,9 +128,9 @@ def forms_section(scans) -> ScorecardSection:
             continue
         score = site_score(forms)
         site_scores.append(score)
-        site_rows.append([scan.url, str(len(forms)), f"{score:.0f}"])
+        site_rows.append([site_address(scan), format_decimal(len(forms)), whole(score)])
         for form in forms:
-            rows.append([form.page_url, str(form.position), str(KIND_LABELS[form.kind]), f"{form.score:.0f}",
+            rows.append([form.page_url, format_decimal(form.position), str(KIND_LABELS[form.kind]), whole(form.score),
                          ", ".join(form.main_problems()) or _("none")])
             data.append({"site": scan.url, "page": form.page_url, "form": form.selector, "position": form.position,
                          "kind": form.kind, "score": form.score, "rules": sorted({r for r, _o, _i in form.results})})
@@ -127,7 +141,7 @@ def forms_section(scans) -> ScorecardSection:
     else:
         summary = ngettext("%(num)d form checked; the forms score is %(score)s out of 100.",
                            "%(num)d forms checked; the forms score is %(score)s out of 100.",
-                           len(rows), score=f"{overall:.0f}")
+                           len(rows), score=whole(overall))
     return ScorecardSection(
         key="forms",
         title=_("Forms"),
@@ -135,7 +149,7 @@ def forms_section(scans) -> ScorecardSection:
         score=overall,
         tables=[
             SectionTable(caption=_("Forms by page"), headers=[_("Page"), _("Form"), _("Kind"), _("Score"), _("Main problems")], rows=rows),
-            SectionTable(caption=_("Forms score by site"), headers=[_("Site"), _("Forms"), _("Score")], rows=site_rows),
+            SectionTable(caption=_("Forms score by site"), headers=[_("Website"), _("Forms"), _("Score")], rows=site_rows),
         ] if rows else [],
         method=_("Each form starts at 100 and loses points once per failed check: 25 for critical, 15 for serious, "
                  "8 for moderate and 3 for minor problems, half as much for results to review, never below 0. A site's "
