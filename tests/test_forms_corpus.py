@@ -188,6 +188,18 @@ def test_scorecard_lists_each_form_with_its_score(scanned):
     assert "Forms by page" in html
 
 
+def test_polish_scorecard_names_the_website(scanned):
+    app, _scan_id = scanned
+    with app.app_context():
+        institution = db.session.query(Institution).filter_by(slug="niebo").one()
+        site_url = institution.sites[0].base_url
+        scorecard = build_scorecard(institution, "pl")
+    section = next(item for item in scorecard.to_dict()["sections"] if item["key"] == "forms")
+    assert section["tables"][0]["headers"][0] == "Strona"
+    assert section["tables"][1]["headers"][0] == "Witryna"
+    assert section["tables"][1]["rows"][0] == [site_url, "24", "14"]
+
+
 def test_results_page_and_json_show_the_help(scanned):
     app, scan_id = scanned
     client = app.test_client()

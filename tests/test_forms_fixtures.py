@@ -303,3 +303,14 @@ def test_labels_wired_to_the_wrong_field_in_polish(forms_app, fixture_site):
     assert "forms-label-not-visible" not in helps
     assert "Pola bez nazwy dostępnej: „Kod z obrazka”, „Miejscowość”." in helps["forms-field-no-name"]
     assert "Opcje bez nazwanej grupy: „Wybierz termin pokazu”." in helps["forms-group-unnamed"]
+
+
+def test_polish_field_count_uses_plural_and_decimal_comma(forms_app, fixture_site):
+    base, _requests = fixture_site
+    with forms_app.app_context():
+        scan_id = create_scan(f"{base}/booking-pl.html", 1, settings={"language": "pl"}).id
+        run_stored_scan(scan_id)
+        findings = db.session.get(Scan, scan_id).pages[0].findings
+        helps = {finding.rule: finding.help for finding in findings}
+    assert "Formularz ma 12 pól." in helps["forms-too-many-fields"]
+    assert "średnio 11,3 pola" in helps["forms-too-many-fields"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from cxaudit_forms.i18n import _
+from flask_babel import format_decimal
+
+from cxaudit_forms.i18n import _, ngettext
 from cxaudit_forms.model import Form, PageForms
 from cxaudit_forms.problems import BAYMARD_URL, GDPR_URL, Problem, names_of
 from cxaudit_forms.purpose import personal_purpose
@@ -26,6 +28,7 @@ REPLY_TIME = re.compile(
 # worked example brings a 16-field checkout down to 8.
 ACHIEVABLE_FIELDS = 8
 AVERAGE_FIELDS = 11
+BAYMARD_AVERAGE_FIELDS = 11.3
 PERSONAL_KINDS = frozenset({"contact", "newsletter", "booking"})
 # A login form reuses data the visitor gave before; its notice is the one
 # shown at sign-up, so it is not asked for again.
@@ -96,8 +99,11 @@ def check_field_count(form: Form) -> list[Problem]:
     above_average = count > AVERAGE_FIELDS
     return [Problem(
         "forms-too-many-fields", "violation" if above_average else "needs-review", "moderate" if above_average else "minor",
-        _("The form has %(count)s fields. Baymard Institute's checkout research found 11.3 fields on average and "
-          "8 achievable for most forms; ask only for what you need.", count=count),
+        ngettext("The form has %(num)d field. Baymard Institute's checkout research found %(average)s fields on "
+                 "average and %(achievable)s achievable for most forms; ask only for what you need.",
+                 "The form has %(num)d fields. Baymard Institute's checkout research found %(average)s fields on "
+                 "average and %(achievable)s achievable for most forms; ask only for what you need.",
+                 count, average=format_decimal(BAYMARD_AVERAGE_FIELDS), achievable=format_decimal(ACHIEVABLE_FIELDS)),
         count=count, source_url=BAYMARD_URL)]
 
 
