@@ -97,7 +97,7 @@ function groupOf(field) {
 
 function questionOf(field, container) {
   // Choices without a named group: the visible text just before the element
-  // that holds all the choices of the same name, e.g. "Choose a date:"
+  // that contains all the choices of the same name, e.g. "Choose a date:"
   // before a list of radio buttons.
   const name = field.getAttribute("name");
   if (!name) return "";
@@ -106,8 +106,12 @@ function questionOf(field, container) {
   while (holder && holder !== container && !members.every((m) => holder.contains(m))) holder = holder.parentElement;
   if (!holder) return "";
   for (let node = holder.previousSibling; node; node = node.previousSibling) {
-    if (node.nodeType === 1 && (node.matches(FIELD_SELECTOR) || node.querySelector(FIELD_SELECTOR) || !isVisible(node))) return "";
-    const text = clean(node.nodeType === 1 ? node.innerText : node.nodeType === 3 ? node.textContent : "");
+    // Another field ends the search; hidden elements are skipped.
+    if (node.nodeType === 1 && (node.matches(FIELD_SELECTOR) || node.querySelector(FIELD_SELECTOR))) return "";
+    if (node.nodeType === 1 && !isVisible(node)) continue;
+    let text = "";
+    if (node.nodeType === 1) text = clean(node.innerText);
+    if (node.nodeType === 3) text = clean(node.textContent);
     if (text) return text;
   }
   return "";

@@ -83,7 +83,7 @@ def submit_and_read(driver, form: Form) -> list[Problem]:
               "(with novalidate)."),
             wcag=["3.3.1"], targets=[])]
 
-    # A new document has a new time origin: it tells a navigation from a page that stayed.
+    # A new document has a new time origin, so comparing it shows whether the submission loaded a new page.
     origin = driver.execute_script("return performance.timeOrigin;")
     submit = driver.find_elements(By.CSS_SELECTOR, form.submit["selector"]) if form.submit else []
     if submit:
@@ -103,7 +103,7 @@ def submit_and_read(driver, form: Form) -> list[Problem]:
 
 
 def http_error(result: dict, origin: float | None) -> bool:
-    """Return whether the submission led to a new page that the server answered with an HTTP error."""
+    """Return whether the submission loaded a new page whose HTTP status is 400 or above."""
     return result.get("time_origin") != origin and result.get("status", 0) >= 400
 
 

@@ -66,7 +66,7 @@ def check_labels(form: Form) -> list[Problem]:
 
 
 def miswired_labels(fields: list[Field]) -> list[Problem]:
-    """One problem per visible label whose for= names a missing element or another field."""
+    """Return one problem per field whose nearest visible label has a for= naming a missing element or another field."""
     problems = []
     for item in fields:
         stray = item.stray_label
@@ -92,7 +92,7 @@ def label_in_name(label: str, name: str) -> bool:
 
 
 def group_name(name: str, members: list[Field]) -> str:
-    """Name a group of choices by the visible question before it, else by its code name."""
+    """Return the visible question before a group of choices, or the group's code name when there is none."""
     question = next((member.question for member in members if member.question), "")
     return question.rstrip(":* ").strip() or name
 

@@ -53,12 +53,12 @@ def quoted(text: str) -> str:
 
 
 def names_of(fields) -> str:
-    """Name fields for a message, as the visitor sees them: see ``describe``."""
+    """Return the quoted names of ``fields`` for a message, each chosen by ``describe``."""
     return ", ".join(quoted(describe(item)) for item in fields)
 
 
 def describe(item) -> str:
-    """A field's visible label, the label wired to the wrong element, its group's question, then code names."""
+    """Return the first of: the visible label, a label wired to the wrong element, the group's question, a code name."""
     stray = (item.stray_label or {}).get("text", "")
     question = (item.group or item.question) if item.is_choice else ""
     text = (item.label or stray or question or item.accessible_name or item.placeholder or item.name or item.id

@@ -110,12 +110,12 @@ def site_score(forms: list[FormResult]) -> float | None:
 
 
 def whole(score: float) -> str:
-    """A score rounded to a whole number, written the way the current language writes numbers."""
+    """Return ``score`` rounded to a whole number and formatted for the current locale."""
     return format_decimal(round(score), format="#,##0")
 
 
 def site_address(scan) -> str:
-    """The registered website's address, or the address the scan started from when it has no site."""
+    """Return the registered website's base address, or the scan's start address when it has no site."""
     return scan.site.base_url if scan.site is not None else scan.url
 
 
