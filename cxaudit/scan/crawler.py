@@ -40,8 +40,8 @@ class Crawler:
         self.progress = progress
         self.queue: deque[str] = deque()
         self.seen: set[str] = set()
-        # Why the start page could not be audited as a real page, if it could
-        # not; the scan is then failed so it never stands for the site.
+        # The reason the start page failed or was an error page. The runner
+        # then fails the scan, so it never replaces the site's results.
         self.start_page_problem: str | None = None
         self.last_http_status: int | None = None
 
