@@ -20,9 +20,9 @@ from sqlalchemy import distinct, func, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from cxaudit.api import bp
-from cxaudit.api.cors import add_cors_headers, add_preflight_headers, origin_is_allowed, request_origin
+from cxaudit.api.cors import add_cors_headers
 from cxaudit.api.language import header_language
-from cxaudit.api.surveys import error_response, find_active_survey, origin_rejected, survey_not_found
+from cxaudit.api.surveys import error_response, find_active_survey, preflight_response, rejection
 from cxaudit.api.validation import InvalidAnswer, parse_page_url, quote_value
 from cxaudit.extensions import db
 from cxaudit.models import FunnelEvent, Survey
@@ -81,26 +81,17 @@ def read_event_body() -> dict[str, Any]:
 
 @bp.route("/surveys/<public_id>/events", methods=["OPTIONS"])
 def event_preflight(public_id: str) -> FlaskResponse:
-    survey = find_active_survey(public_id)
-    with force_locale(header_language()):
-        if survey is None:
-            return survey_not_found(public_id)
-        origin = request_origin()
-        if not origin_is_allowed(survey, origin):
-            return origin_rejected(origin, survey)
-    return add_preflight_headers(add_cors_headers(FlaskResponse(status=204), survey))
+    return preflight_response(public_id)
 
 
 @bp.route("/surveys/<public_id>/events", methods=["POST"], provide_automatic_options=False)
 def create_event(public_id: str) -> FlaskResponse:
-    """Store one funnel step of a visitor's tab; answers 204 with no body."""
+    """Store one funnel step of a visitor's tab and return 204 with no body."""
     survey = find_active_survey(public_id)
     with force_locale(header_language()):
-        if survey is None:
-            return survey_not_found(public_id)
-        origin = request_origin()
-        if not origin_is_allowed(survey, origin):
-            return origin_rejected(origin, survey)
+        rejected = rejection(survey, public_id)
+        if rejected is not None:
+            return rejected
         try:
             event = parse_event(read_event_body())
         except InvalidAnswer as error:

@@ -66,17 +66,38 @@ def origin_rejected(origin: str, survey: Survey) -> FlaskResponse:
     )
 
 
+def rejection(survey: Survey | None, public_id: str) -> FlaskResponse | None:
+    """Return the error for an unknown survey or a disallowed origin, or None when the request may go on.
+
+    Call it inside ``force_locale`` so the message is in the visitor's language.
+    """
+    if survey is None:
+        return survey_not_found(public_id)
+    origin = request_origin()
+    if not origin_is_allowed(survey, origin):
+        return origin_rejected(origin, survey)
+    return None
+
+
+def preflight_response(public_id: str) -> FlaskResponse:
+    """Answer a browser's CORS preflight for a POST to one of the survey's endpoints."""
+    survey = find_active_survey(public_id)
+    with force_locale(header_language()):
+        rejected = rejection(survey, public_id)
+    if rejected is not None:
+        return rejected
+    return add_preflight_headers(add_cors_headers(FlaskResponse(status=204), survey))
+
+
 @bp.get("/surveys/<public_id>")
 def survey_config(public_id: str) -> FlaskResponse:
     """Return what the widget needs to show a survey, in the language of ``?lang=``."""
     language = response_language(request.args.get("lang"))
     survey = find_active_survey(public_id)
     with force_locale(language):
-        if survey is None:
-            return survey_not_found(public_id)
-        origin = request_origin()
-        if not origin_is_allowed(survey, origin):
-            return origin_rejected(origin, survey)
+        rejected = rejection(survey, public_id)
+        if rejected is not None:
+            return rejected
         body = survey_config_body(survey, language)
     response = add_cors_headers(jsonify(body), survey)
     response.cache_control.public = True
@@ -108,15 +129,7 @@ def survey_config_body(survey: Survey, language: str) -> dict[str, Any]:
 @bp.route("/surveys/<public_id>/responses", methods=["OPTIONS"])
 def answer_preflight(public_id: str) -> FlaskResponse:
     """Handle the browser's CORS preflight for the widget's JSON POST."""
-    survey = find_active_survey(public_id)
-    with force_locale(header_language()):
-        if survey is None:
-            return survey_not_found(public_id)
-        origin = request_origin()
-        if not origin_is_allowed(survey, origin):
-            return origin_rejected(origin, survey)
-    response = add_cors_headers(FlaskResponse(status=204), survey)
-    return add_preflight_headers(response)
+    return preflight_response(public_id)
 
 
 # provide_automatic_options=False lets answer_preflight handle OPTIONS.
@@ -125,11 +138,9 @@ def create_answer(public_id: str) -> FlaskResponse:
     """Store one visitor's answer and return its id with status 201."""
     survey = find_active_survey(public_id)
     with force_locale(header_language()):
-        if survey is None:
-            return survey_not_found(public_id)
-        origin = request_origin()
-        if not origin_is_allowed(survey, origin):
-            return origin_rejected(origin, survey)
+        rejected = rejection(survey, public_id)
+        if rejected is not None:
+            return rejected
         try:
             payload = read_limited_json_object()
         except InvalidAnswer as error:
