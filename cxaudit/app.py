@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 
 from cxaudit import config as config_module
-from cxaudit.extensions import babel, csrf, db, login_manager
+from cxaudit.extensions import babel, csrf, db
 from cxaudit.i18n import select_locale
 from cxaudit.paths import TRANSLATIONS_DIR
 from cxaudit.plugins import PluginRegistry

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cxaudit_forms.i18n import _, ngettext
+from cxaudit_forms.i18n import ngettext
 from cxaudit_forms.model import Field, Form
 from cxaudit_forms.problems import HTML_INPUT_URL, Problem, names_of, quoted
 
