@@ -19,10 +19,11 @@ import pytest
 from conftest import _QuietHandler  # the UTF-8 static handler behind the serve_directory fixture
 from flask_babel import force_locale
 
+from accounts import sign_in
 from cxaudit.app import create_app
 from cxaudit.database import upgrade_database
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Role, Scan, ScanStatus, Site, User
+from cxaudit.models import Institution, Scan, ScanStatus, Site
 from cxaudit.scan.runner import create_scan, run_stored_scan
 from cxaudit.scorecard.data import build_scorecard
 from cxaudit.scorecard.render import render_html
@@ -269,15 +270,7 @@ def test_findings_written_in_polish(scanned):
 def test_findings_in_scan_json_and_page(scanned):
     app, _base_urls, scan_ids, _findings = scanned
     client = app.test_client()
-    with app.app_context():
-        user = User(login="audytor-deklaracji", role=Role.AUDITOR)
-        user.set_password("correct horse battery")
-        db.session.add(user)
-        db.session.commit()
-        user_id = user.id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    sign_in(app, client, login="audytor-deklaracji")
 
     exported = json.loads(client.get(f"/scans/{scan_ids['pl-bad']}.json").get_data(as_text=True))
     exported_rules = {finding["rule"] for page in exported["pages"] for finding in page["findings"]}

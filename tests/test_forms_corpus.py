@@ -15,10 +15,11 @@ import threading
 
 import pytest
 
+from accounts import sign_in
 from cxaudit.app import create_app
 from cxaudit.database import upgrade_database
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Role, Scan, ScanStatus, Site, User
+from cxaudit.models import Institution, Scan, ScanStatus, Site
 from cxaudit.scan.runner import create_scan, run_stored_scan
 from cxaudit.scorecard.data import build_scorecard
 from cxaudit.scorecard.render import render_html
@@ -203,15 +204,7 @@ def test_polish_scorecard_names_the_website(scanned):
 def test_results_page_and_json_show_the_help(scanned):
     app, scan_id = scanned
     client = app.test_client()
-    with app.app_context():
-        user = User(login="forms-auditor", role=Role.AUDITOR)
-        user.set_password("correct horse battery")
-        db.session.add(user)
-        db.session.commit()
-        user_id = user.id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    sign_in(app, client, login="forms-auditor")
 
     page = client.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
     assert "forms-captcha-no-alternative" in page

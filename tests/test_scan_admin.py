@@ -8,23 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from accounts import sign_in
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Role, Scan, ScanStatus, Site, User
+from cxaudit.models import Institution, Scan, ScanStatus, Site
 
 PAGES = Path(__file__).parent / "pages" / "scan"
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def sign_in(app, client) -> None:
-    with app.app_context():
-        user = User(login="audytor", role=Role.AUDITOR)
-        user.set_password("correct horse battery")
-        db.session.add(user)
-        db.session.commit()
-        user_id = user.id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
 
 
 def csrf_token(client) -> str:

@@ -14,6 +14,7 @@ import pytest
 from flask import render_template_string
 from flask_babel import force_locale
 
+from accounts import sign_in
 from cxaudit.cli import cli
 from cxaudit.extensions import db
 from cxaudit.models import (
@@ -23,13 +24,11 @@ from cxaudit.models import (
     PageResult,
     PageStatus,
     Response,
-    Role,
     Scan,
     ScanStatus,
     Site,
     Survey,
     SurveyKind,
-    User,
 )
 from cxaudit.scorecard.data import build_scorecard
 
@@ -84,14 +83,7 @@ def museum_app(app):
 
 @pytest.fixture
 def signed_in(museum_app, client):
-    with museum_app.app_context():
-        user = User(login="auditor", role=Role.AUDITOR)
-        user.set_password("correct horse battery")
-        db.session.add(user)
-        db.session.commit()
-        user_id = user.id
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
+    sign_in(museum_app, client, login="auditor")
     return client
 
 
