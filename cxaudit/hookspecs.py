@@ -36,8 +36,8 @@ def cxaudit_page_audit(page: PageContext) -> list[AuditFinding] | None:
 
     :param page: the loaded page with its URL, WebDriver and scan settings.
     :return: the violations and needs-review results found on the page.
-        An exception is caught by the scan engine, logged with the plugin and
-        the page, and stored as an audit error of that page; the scan goes on.
+        The scan engine catches an exception, logs it with the plugin and the
+        page, and stores it as an audit error of that page. The scan goes on.
     """
 
 

@@ -194,7 +194,7 @@ def status_label(status: str) -> str:
 
 
 def reviewed_cell(site: SiteDeclaration) -> str:
-    """The latest preparation or review date, marked when the yearly review is overdue."""
+    """Return the latest preparation or review date, marked when the yearly review is overdue."""
     latest = max((site.dates[key] for key in ("a11y-data-sporzadzenie", "a11y-data-przeglad") if key in site.dates), default="—")
     if site.review_overdue:
         return _("%(date)s (review overdue)", date=latest)
@@ -202,14 +202,14 @@ def reviewed_cell(site: SiteDeclaration) -> str:
 
 
 def status_cell(site: SiteDeclaration) -> str:
-    """The status label, followed by the reason when the declaration could not be checked."""
+    """Return the status label, followed by the reason when the declaration could not be checked."""
     if site.reason:
         return _("%(status)s: %(reason)s", status=status_label(site.status), reason=site.reason)
     return status_label(site.status)
 
 
 def deduction_rows(sites: list[SiteDeclaration]) -> list[list[str]]:
-    """One row per deduction of each site, then the site's resulting score, so the score can be retraced."""
+    """Build one row per deduction of each site, then the site's resulting score, so the score can be retraced."""
     rows: list[list[str]] = []
     for site in sites:
         if site.score is None:
