@@ -141,7 +141,7 @@ def test_html_lists_accessibility(signed_in):
 def test_html_without_data_says_so(signed_in):
     html = signed_in.get("/institutions/pusta/scorecard.html?lang=en").get_data(as_text=True)
 
-    assert "No data: no survey responses yet." in html
+    assert "No data: no NPS answers in this period." in html
     assert "No data: no site of this institution has a finished scan." in html
     assert "NPS 0" not in html
 
@@ -268,7 +268,7 @@ def test_summary_partial(museum_app):
     assert '<tr><th scope="row">serious</th><td class="number">0</td></tr>' in filled
     assert "image-alt</a></th><td>critical</td><td class=\"number\">1</td>" in filled
     assert "No data" not in filled
-    assert "No data: no survey responses yet." in blank
+    assert "No data: no NPS answers in this period." in blank
     assert "No data: no site of this institution has a finished scan." in blank
 
 

@@ -48,6 +48,17 @@ class GroupFigures:
 
 
 @dataclass(frozen=True)
+class MonthFigures:
+    """The figures of one calendar month (UTC), named by its first day; ``None`` means no answers."""
+
+    first_day: date
+    current: KindResult | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"month": self.first_day.strftime("%Y-%m"), "current": self.current.to_dict() if self.current else None}
+
+
+@dataclass(frozen=True)
 class KindFigures:
     """All figures of one survey kind: the total, the previous period's total and the breakdowns."""
 
@@ -56,7 +67,7 @@ class KindFigures:
     previous: KindResult | None
     by_survey: list[GroupFigures] = field(default_factory=list)
     by_page_group: list[GroupFigures] = field(default_factory=list)
-    by_month: list[GroupFigures] = field(default_factory=list)
+    by_month: list[MonthFigures] = field(default_factory=list)
 
     @property
     def change(self) -> float | None:
@@ -180,22 +191,37 @@ def build_satisfaction(institution_id: int, period: Period) -> SatisfactionRepor
                 kind=kind,
                 current=kind_result(kind, totals.get(kind, {})),
                 previous=kind_result(kind, totals_before.get(kind, {})),
-                by_survey=[
-                    GroupFigures(
-                        key=survey.public_id,
-                        current=kind_result(kind, by_survey.get((kind, survey.public_id), {})),
-                        previous=kind_result(kind, by_survey_before.get((kind, survey.public_id), {})),
-                    )
-                    for survey in kind_surveys
-                ],
+                by_survey=survey_figures(kind, kind_surveys, by_survey, by_survey_before),
                 by_page_group=page_group_figures(kind, by_segment),
-                by_month=[
-                    GroupFigures(key=month, current=kind_result(kind, by_month.get((kind, month), {})))
-                    for month in months
-                ],
+                by_month=month_figures(kind, months, by_month),
             )
         )
     return SatisfactionReport(period=period, previous_period=previous_period, months=months, kinds=kinds)
+
+
+def survey_figures(
+    kind: SurveyKind,
+    surveys: list[Survey],
+    current: dict[HistogramKey, dict[int, int]],
+    previous: dict[HistogramKey, dict[int, int]],
+) -> list[GroupFigures]:
+    """Return the figures of each survey of ``kind``, including surveys without answers."""
+    return [
+        GroupFigures(
+            key=survey.public_id,
+            current=kind_result(kind, current.get((kind, survey.public_id), {})),
+            previous=kind_result(kind, previous.get((kind, survey.public_id), {})),
+        )
+        for survey in surveys
+    ]
+
+
+def month_figures(kind: SurveyKind, months: list[str], by_month: dict[HistogramKey, dict[int, int]]) -> list[MonthFigures]:
+    """Return the figures of every trend month, with None for a month without answers."""
+    return [
+        MonthFigures(first_day=month_start(month).date(), current=kind_result(kind, by_month.get((kind, month), {})))
+        for month in months
+    ]
 
 
 def page_group_figures(kind: SurveyKind, by_segment: dict[HistogramKey, dict[int, int]]) -> list[GroupFigures]:
@@ -209,8 +235,3 @@ def page_group_figures(kind: SurveyKind, by_segment: dict[HistogramKey, dict[int
         if result is not None:
             groups.append(GroupFigures(key=page_group(segment), current=result))
     return sorted(groups, key=lambda group: (group.key is None, -group.current.responses, group.key or ""))
-
-
-def month_label_date(month: str) -> date:
-    """Return the first day of a ``YYYY-MM`` month, for formatting its name."""
-    return month_start(month).date()
