@@ -1,9 +1,12 @@
 """Trend charts of the satisfaction figures, drawn by matplotlib as SVG.
 
-The same SVG goes into the HTML page and, through WeasyPrint, into the PDF.
-Every chart has a title, and the scorecard puts a table of its values under
-it as the text alternative. A month without answers is a gap in the line,
-never a zero.
+Each SVG goes into the page as a ``data:`` URI of an ``<img>``, so the
+document loads nothing from elsewhere and WeasyPrint draws the same image
+into the PDF. Written inline instead, every chart would repeat matplotlib's
+element ids and WeasyPrint would read its SVG styles as page CSS. Every chart
+has a title and a short alt text, and the scorecard puts a table of its
+values under it as the full text alternative. A month without answers is a
+gap in the line, never a zero.
 """
 
 from __future__ import annotations
@@ -24,9 +27,6 @@ from cxaudit.models import SurveyKind
 from cxaudit.scorecard.satisfaction import headline
 from cxaudit.scorecard.satisfaction_report import KindFigures
 
-# Only the SVG backend is used, through Figure.savefig; no GUI backend is ever loaded.
-matplotlib.use("svg")
-
 TREND_TITLES = {
     SurveyKind.NPS: _l("NPS by month"),
     SurveyKind.CSAT: _l("CSAT by month: share of satisfied answers (4 or 5), in percent"),
@@ -39,13 +39,14 @@ Y_LIMITS = {
     SurveyKind.CES: (1, 7),
     SurveyKind.HELPFUL: (0, 100),
 }
-# A fixed salt and no date make the SVG the same for the same data.
-SVG_SETTINGS = {"svg.hashsalt": "cxaudit", "svg.fonttype": "path", "font.size": 9}
+# Text drawn as paths looks the same in every browser and in the PDF without
+# fonts. A fixed salt and no date make the SVG the same for the same data.
+SVG_SETTINGS = {"svg.fonttype": "path", "svg.hashsalt": "cxaudit", "font.size": 9}
 
 
 @dataclass(frozen=True)
 class TrendChart:
-    """One kind's chart: its title and the SVG as a data URI for an ``<img>``."""
+    """One kind's chart: its title and the SVG as a ``data:`` URI for an ``<img>``."""
 
     kind: SurveyKind
     title: str
