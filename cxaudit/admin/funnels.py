@@ -43,7 +43,7 @@ def funnels(slug: str) -> Response | str | tuple[str, int]:
 @bp.route("/institutions/<slug>/funnels/<int:funnel_id>", methods=["GET", "POST"])
 @login_required
 def edit_funnel(slug: str, funnel_id: int) -> Response | str | tuple[str, int]:
-    """Rename a funnel or change its steps; the scorecard recounts from the stored events."""
+    """Rename a funnel or change its steps. The scorecard counts them again from the stored events."""
     institution = get_institution_or_404(slug)
     funnel = get_funnel_or_404(institution, funnel_id)
     if request.method == "GET":
@@ -83,7 +83,8 @@ def bound_form(institution: Institution, funnel: Funnel | None, form: FunnelForm
 
 
 def save(funnel: Funnel, form: FunnelForm) -> bool:
-    """Commit the funnel; False, with the error on the name field, when another request took the name first."""
+    """Commit the funnel and return True, or return False with an error on the name field
+    when another request stored the same name first."""
     db.session.add(funnel)
     try:
         db.session.commit()

@@ -83,7 +83,7 @@ def parse_steps(text: str) -> list[str]:
 
 
 class FunnelForm(FlaskForm):
-    """A funnel's name and its steps, one a line; ``institution`` and ``funnel`` are set before validation."""
+    """A funnel's name and its steps, one a line. Set ``institution`` and ``funnel`` before validating."""
 
     name = StringField(_l("Name"), render_kw={"maxlength": NAME_MAX_LENGTH})
     steps = TextAreaField(

@@ -65,7 +65,7 @@ class FunnelFigures:
 
 @dataclass(frozen=True)
 class FunnelResult:
-    """One funnel in the period and the previous period; a figure is None when no session started it."""
+    """One funnel in the period and the previous period. A figure is None when no session started the funnel."""
 
     name: str
     steps: list[str]

@@ -33,7 +33,7 @@ HistogramKey = tuple[SurveyKind, str | None]
 
 @dataclass(frozen=True)
 class GroupFigures:
-    """The figures of one survey, page group or month; ``None`` means no answers there."""
+    """The figures of one survey or page group. ``None`` means no answers there."""
 
     key: str | None
     current: KindResult | None
@@ -49,7 +49,7 @@ class GroupFigures:
 
 @dataclass(frozen=True)
 class MonthFigures:
-    """The figures of one calendar month (UTC), named by its first day; ``None`` means no answers."""
+    """The figures of one calendar month (UTC), named by its first day. ``None`` means no answers."""
 
     first_day: date
     current: KindResult | None
@@ -127,7 +127,7 @@ def month_start(month: str) -> datetime:
 
 
 def page_group(segment: str | None) -> str | None:
-    """Return the page group of a first path segment; None stays None (the answer has no page address)."""
+    """Return the page group of a first path segment, or None when the answer has no page address."""
     if segment is None:
         return None
     return f"/{segment}/" if segment else HOME_PAGE_GROUP

@@ -23,7 +23,7 @@ class month_of(FunctionElement):  # noqa: N801 - named like the SQL functions it
 
 @compiles(month_of)
 def _month_of_sqlite(element, compiler, **kw) -> str:
-    # SQLite stores the UTC wall-clock time as text; strftime reads it as UTC.
+    # SQLite stores the UTC wall-clock time as text, which strftime reads as UTC.
     return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
 
 
