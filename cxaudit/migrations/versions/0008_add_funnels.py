@@ -1,4 +1,4 @@
-"""add funnels defined per institution and an index for counting them
+"""add funnels per institution and the indexes the scorecard counts with
 
 Revision ID: 0008
 Revises: 0007
@@ -31,9 +31,13 @@ def upgrade() -> None:
     op.create_index(
         "ix_funnel_event_session_step", "funnel_event", ["session_id", "step", "occurred_at"], unique=False
     )
+    op.create_index(
+        "ix_response_survey_received_score", "response", ["survey_id", "received_at", "score"], unique=False
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_response_survey_received_score", table_name="response")
     op.drop_index("ix_funnel_event_session_step", table_name="funnel_event")
     op.drop_index(op.f("ix_funnel_institution_id"), table_name="funnel")
     op.drop_table("funnel")
