@@ -67,6 +67,7 @@ def _add_findings(page_result: PageResult, call: HookCall) -> None:
                 targets=list(finding.targets),
                 help=finding.help,
                 help_url=finding.help_url,
+                data=dict(finding.data or {}),
             )
         )
 
