@@ -19,7 +19,7 @@ class AuditFinding:
     scorecard section can list it; it is never counted as a problem.
     ``impact`` is one of ``IMPACTS`` or ``None``. ``wcag`` lists success
     criteria such as ``"1.1.1"`` and ``targets`` the CSS selectors of the
-    affected elements. ``data`` holds JSON-ready values for the plugin's own
+    affected elements. ``data`` contains JSON-ready values for the plugin's own
     scorecard section, so it never has to read them back from ``help``.
     """
 
