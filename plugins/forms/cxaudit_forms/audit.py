@@ -80,13 +80,13 @@ def form_data(form: Form) -> dict:
 
 def inventory_record(form: Form) -> AuditFinding:
     """Record that the page has ``form``, so the scorecard lists it even when no check fails."""
-    count = form.visitor_field_count()
+    label = form_label(form.position, form.kind)
+    size = ngettext("%(num)d field to fill in.", "%(num)d fields to fill in.", form.visitor_field_count())
     return AuditFinding(
         rule=INVENTORY_RULE,
         outcome="inventory",
         targets=[form.selector],
-        help=f"{form_label(form.position, form.kind)}: "
-             + ngettext("%(num)d field to fill in.", "%(num)d fields to fill in.", count),
+        help=f"{label}: {size}",
         data={"form": form_data(form)},
     )
 
