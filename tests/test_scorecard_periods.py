@@ -82,6 +82,10 @@ def test_to_dict(app):
         ("9999d", "The period 9999d is out of range."),
         ("2026-11-15..2026-11-01", "The period 2026-11-15..2026-11-01 ends before it starts."),
         ("2000-01-01..2026-01-01", "The period 2000-01-01..2026-01-01 is longer than 3660 days."),
+        ("0000-01", "The period 0000-01 is out of range. Give dates from 1970 to 9998."),
+        ("1969-12", "The period 1969-12 is out of range."),
+        ("9999-12-01..9999-12-31", "The period 9999-12-01..9999-12-31 is out of range."),
+        ("0000-01-01..0000-01-02", "0000-01-01..0000-01-02 is not a valid period."),
     ],
 )
 def test_invalid_period_names_value(app, value, expected):
@@ -97,6 +101,13 @@ def test_invalid_period_in_polish(app):
 
     assert "jutro" in str(error.value)
     assert "nie jest prawidłowym okresem" in str(error.value)
+
+
+def test_first_day_of_1970_is_accepted(app):
+    with app.test_request_context():
+        period = parse_period("1970-01-01..1970-01-31", today=TODAY)
+
+    assert period.previous().first_day == date(1969, 12, 1)
 
 
 def test_trend_covers_twelve_months(app):

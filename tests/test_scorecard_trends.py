@@ -182,3 +182,10 @@ def test_cli_invalid_period(library_app):
 
     assert result.exit_code == 2
     assert "Error: 2026-11-31..2026-12-01 is not a valid period." in result.output
+
+
+def test_institution_page_names_period(signed_in):
+    html = signed_in.get("/institutions/biblioteka?lang=en").get_data(as_text=True)
+
+    assert "Survey and funnel figures cover 30 days:" in html
+    assert "No data: no NPS answers in this period." in html

@@ -26,6 +26,10 @@ from cxaudit.forms import InvalidValue
 
 DEFAULT_PERIOD = "30d"
 MAX_DAYS = 3660
+# Years a period may cover. They keep the previous period and the midnight after
+# the last day inside the years Python's date can hold (1 to 9999).
+MIN_YEAR = 1970
+MAX_YEAR = 9998
 
 LAST_DAYS = re.compile(r"(\d{1,4})d")
 MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -71,9 +75,15 @@ def parse_period(value: str | None, today: date | None = None) -> Period:
 
     :raises InvalidValue: with a translated message naming the value, when it is not a period.
     """
-    today = today or datetime.now(UTC).date()
     text = (value or DEFAULT_PERIOD).strip()
+    period = _read_period(text, today or datetime.now(UTC).date())
+    if period.first_day.year < MIN_YEAR or period.last_day.year > MAX_YEAR:
+        raise _years_out_of_range(text)
+    return period
 
+
+def _read_period(text: str, today: date) -> Period:
+    """Return the period of one of the three spellings. The caller checks its years."""
     match = LAST_DAYS.fullmatch(text)
     if match:
         days = int(match.group(1))
@@ -86,8 +96,10 @@ def parse_period(value: str | None, today: date | None = None) -> Period:
     match = MONTH.fullmatch(text)
     if match:
         year, month = int(match.group(1)), int(match.group(2))
-        if not 1 <= month <= 12 or year < 1:
+        if not 1 <= month <= 12:
             raise _invalid_period(text)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise _years_out_of_range(text)
         return Period(first_day=date(year, month, 1), last_day=date(year, month, calendar.monthrange(year, month)[1]))
 
     match = DATE_RANGE.fullmatch(text)
@@ -107,6 +119,17 @@ def parse_period(value: str | None, today: date | None = None) -> Period:
         return Period(first_day=first_day, last_day=last_day)
 
     raise _invalid_period(text)
+
+
+def _years_out_of_range(text: str) -> InvalidValue:
+    return InvalidValue(
+        _(
+            "The period %(value)s is out of range. Give dates from %(first)d to %(last)d.",
+            value=text,
+            first=MIN_YEAR,
+            last=MAX_YEAR,
+        )
+    )
 
 
 def _invalid_period(text: str) -> InvalidValue:
