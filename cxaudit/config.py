@@ -39,6 +39,9 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "ENABLED_PLUGINS": None,
         "LANGUAGES": ["pl", "en"],
         "DEFAULT_LANGUAGE": "pl",
+        # JSON objects read by cxaudit.scorecard.overall; None keeps its defaults.
+        "SCORECARD_WEIGHTS": None,
+        "SCORECARD_BANDS": None,
     }
 
 

@@ -184,6 +184,10 @@ def test_json_has_documented_keys(signed_in):
         "previous_period",
         "satisfaction",
         "funnels",
+        "overall",
+        "dimensions",
+        "fixes",
+        "benchmark",
     }
     assert data["institution"] == {"slug": "muzeum-lodzkie", "name": POLISH_NAME}
     assert data["language"] == "en"
