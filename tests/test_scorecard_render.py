@@ -221,10 +221,10 @@ def test_download_headers(signed_in, fmt, mimetype):
 
 
 def test_download_unknown_format(signed_in):
-    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.xlsx?lang=en")
+    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.docx?lang=en")
 
     assert response.status_code == 404
-    assert "Unknown scorecard format “xlsx”. Choose pdf, html or json." in response.get_data(as_text=True)
+    assert "Unknown scorecard format “docx”. Choose one of: pdf, html, json, csv, xlsx, ods." in response.get_data(as_text=True)
 
 
 def test_unknown_slug_is_404(signed_in):
