@@ -20,6 +20,7 @@ from cxaudit.scorecard.overall import (
     weighted_mean,
 )
 from cxaudit.scorecard.periods import parse_period
+from cxaudit.scorecard.render import render_html
 
 NOVEMBER = parse_period("2026-11")
 
@@ -205,3 +206,20 @@ def test_bands_must_rise(app):
 def test_registry_has_the_documented_dimensions():
     assert list(DIMENSIONS) == ["satisfaction", "accessibility", "forms", "declaration", "funnels"]
     assert sum(dimension.default_weight for dimension in DIMENSIONS.values()) == 100
+
+
+def test_html_shows_overall_score_in_polish(app):
+    with app.test_request_context():
+        museum = _museum()
+        empty = Institution(slug="pusta", name="Pusta")
+        db.session.add(empty)
+        db.session.commit()
+        html = render_html(build_scorecard(museum, "pl", NOVEMBER))
+        empty_html = render_html(build_scorecard(empty, "pl", NOVEMBER))
+
+    assert "Ocena ogólna" in html
+    assert "77 na 100: dobry" in html
+    assert "Zmiana od poprzedniego pomiaru: +7 pkt" in html
+    assert "Obejmuje: Zadowolenie odwiedzających, Dostępność." in html
+    assert "Brak danych: żaden wymiar nie ma jeszcze danych, więc nie ma oceny ogólnej." in empty_html
+    assert "na 100:" not in empty_html

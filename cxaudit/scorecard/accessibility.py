@@ -5,12 +5,14 @@ need a person to review them are listed apart and never added to the
 violation counts, because the audit tool could not tell whether they fail.
 All aggregation happens in the database.
 
-The accessibility score (0 to 100) weights each failing rule by its impact,
-with the weights Lighthouse gives axe-core impacts (critical 10, serious 7,
-moderate 3, minor 1), and by the share of pages it fails on: every audited
-page starts at 100 points and loses the weight of each rule failing on it,
-never going below 0; the score is the mean over the audited pages. A rule
-that fails on half the pages therefore costs half its weight.
+The accessibility score (0 to 100) weights each failing rule by its impact
+and by the share of pages it fails on. The impact weights are those of
+Lighthouse's accessibility score, which derives them from axe-core's impacts
+(critical 10, serious 7, moderate 3, minor 1; see
+https://developer.chrome.com/docs/lighthouse/accessibility/scoring). Every
+audited page starts at 100 points and loses the weight of each rule failing
+on it, never going below 0. The score is the mean over the audited pages, so
+a rule that fails on half the pages costs half its weight.
 """
 
 from __future__ import annotations

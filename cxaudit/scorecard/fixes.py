@@ -2,8 +2,8 @@
 
 Every violation in the latest finished scans counts, from every plugin (axe,
 forms, the declaration). A rule's priority is its impact weight (critical 10,
-serious 7, moderate 3, minor 1; see accessibility.IMPACT_WEIGHTS) times the
-number of pages it fails on, so a serious problem on many pages comes before
+serious 7, moderate 3, minor 1, as in accessibility.IMPACT_WEIGHTS) times the
+number of pages it fails on. So a serious problem on many pages comes before
 a critical one on a single page. Ties go to the rule on more pages, then by
 name. The ranking happens in the database, which returns only the top ten.
 """

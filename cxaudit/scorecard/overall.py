@@ -10,7 +10,7 @@ computed, so a new measure (response times, for example) plugs in with one
 
 overall = Σ weight · score / Σ weight, over the dimensions with data and a
 weight above zero. A dimension without data is shown as "no data" and left
-out of both sums, never counted as zero; without any such dimension there
+out of both sums, never counted as zero. Without any such dimension there
 is no overall score. Weights come from the CXAUDIT_SCORECARD_WEIGHTS setting
 (JSON, merged over the defaults) and bands from CXAUDIT_SCORECARD_BANDS.
 """
@@ -49,14 +49,14 @@ BAND_LABELS = {
     "very_good": _l("very good"),
 }
 # How a dimension is compared with the past: audit results with the previous
-# finished scan, answers with the previous period of the same length.
+# finished scan, survey responses with the previous period of the same length.
 PREVIOUS_SCAN = "previous_scan"
 PREVIOUS_PERIOD = "previous_period"
 
 
 @dataclass
 class MeasureContext:
-    """What a dimension reads its values from. Previous plugin sections are built only when asked for."""
+    """The figures a dimension reads. Plugin sections of the previous scans are built on first use."""
 
     institution: Institution
     scorecard: Scorecard

@@ -25,12 +25,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+# The same characters the export of survey responses neutralises.
+from cxaudit.admin.surveys import FORMULA_STARTS
 from cxaudit.scorecard.data import Scorecard
 from cxaudit.scorecard.overall import band_label
 from cxaudit.scorecard.satisfaction import headline
 
 Cell = str | int | float | None
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 IMPACT_LABELS = {"critical": _l("critical"), "serious": _l("serious"), "moderate": _l("moderate"), "minor": _l("minor")}
 
 
@@ -56,7 +57,10 @@ def plain_text(value: str) -> str:
 
 
 def csv_safe(value: Cell) -> Cell:
-    """Return text a spreadsheet program would take for a formula with an apostrophe before it."""
+    """Return text a spreadsheet program would take for a formula with an apostrophe before it.
+
+    Numbers stay numbers: a negative change is not text, and no program runs it.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
