@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from cxaudit.extensions import db
 from cxaudit.forms import InvalidValue
@@ -223,3 +224,42 @@ def test_html_shows_overall_score_in_polish(app):
     assert "Obejmuje: Zadowolenie odwiedzających, Dostępność." in html
     assert "Brak danych: żaden wymiar nie ma jeszcze danych, więc nie ma oceny ogólnej." in empty_html
     assert "na 100:" not in empty_html
+
+
+def _form_record(page: PageResult, selector: str, kind: str, fields: int) -> None:
+    form = {"form": {"position": 1, "kind": kind, "selector": selector, "fields": fields}}
+    db.session.add(Finding(page_id=page.id, plugin="forms", rule="forms-form", outcome=Outcome.INVENTORY,
+                           targets=[selector], help=f"Form 1 ({kind})", data=form))
+
+
+def _form_problem(page: PageResult, selector: str, kind: str) -> None:
+    form = {"form": {"position": 1, "kind": kind, "selector": selector, "fields": 4}}
+    db.session.add(Finding(page_id=page.id, plugin="forms", rule="forms-field-no-name", outcome=Outcome.VIOLATION,
+                           impact="critical", targets=[selector, "#kod"], help=f"Form 1 ({kind}): a field has no name", data=form))
+
+
+def test_forms_dimension_from_plugin_section(make_app):
+    app = make_app(ENABLED_PLUGINS=["axe", "forms"])
+    with app.app_context():
+        museum = _museum()
+        site = db.session.scalars(select(Site).where(Site.institution_id == museum.id)).one()
+        older, latest = db.session.scalars(select(Scan).where(Scan.site_id == site.id).order_by(Scan.finished_at)).all()
+        # Before: one contact form with a critical problem, 100 − 25 = 75.
+        old_page = db.session.scalars(select(PageResult).where(PageResult.scan_id == older.id)).first()
+        _form_record(old_page, "#kontakt", "contact", 4)
+        _form_problem(old_page, "#kontakt", "contact")
+        # Now: the same contact form and a clean search form, (75 + 100) / 2.
+        pages = db.session.scalars(select(PageResult).where(PageResult.scan_id == latest.id).order_by(PageResult.id)).all()
+        _form_record(pages[0], "#kontakt", "contact", 4)
+        _form_problem(pages[0], "#kontakt", "contact")
+        _form_record(pages[1], "#szukaj", "search", 1)
+        db.session.commit()
+        scorecard = build_scorecard(museum, "en", NOVEMBER)
+
+    forms = _dimensions(scorecard)["forms"]
+    assert forms.score == pytest.approx(87.5)
+    assert forms.previous == pytest.approx(75.0)
+    # The forms plugin's rules stay out of the accessibility score, which keeps its axe-only 96.5.
+    assert _dimensions(scorecard)["accessibility"].score == pytest.approx(96.5)
+    # (57.5 · 35 + 96.5 · 35 + 87.5 · 10) / 80.
+    assert scorecard.overall.score == pytest.approx((57.5 * 35 + 96.5 * 35 + 87.5 * 10) / 80)

@@ -95,14 +95,17 @@ def build_scorecard(
         period=period,
         satisfaction=satisfaction,
         funnels=build_funnels(institution.id, period),
-        fixes=top_fixes(institution.id),
     )
     return _with_scores(institution, scorecard, with_benchmark, with_previous)
 
 
 def _with_scores(institution: Institution, scorecard: Scorecard, with_benchmark: bool, with_previous: bool) -> Scorecard:
-    """Add the dimension scores, the overall score and the benchmark, which read the figures built before."""
+    """Add the fixes, the dimension scores, the overall score and the benchmark, in the scorecard's language.
+
+    Dimensions read the figures built before.
+    """
     with force_locale(scorecard.language):
+        fixes = top_fixes(institution.id)
         dimensions = score_dimensions(institution, scorecard, with_previous=with_previous)
         benchmark = build_benchmark(scorecard.language, scorecard.period) if with_benchmark else []
-    return replace(scorecard, dimensions=dimensions, overall=overall_score(dimensions), benchmark=benchmark)
+    return replace(scorecard, fixes=fixes, dimensions=dimensions, overall=overall_score(dimensions), benchmark=benchmark)
