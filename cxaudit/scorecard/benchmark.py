@@ -12,6 +12,7 @@ institution.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from statistics import quantiles
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from cxaudit.extensions import db
 from cxaudit.models import Institution
 
 if TYPE_CHECKING:
+    from cxaudit.scorecard.overall import DimensionScore
     from cxaudit.scorecard.periods import Period
 
 MIN_INSTITUTIONS = 5
@@ -51,11 +53,15 @@ def quartiles(scores: list[float]) -> tuple[float, float, float]:
     return lower, median, upper
 
 
-def build_benchmark(language: str, period: Period) -> list[DimensionQuartiles]:
+def build_benchmark(
+    language: str, period: Period, known: Mapping[int, list[DimensionScore]] | None = None
+) -> list[DimensionQuartiles]:
     """Score every institution of the deployment and return the quartiles of each dimension with enough of them.
 
-    Returns an empty list when fewer than MIN_INSTITUTIONS institutions exist,
-    without scoring any.
+    ``known`` maps institution ids to dimension scores already computed for
+    this period, such as those of the scorecard being built, so they are not
+    computed twice. Returns an empty list when fewer than MIN_INSTITUTIONS
+    institutions exist, without scoring any.
     """
     # Imported here: the scorecard module imports this one.
     from cxaudit.scorecard.data import build_scorecard
@@ -66,9 +72,12 @@ def build_benchmark(language: str, period: Period) -> list[DimensionQuartiles]:
 
     scores: dict[str, list[float]] = defaultdict(list)
     labels: dict[str, str] = {}
+    known = known or {}
     for institution in institutions:
-        scorecard = build_scorecard(institution, language, period, with_benchmark=False, with_previous=False)
-        for dimension in scorecard.dimensions:
+        dimensions = known.get(institution.id)
+        if dimensions is None:
+            dimensions = build_scorecard(institution, language, period, with_benchmark=False, with_previous=False).dimensions
+        for dimension in dimensions:
             labels[dimension.key] = dimension.label
             if dimension.score is not None:
                 scores[dimension.key].append(dimension.score)

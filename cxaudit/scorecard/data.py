@@ -107,5 +107,5 @@ def _with_scores(institution: Institution, scorecard: Scorecard, with_benchmark:
     with force_locale(scorecard.language):
         fixes = top_fixes(institution.id)
         dimensions = score_dimensions(institution, scorecard, with_previous=with_previous)
-        benchmark = build_benchmark(scorecard.language, scorecard.period) if with_benchmark else []
+        benchmark = build_benchmark(scorecard.language, scorecard.period, {institution.id: dimensions}) if with_benchmark else []
     return replace(scorecard, fixes=fixes, dimensions=dimensions, overall=overall_score(dimensions), benchmark=benchmark)
