@@ -238,25 +238,29 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 
 def render_xlsx(scorecard: Scorecard) -> bytes:
-    """Write an XLSX workbook with one worksheet per sheet; text cells are typed as text."""
-    from openpyxl import Workbook
+    """Write an XLSX workbook with one worksheet per sheet; text cells are typed as text.
 
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    The workbook is write-only, which streams rows instead of keeping a cell
+    object per value, because plugin tables can run to thousands of rows.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
     taken: set[str] = set()
     for sheet in scorecard_sheets(scorecard):
         worksheet = workbook.create_sheet(sheet_title(sheet.name, taken))
-        for row_number, row in enumerate(sheet.rows, start=1):
-            for column_number, value in enumerate(row, start=1):
-                if value is None:
-                    continue
-                cell = worksheet.cell(row=row_number, column=column_number)
+        for row in sheet.rows:
+            cells = []
+            for value in row:
                 if isinstance(value, str):
-                    cell.value = plain_text(value)
+                    cell = WriteOnlyCell(worksheet, value=plain_text(value))
                     # openpyxl would make "=..." a formula; the type keeps it text.
                     cell.data_type = "s"
                 else:
-                    cell.value = value
+                    cell = WriteOnlyCell(worksheet, value=value)
+                cells.append(cell)
+            worksheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
