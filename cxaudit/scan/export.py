@@ -13,7 +13,7 @@ from cxaudit.scan.sarif import export_sarif
 EXPORT_FORMATS = ("json", "csv", "sarif")
 MEDIA_TYPES = {
     "json": "application/json",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "sarif": "application/sarif+json",
 }
 
