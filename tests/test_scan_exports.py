@@ -9,9 +9,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from sqlalchemy import event
 
 from cxaudit.extensions import db
-from cxaudit.models import ScanStatus
+from cxaudit.models import Scan, ScanStatus
 from cxaudit.scan.export import export_scan, render_export
 from cxaudit.scan.export_csv import CSV_COLUMNS, export_csv
 from cxaudit.scan.sarif import export_sarif
@@ -224,3 +225,26 @@ def test_render_export_json_matches_export_scan(stored_scan):
     assert json.loads(render_export(stored_scan, "json")) == export_scan(stored_scan)
     assert json.loads(render_export(stored_scan, "sarif")) == export_sarif(stored_scan)
     assert render_export(stored_scan, "csv") == export_csv(stored_scan)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "sarif"])
+def test_export_loads_pages_at_once(any_db_app, fmt):
+    with any_db_app.app_context():
+        pages = {f"{BASE}p{number}": [violation("image-alt", ["#x"])] for number in range(20)}
+        scan_id = add_scan(None, pages, url=BASE).id
+        db.session.expire_all()
+        scan = db.session.get(Scan, scan_id)
+        statements = []
+
+        def count(connection, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            render_export(scan, fmt)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+
+    # One query for the scan, one for its pages and one for their findings,
+    # instead of one query per page.
+    assert len(statements) <= 3

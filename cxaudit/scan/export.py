@@ -8,6 +8,7 @@ from typing import Any
 
 from cxaudit.models import Finding, PageResult, Scan
 from cxaudit.scan.export_csv import export_csv
+from cxaudit.scan.loading import load_results
 from cxaudit.scan.sarif import export_sarif
 
 EXPORT_FORMATS = ("json", "csv", "sarif")
@@ -20,10 +21,14 @@ MEDIA_TYPES = {
 
 def render_export(scan: Scan, fmt: str) -> str:
     """Return the scan as text in ``fmt``, one of ``EXPORT_FORMATS``."""
+    load_results(scan)
     if fmt == "csv":
         return export_csv(scan)
-    data = export_sarif(scan) if fmt == "sarif" else export_scan(scan)
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "sarif":
+        # SARIF logs are read by programs and get large, so they are written
+        # compact, which also lets the json module use its C encoder.
+        return json.dumps(export_sarif(scan), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(export_scan(scan), ensure_ascii=False, indent=2) + "\n"
 
 
 def export_filename(scan: Scan, fmt: str) -> str:

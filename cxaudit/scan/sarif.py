@@ -15,7 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
-from cxaudit.scan.diff import FindingKey, finding_keys
+from cxaudit.scan.diff import FindingKey, finding_keys, page_key
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -30,12 +30,11 @@ FINGERPRINT_NAME = "cxauditFindingKey/v1"
 def export_sarif(scan: Scan) -> dict[str, Any]:
     """Return the scan as a SARIF 2.1.0 log with one run."""
     rules = _RuleTable()
-    results = [
-        result
-        for page in scan.pages
-        for finding in page.findings
-        for result in _results(scan, page, finding, rules)
-    ]
+    results = []
+    for page in scan.pages:
+        page_match = page_key(page.url, scan.url)
+        for finding in page.findings:
+            results.extend(_results(page, page_match, finding, rules))
     run: dict[str, Any] = {
         "tool": {"driver": _driver(rules), "extensions": _extensions(scan)},
         "invocations": [_invocation(scan)],
@@ -88,10 +87,9 @@ def _level(impact: str | None) -> str:
     return LEVEL_BY_IMPACT.get(impact or "", UNKNOWN_IMPACT_LEVEL)
 
 
-def _results(scan: Scan, page: PageResult, finding: Finding, rules: _RuleTable) -> list[dict[str, Any]]:
+def _results(page: PageResult, page_match: str, finding: Finding, rules: _RuleTable) -> list[dict[str, Any]]:
     rule_index = rules.index_of(finding)
-    keys = finding_keys(scan.url, page.url, finding)
-    return [_result(page, finding, key, rule_index) for key in keys]
+    return [_result(page, finding, key, rule_index) for key in finding_keys(page_match, finding)]
 
 
 def _result(page: PageResult, finding: Finding, key: FindingKey, rule_index: int) -> dict[str, Any]:
