@@ -134,7 +134,7 @@ def test_diff_ad_hoc_scans_compare_by_origin(any_db_app):
     [
         (ScanStatus.RUNNING, "has not finished yet. Wait until it finishes, then compare it."),
         (ScanStatus.QUEUED, "has not finished yet."),
-        (ScanStatus.FAILED, "failed, so its results are incomplete. Compare finished scans only."),
+        (ScanStatus.FAILED, "stopped before the end, so its results are incomplete. Compare finished scans only."),
     ],
 )
 def test_diff_refuses_unfinished_scan(any_db_app, status, message):

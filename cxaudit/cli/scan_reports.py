@@ -62,7 +62,7 @@ def status_label(status: ScanStatus) -> str:
         ScanStatus.FINISHED: _("Finished"),
         ScanStatus.FAILED: _("Failed"),
     }
-    return labels[status]
+    return labels.get(status, str(status))
 
 
 @click.command("export")

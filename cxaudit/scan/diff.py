@@ -87,16 +87,18 @@ def diff_scans(base: Scan, compared: Scan, force: bool = False) -> ScanDiff:
 def check_comparable(base: Scan, compared: Scan, force: bool = False) -> None:
     """Raise ``ScansNotComparable`` unless both scans finished and belong to one site (or ``force``)."""
     for scan in (base, compared):
-        if scan.status == ScanStatus.FAILED:
-            raise ScansNotComparable(
-                _(
-                    "Scan %(id)s failed, so its results are incomplete. Compare finished scans only.",
-                    id=scan.id,
-                )
-            )
-        if scan.status != ScanStatus.FINISHED:
+        if scan.status in (ScanStatus.QUEUED, ScanStatus.RUNNING):
             raise ScansNotComparable(
                 _("Scan %(id)s has not finished yet. Wait until it finishes, then compare it.", id=scan.id)
+            )
+        if scan.status != ScanStatus.FINISHED:
+            # A failed scan, or one stopped before its end: its pages are a partial list.
+            raise ScansNotComparable(
+                _(
+                    "Scan %(id)s stopped before the end, so its results are incomplete. "
+                    "Compare finished scans only.",
+                    id=scan.id,
+                )
             )
 
     if force or site_label(base) == site_label(compared):
