@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from cxaudit.extensions import db
-from cxaudit.models import Scan, ScanStatus
+from cxaudit.models import Outcome, Scan, ScanStatus
 from cxaudit.scan.export import export_scan, render_export
 from cxaudit.scan.export_csv import CSV_COLUMNS, export_csv
 from cxaudit.scan.sarif import export_sarif
@@ -37,6 +37,7 @@ def stored_scan(any_db_app):
                 f"{BASE}contact": [
                     violation("link-name", ["#map"], "serious", wcag=["2.4.4", "4.1.2"]),
                     violation("forms-consent", [], None, plugin="forms", help_url=None, wcag=[]),
+                    violation("forms-form", ["form#contact"], None, plugin="forms", outcome=Outcome.INVENTORY),
                 ],
             },
             failed_pages={f"{BASE}tickets": "Timed out after 30 seconds"},
@@ -89,6 +90,17 @@ def test_csv_row_per_finding(stored_scan):
     assert rows[2]["wcag"] == "2.4.4 4.1.2"
     assert rows[3]["impact"] == ""
     assert rows[3]["help_url"] == ""
+
+
+def test_exports_leave_out_inventory(stored_scan):
+    rules_in_csv = {row["rule"] for row in csv_rows(export_csv(stored_scan))}
+    sarif = export_sarif(stored_scan)["runs"][0]
+    rules_in_sarif = {result["ruleId"] for result in sarif["results"]}
+
+    assert "forms-form" not in rules_in_csv
+    assert "forms/forms-form" not in rules_in_sarif
+    assert "forms/forms-form" not in {rule["id"] for rule in sarif["tool"]["driver"]["rules"]}
+    assert "forms-form" in {finding["rule"] for page in export_scan(stored_scan)["pages"] for finding in page["findings"]}
 
 
 def test_csv_lists_failed_page(stored_scan):

@@ -1,6 +1,8 @@
 """The CSV export of a scan: one row per finding, plus one row per failed page.
 
-The columns are documented in docs/scan-exports.md.
+Findings are violations and needs-review results. Inventory records (what a
+plugin checked, such as each form) are not problems and stay in the JSON
+export only. The columns are documented in docs/scan-exports.md.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
-from cxaudit.models import Finding, PageResult, PageStatus, Scan
+from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan
 from cxaudit.spreadsheet import neutralise_formula
 
 CSV_COLUMNS = (
@@ -29,6 +31,7 @@ CSV_COLUMNS = (
 # may contain spaces and commas, so each gets a line of its own.
 WCAG_SEPARATOR = " "
 TARGET_SEPARATOR = "\n"
+EXPORTED_OUTCOMES = (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)
 
 
 def export_csv(scan: Scan) -> str:
@@ -40,7 +43,8 @@ def export_csv(scan: Scan) -> str:
         if page.status == PageStatus.FAILED:
             writer.writerow(_safe_row(_failed_page_row(page)))
         for finding in page.findings:
-            writer.writerow(_safe_row(_finding_row(page, finding)))
+            if finding.outcome in EXPORTED_OUTCOMES:
+                writer.writerow(_safe_row(_finding_row(page, finding)))
     return buffer.getvalue()
 
 

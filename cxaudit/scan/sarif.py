@@ -2,7 +2,8 @@
 
 One result per element (per finding when it names none), with the page URL
 as the artifact and the CSS selector as a logical location of kind
-``element``. docs/scan-exports.md documents the mapping.
+``element``. Inventory records are not results of a check and are left out.
+docs/scan-exports.md documents the mapping.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask_babel import gettext as _
 
 from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.scan.diff import FindingKey, finding_keys, page_key
+from cxaudit.scan.export_csv import EXPORTED_OUTCOMES
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -34,7 +36,8 @@ def export_sarif(scan: Scan) -> dict[str, Any]:
     for page in scan.pages:
         page_match = page_key(page.url, scan.url)
         for finding in page.findings:
-            results.extend(_results(page, page_match, finding, rules))
+            if finding.outcome in EXPORTED_OUTCOMES:
+                results.extend(_results(page, page_match, finding, rules))
     run: dict[str, Any] = {
         "tool": {"driver": _driver(rules), "extensions": _extensions(scan)},
         "invocations": [_invocation(scan)],
