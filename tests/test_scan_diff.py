@@ -1,9 +1,11 @@
-"""Matching violations across scans, the diff, the per-rule trend and the --fail-on count."""
+"""Matching violations across scans, the diff, the per-rule trend, the --fail-on count
+and the scan page's link to the previous scan."""
 
 from __future__ import annotations
 
 import pytest
 
+from accounts import sign_in
 from cxaudit.models import ScanStatus
 from cxaudit.scan.diff import ScansNotComparable, diff_scans, page_key
 from cxaudit.scan.fail_on import count_violations_at_or_above
@@ -215,3 +217,19 @@ def test_fail_on_ignores_needs_review(any_db_app):
         scan = add_scan(None, {BASE: [review("color-contrast", ["p"], "critical")]}, url=BASE)
 
         assert count_violations_at_or_above(scan, "minor") == 0
+
+
+def test_scan_page_links_previous_finished_scan(any_db_app):
+    with any_db_app.app_context():
+        site = add_site(BASE)
+        first_id = add_scan(site, {BASE: []}).id
+        failed_id = add_scan(site, {BASE: []}, status=ScanStatus.FAILED).id
+        last_id = add_scan(site, {BASE: []}).id
+    client = any_db_app.test_client()
+    sign_in(any_db_app, client)
+
+    finished_page = client.get(f"/scans/{last_id}?lang=en").get_data(as_text=True)
+    failed_page = client.get(f"/scans/{failed_id}?lang=en").get_data(as_text=True)
+
+    assert f'href="/scans/diff?base={first_id}&amp;compared={last_id}"' in finished_page
+    assert "Compare with the previous scan" not in failed_page

@@ -84,7 +84,7 @@ def scan_detail(scan_id: int):
         refresh_seconds=REFRESH_SECONDS,
         violation=Outcome.VIOLATION,
         export_formats=EXPORT_FORMATS,
-        previous_scan=None if running else previous_finished_scan(scan),
+        previous_scan=previous_finished_scan(scan) if scan.status == ScanStatus.FINISHED else None,
     )
 
 
