@@ -11,12 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from cxaudit.cli.scans import impact_label
+from cxaudit.cli.scans import USAGE_ERROR, impact_label
 from cxaudit.extensions import db
 from cxaudit.models import Scan, ScanStatus
 from cxaudit.scan.diff import DiffItem, ScanDiff, ScansNotComparable, diff_scans
 from cxaudit.scan.export import EXPORT_FORMATS, render_export
-from cxaudit.scan.fail_on import EXIT_USAGE_ERROR
 from cxaudit.scan.runner import find_site
 
 
@@ -45,7 +44,7 @@ def list_command(ctx: click.Context, site_url: str | None) -> None:
                 ),
                 err=True,
             )
-            ctx.exit(EXIT_USAGE_ERROR)
+            ctx.exit(USAGE_ERROR)
         query = query.where(Scan.site_id == site.id)
 
     for scan in db.session.scalars(query):
@@ -103,7 +102,7 @@ def diff_command(ctx: click.Context, base_id: int, compared_id: int, force: bool
         click.echo(str(error), err=True)
         if error.different_sites:
             click.echo(_("Add --force to compare them anyway."), err=True)
-        ctx.exit(EXIT_USAGE_ERROR)
+        ctx.exit(USAGE_ERROR)
 
     if as_json:
         click.echo(json.dumps(diff_as_json(diff), ensure_ascii=False, indent=2))
@@ -118,7 +117,7 @@ def _get_scan_or_exit(ctx: click.Context, scan_id: int) -> Scan:
             _("Scan %(id)s not found. `cxaudit scan list` shows the stored scans and their numbers.", id=scan_id),
             err=True,
         )
-        ctx.exit(EXIT_USAGE_ERROR)
+        ctx.exit(USAGE_ERROR)
     return scan
 
 

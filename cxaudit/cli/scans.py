@@ -16,12 +16,14 @@ from cxaudit.audit import IMPACTS
 from cxaudit.extensions import db
 from cxaudit.models import PageResult, Scan, ScanStatus
 from cxaudit.scan.export import render_export
-from cxaudit.scan.fail_on import EXIT_SCAN_FAILED, EXIT_USAGE_ERROR, EXIT_VIOLATIONS_FOUND, count_violations_at_or_above
+from cxaudit.scan.fail_on import EXIT_VIOLATIONS_FOUND, count_violations_at_or_above
 from cxaudit.scan.runner import create_scan, run_stored_scan
 from cxaudit.scan.summary import ScanSummary, summarize_scan
 from cxaudit.scan.urls import InvalidScanURL
 
 logger = logging.getLogger(__name__)
+
+USAGE_ERROR = 2
 
 
 def register(group: click.Group) -> None:
@@ -81,7 +83,7 @@ def scan_command(
         scan = create_scan(url, max_pages, allow_submit=allow_submit)
     except InvalidScanURL as error:
         click.echo(str(error), err=True)
-        ctx.exit(EXIT_USAGE_ERROR)
+        ctx.exit(USAGE_ERROR)
     if allow_submit and not scan.settings["allow_submit"]:
         click.echo(
             _(
@@ -105,7 +107,7 @@ def scan_command(
     to_stderr = any(output is not None and output.name == "<stdout>" for output in outputs.values())
     if scan.status == ScanStatus.FAILED:
         click.echo(_("Scan failed: %(error)s", error=scan.error), err=True)
-        ctx.exit(EXIT_SCAN_FAILED)
+        ctx.exit(1)
     _echo_summary(summarize_scan(scan), err=to_stderr)
     if fail_on is not None:
         _apply_fail_on(ctx, scan, fail_on)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from cxaudit.audit import IMPACTS
 from cxaudit.models import Outcome, Scan
 
-# Exit statuses of `cxaudit scan`, documented in the README for CI jobs.
-EXIT_OK = 0
-EXIT_SCAN_FAILED = 1
-EXIT_USAGE_ERROR = 2
+# `cxaudit scan` exits with 0 when the scan finished, 1 when it failed, 2 for
+# invalid options, and with this status when --fail-on found violations. The
+# README documents all four for CI jobs.
 EXIT_VIOLATIONS_FOUND = 3
 
 
