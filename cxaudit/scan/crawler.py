@@ -21,6 +21,7 @@ from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession, LoadedD
 from cxaudit.scan.fetch import GuardedFetcher
 from cxaudit.scan.frontier import CrawlTarget, Frontier
 from cxaudit.scan.guard import guard_from_config
+from cxaudit.scan.urls import normalize_url
 from cxaudit.scan.user_agent import build_user_agent
 
 logger = logging.getLogger(__name__)
@@ -103,6 +104,8 @@ class Crawler:
         refusal = self._refusal(target, document)
         if refusal:
             return self._fail(page_result, refusal)
+        # After a redirect within the site the page is recorded at the address it was served from.
+        url = page_result.url = normalize_url(document.url)
         self.last_http_status = document.http_status
         if document.http_status and document.http_status >= 400:
             # Visitors see the error page, so it is audited. The status is kept
