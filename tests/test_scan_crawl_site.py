@@ -276,9 +276,9 @@ def test_redirect_within_scope_audits_target_once(crawl_app, serve_site):
     scan_id = run_crawl(crawl_app, f"{site.base_url}/index.html")
 
     paths = page_paths(crawl_app, scan_id, site.base_url)
-    # moved-here.html is loaded before target.html is, so the redirect reaches
-    # target.html first and records it under its own address; the queued link
-    # to target.html is then dropped.
+    # moved-here.html is loaded before target.html, so the redirect reaches
+    # target.html first and the page is recorded under that address. The
+    # queued link to target.html is then dropped.
     assert paths.count("/target.html") == 1
     assert "/moved-here.html" not in paths
 

@@ -1,10 +1,11 @@
 """The crawl frontier: which pages a scan visits, in which order and how fast.
 
-The frontier owns the rules and the queue; the crawler owns the browser. It
-seeds the queue with the start URL and the site's sitemaps, admits links that
-pass the scope, the include and exclude patterns, the depth limit and
-robots.txt, and checks each page's final URL after redirects against the same
-rules and the SSRF guard. ``to_state`` and ``from_state`` let a scan resume.
+The frontier owns the rules and the queue, and the crawler owns the browser.
+The queue starts with the start URL and the pages of the site's sitemaps.
+Links join it when they pass the scope, the include and exclude patterns, the
+depth limit and robots.txt. After redirects, each page's final URL is checked
+against the scope, robots.txt and the SSRF guard. ``to_state`` and
+``from_state`` let a scan resume.
 """
 
 from __future__ import annotations
