@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from cxaudit.scan.frontier import MAX_CRAWL_DELAY, CrawlTarget, Frontier
+from cxaudit.scan.frontier import MAX_CRAWL_DELAY, CrawlTarget, Frontier, page_key
 from cxaudit.scan.sitemap import MAX_SITEMAP_FILES, iter_sitemap_urls, parse_sitemap
 
 BASE = "http://muzeum.example"
@@ -119,6 +119,32 @@ def test_add_links_normalises_and_deduplicates(app):
         assert frontier.queue[0].depth == 1
 
 
+def test_http_and_https_count_as_one_page(app):
+    with app.app_context():
+        frontier = make_frontier()
+        frontier.seed()
+        start = frontier.pop()
+        frontier.add_links(start, ["https://muzeum.example/a.html", "http://muzeum.example/a.html", "https://muzeum.example/"])
+        target = frontier.pop()
+
+        assert target.url == "https://muzeum.example/a.html"
+        assert frontier.pop() is None
+        assert frontier.check_final_url(target, "http://muzeum.example/a.html") is None
+
+
+def test_other_port_is_another_page(app):
+    with app.app_context():
+        frontier = make_frontier(start="/")
+        frontier.seed()
+        start = frontier.pop()
+        frontier.add_links(start, ["http://muzeum.example:8080/"])
+
+        # Another port is another host for the scope, so the link is not queued at all.
+        assert frontier.pop() is None
+        assert page_key("http://muzeum.example:8080/") == "http://muzeum.example:8080/"
+        assert page_key("https://muzeum.example/") == "//muzeum.example/"
+
+
 def test_add_links_respects_max_depth(app):
     with app.app_context():
         frontier = make_frontier(max_depth=1)
@@ -131,7 +157,7 @@ def test_add_links_respects_max_depth(app):
         assert child == CrawlTarget(f"{BASE}/a.html", 1)
         assert frontier.pop() is None
         # A URL too deep now is not marked seen: a shorter path may still reach it.
-        assert f"{BASE}/b.html" not in frontier.seen
+        assert page_key(f"{BASE}/b.html") not in frontier.seen
 
 
 def test_add_links_applies_include_and_exclude(app):
@@ -313,7 +339,7 @@ def test_state_round_trip_continues_crawl(app):
 
         assert drain(resumed) == ["/b.html", "/c.html"]
         assert resumed.issued == 4
-        assert f"{BASE}/d.html" in resumed.seen
+        assert page_key(f"{BASE}/d.html") in resumed.seen
 
 
 def test_parse_sitemap_index_and_text():
