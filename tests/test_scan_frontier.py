@@ -145,6 +145,17 @@ def test_other_port_is_another_page(app):
         assert page_key("https://muzeum.example/") == "//muzeum.example/"
 
 
+def test_invalid_links_skipped(app):
+    files = {f"{BASE}/sitemap.xml": urlset("/a.html").replace("</urlset>", "<url><loc>http://[::1/</loc></url></urlset>")}
+    with app.app_context():
+        frontier = make_frontier(files)
+        frontier.seed()
+        start = frontier.pop()
+        frontier.add_links(start, ["http://muzeum.example:99999/", "http://muzeum.example:port/", "http://[fe80::1/"])
+
+        assert drain(frontier) == ["/a.html"]
+
+
 def test_add_links_respects_max_depth(app):
     with app.app_context():
         frontier = make_frontier(max_depth=1)

@@ -205,10 +205,15 @@ class Frontier:
         logger.info("Frontier of %s: %s pages queued after reading the sitemaps", self.start_url, len(self.queue))
 
     def _admit(self, link: str, depth: int) -> bool:
-        if urlsplit(link).scheme.lower() not in DEFAULT_PORTS:
-            return False
-        url = normalize_url(link)
-        if page_key(url) in self.seen or not self._passes_rules(url, depth):
+        try:
+            if urlsplit(link).scheme.lower() not in DEFAULT_PORTS:
+                return False
+            url = normalize_url(link)
+            if page_key(url) in self.seen or not self._passes_rules(url, depth):
+                return False
+        except ValueError as error:
+            # A link or sitemap entry with an invalid port or IPv6 address cannot be loaded.
+            logger.debug("Frontier of %s: invalid URL %r skipped (%s)", self.start_url, link, error)
             return False
         if not self._robots_for(url).allows(url):
             # Debug level: a disallowed menu link is met again on every page.
