@@ -62,7 +62,16 @@ def test_seed_queues_start_then_sitemap_urls(app):
         assert drain(frontier) == ["/", "/kolekcje/", "/wystawy/", "/kontakt.html"]
 
 
-def test_seed_without_sitemap_reads_only_robots(app):
+def test_relative_sitemap_line_resolved(app):
+    files = {f"{BASE}/robots.txt": "Sitemap: /mapy/strony.xml\n", f"{BASE}/mapy/strony.xml": urlset("/kolekcje/")}
+    with app.app_context():
+        frontier = make_frontier(files)
+        frontier.seed()
+
+        assert drain(frontier) == ["/", "/kolekcje/"]
+
+
+def test_seed_without_sitemap_fetches_nothing(app):
     files = {f"{BASE}/robots.txt": "", f"{BASE}/sitemap.xml": urlset("/kontakt.html")}
     with app.app_context():
         frontier = make_frontier(files, sitemap=False)
