@@ -25,11 +25,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-# The same characters the export of survey responses neutralises.
-from cxaudit.admin.surveys import FORMULA_STARTS
 from cxaudit.scorecard.data import Scorecard
 from cxaudit.scorecard.overall import band_label
 from cxaudit.scorecard.satisfaction import headline
+from cxaudit.spreadsheet import FORMULA_STARTS
 
 Cell = str | int | float | None
 IMPACT_LABELS = {"critical": _l("critical"), "serious": _l("serious"), "moderate": _l("moderate"), "minor": _l("minor")}
