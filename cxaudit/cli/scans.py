@@ -17,7 +17,6 @@ from cxaudit.models import PageResult, Scan, ScanStatus
 from cxaudit.scan.export import export_scan
 from cxaudit.scan.runner import create_scan, run_stored_scan
 from cxaudit.scan.summary import ScanSummary, summarize_scan
-from cxaudit.scan.urls import InvalidScanURL
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +39,40 @@ def register(group: click.Group) -> None:
     is_flag=True,
     help="Let audits submit forms, empty, to check error messages; only on sites added with --allow-submit.",
 )
+@click.option(
+    "--axe-tags",
+    default=None,
+    metavar="TAGS",
+    help="axe-core tags whose rules run, separated by commas (default: AXE_TAGS, else wcag2a,wcag2aa,wcag21a,wcag21aa).",
+)
+@click.option(
+    "--axe-rule",
+    "axe_rules",
+    multiple=True,
+    metavar="RULE=on|off",
+    help="Run or skip one axe-core rule whatever its tags, such as empty-heading=on; repeat for more rules.",
+)
 @click.pass_context
 @with_appcontext
-def scan_command(ctx: click.Context, url: str, max_pages: int | None, json_file: TextIO | None, allow_submit: bool) -> None:
+def scan_command(
+    ctx: click.Context,
+    url: str,
+    max_pages: int | None,
+    json_file: TextIO | None,
+    allow_submit: bool,
+    axe_tags: str | None,
+    axe_rules: tuple[str, ...],
+) -> None:
     """Crawl URL's site in headless Chromium, audit every page and print a summary."""
+    settings = {}
+    if axe_tags is not None:
+        settings["axe_tags"] = axe_tags
+    if axe_rules:
+        settings["axe_rules"] = list(axe_rules)
     try:
-        scan = create_scan(url, max_pages, allow_submit=allow_submit)
-    except InvalidScanURL as error:
+        scan = create_scan(url, max_pages, settings=settings, allow_submit=allow_submit)
+    except ValueError as error:
+        # InvalidScanURL, and a plugin's rejection of its settings such as an unknown axe-core tag.
         click.echo(str(error), err=True)
         ctx.exit(USAGE_ERROR)
     if allow_submit and not scan.settings["allow_submit"]:
