@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cxaudit_axe.plugin import DEFAULT_TAGS, bundled_axe_version, cxaudit_page_audit, cxaudit_tool_versions
+from cxaudit_axe.bundle import bundled_axe_version
+from cxaudit_axe.plugin import cxaudit_page_audit, cxaudit_tool_versions
 from cxaudit_axe.results import findings_from_results, flatten_target, wcag_criteria
 
 from cxaudit.audit import AuditFinding, PageContext

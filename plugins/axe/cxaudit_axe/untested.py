@@ -1,0 +1,83 @@
+"""Turning axe-core's ``frame-tested`` results into frame-not-tested findings."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cxaudit.audit import AuditFinding
+from cxaudit_axe.frames import CROSS_ORIGIN, MARKER, MAX_FRAME_DEPTH, NO_ANSWER, NOT_LOADED, SANDBOXED, TOO_DEEP, UntestedFrame
+from cxaudit_axe.i18n import _, ngettext
+from cxaudit_axe.results import FRAME_TESTED_RULE, flatten_target
+
+FRAME_NOT_TESTED_RULE = "frame-not-tested"
+MARKER_VALUE = re.compile(re.escape(MARKER) + r'="(\d+)"')
+SOURCE_ATTRIBUTE = re.compile(r'\ssrc="([^"]*)"')
+
+
+def frame_not_tested_findings(results: dict[str, Any], untested: list[UntestedFrame]) -> list[AuditFinding]:
+    """Report every frame axe-core's ``frame-tested`` rule lists as untested, one finding per frame.
+
+    A frame the plugin marked gets its URL and reason from ``untested``; any
+    other frame axe-core got no answer from is reported with the address in
+    its ``src`` attribute.
+    """
+    findings = []
+    for rule in results.get("incomplete") or []:
+        if rule.get("id") != FRAME_TESTED_RULE:
+            continue
+        for node in rule.get("nodes") or []:
+            frame = _untested_frame(node.get("html") or "", untested)
+            findings.append(
+                AuditFinding(
+                    rule=FRAME_NOT_TESTED_RULE,
+                    outcome="needs-review",
+                    impact=None,
+                    count=1,
+                    targets=[flatten_target(node.get("target") or [])],
+                    help=_frame_help(frame),
+                )
+            )
+    return findings
+
+
+def _untested_frame(html: str, untested: list[UntestedFrame]) -> UntestedFrame:
+    marker = MARKER_VALUE.search(html)
+    if marker and int(marker.group(1)) < len(untested):
+        return untested[int(marker.group(1))]
+    source = SOURCE_ATTRIBUTE.search(html)
+    return UntestedFrame(url=source.group(1) if source else "about:blank", reason=NO_ANSWER)
+
+
+def _frame_help(frame: UntestedFrame) -> str:
+    if frame.reason == CROSS_ORIGIN:
+        return _(
+            "The frame shows %(url)s from another origin, so axe-core did not test it. "
+            "Check its content by hand or scan that site.",
+            url=frame.url,
+        )
+    if frame.reason == SANDBOXED:
+        return _(
+            "The frame %(url)s is sandboxed without allow-same-origin, so axe-core could not test it. "
+            "Check its content by hand.",
+            url=frame.url,
+        )
+    if frame.reason == NOT_LOADED:
+        return _(
+            "The browser did not show the frame %(url)s: it was blocked or failed to load, so axe-core "
+            "could not test it. Check that it loads, then check its content by hand.",
+            url=frame.url,
+        )
+    if frame.reason == TOO_DEEP:
+        return ngettext(
+            "The frame %(url)s is nested in more than %(num)d frame, so axe-core did not test it. "
+            "Check its content by hand.",
+            "The frame %(url)s is nested in more than %(num)d frames, so axe-core did not test it. "
+            "Check its content by hand.",
+            MAX_FRAME_DEPTH,
+            url=frame.url,
+        )
+    return _(
+        "axe-core got no answer from the frame %(url)s, so its content was not tested. Check its content by hand.",
+        url=frame.url,
+    )
