@@ -133,3 +133,13 @@ def test_background_image_contrast_needs_review(browser, pages_url):
     contrast = by_rule(findings, "color-contrast")
     assert [finding.outcome for finding in contrast] == ["needs-review"]
     assert contrast[0].targets == ["p"]
+
+
+def test_too_deep_frame_not_tested(browser, pages_url):
+    findings = audit(browser, f"{pages_url}/deep-frame.html")
+
+    [frame] = by_rule(findings, "frame-not-tested")
+    assert frame.targets == ["#level1 >>> #level2 >>> #level3 >>> #level4 >>> #level5 >>> #level6"]
+    assert f"{pages_url}/deep-frame.html?level=6" in frame.help
+    assert "more than 5 frames deep" in frame.help
+    assert by_rule(findings, "image-alt") == []

@@ -25,7 +25,7 @@ from selenium.common.exceptions import WebDriverException
 logger = logging.getLogger(__name__)
 
 # Frames nested deeper than this are not given axe-core, so axe-core reports
-# them as not tested.
+# them as not tested. A frame in the top document is 1 deep.
 MAX_FRAME_DEPTH = 5
 MARKER = "data-cxaudit-untested"
 

@@ -70,9 +70,9 @@ def _frame_help(frame: UntestedFrame) -> str:
         )
     if frame.reason == TOO_DEEP:
         return ngettext(
-            "The frame %(url)s is nested in more than %(num)d frame, so axe-core did not test it. "
+            "The frame %(url)s is nested more than %(num)d frame deep, so axe-core did not test it. "
             "Check its content by hand.",
-            "The frame %(url)s is nested in more than %(num)d frames, so axe-core did not test it. "
+            "The frame %(url)s is nested more than %(num)d frames deep, so axe-core did not test it. "
             "Check its content by hand.",
             MAX_FRAME_DEPTH,
             url=frame.url,
