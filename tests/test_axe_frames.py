@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from cxaudit_axe.frames import MARKER
 from cxaudit_axe.plugin import cxaudit_page_audit
 
 from cxaudit.audit import PageContext
+from cxaudit.cli import cli
 
 PAGES = Path(__file__).parent / "pages" / "axe"
 
@@ -71,6 +73,15 @@ def test_nested_same_origin_frames_audited(browser, pages_url):
     [image] = by_rule(findings, "image-alt")
     assert image.outcome == "violation"
     assert image.targets == ["#search >>> #results >>> img"]
+    assert by_rule(findings, "frame-not-tested") == []
+
+
+def test_frame_in_shadow_root_audited(browser, pages_url):
+    findings = audit(browser, f"{pages_url}/shadow-frame.html")
+
+    [image] = by_rule(findings, "image-alt")
+    assert image.outcome == "violation"
+    assert image.targets == ["museum-directions >>> #directions >>> img"]
     assert by_rule(findings, "frame-not-tested") == []
 
 
@@ -143,3 +154,21 @@ def test_too_deep_frame_not_tested(browser, pages_url):
     assert f"{pages_url}/deep-frame.html?level=6" in frame.help
     assert "more than 5 frames deep" in frame.help
     assert by_rule(findings, "image-alt") == []
+
+
+def test_scan_stores_frame_not_tested(make_app, browser_config, pages_url, serve_directory, tmp_path):
+    runner = make_app(**browser_config).test_cli_runner()
+    form_url = f"{serve_directory(PAGES / 'other-origin')}/contact-form.html"
+    output = tmp_path / "scan.json"
+
+    result = runner.invoke(cli, ["scan", f"{pages_url}/contact-frame.html?form={form_url}", "--max-pages", "1", "--json", str(output)])
+
+    assert result.exit_code == 0, result.output
+    [page] = json.loads(output.read_text(encoding="utf-8"))["pages"]
+    [frame] = [finding for finding in page["findings"] if finding["rule"] == "frame-not-tested"]
+    assert frame["plugin"] == "axe"
+    assert frame["outcome"] == "needs-review"
+    assert frame["targets"] == ["#contact"]
+    assert form_url in frame["help"]
+    # A frame that was not tested needs review; it is not a violation.
+    assert "No rule is violated on any page." in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from cxaudit.models import Scan
 from cxaudit.scan.runner import create_scan
 
 PAGES = Path(__file__).parent / "pages" / "scan"
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def test_tags_from_text_and_list():
@@ -147,3 +149,17 @@ def test_scan_page_shows_selection(app):
     assert "axe-core tags</dt><dd><code>wcag2a</code></dd>" in page
     assert "axe-core rules added by id</dt><dd><code>region</code></dd>" in page
     assert "axe-core rules left out by id</dt><dd><code>color-contrast</code></dd>" in page
+
+
+def test_scan_form_shows_configured_tag_error(make_app):
+    app = make_app(AXE_TAGS="wcag2a,wcag9")
+    client = app.test_client()
+    sign_in(app, client)
+    token = CSRF_FIELD.search(client.get("/scans?lang=en").get_data(as_text=True)).group(1)
+
+    response = client.post("/scans?lang=en", data={"csrf_token": token, "url": "http://127.0.0.1:9/", "max_pages": "5"})
+
+    assert response.status_code == 200
+    assert "Unknown axe-core tag: wcag9." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(Scan).count() == 0
