@@ -12,9 +12,10 @@ AXE_SCRIPT = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-c
 VERSION_HEADER = re.compile(r"axe v(\d+\.\d+\.\d+\S*)")
 
 # In the minified bundle every rule is an object literal that starts with its
-# id and names its tags before the next object; checks start the same way but
-# have no tags. The list starts at "rules:[". A test compares the result with
-# axe.getRules() in Chromium, so a bundle that breaks this pattern is caught.
+# id and names its tags before the next object. Checks start the same way but
+# have no tags, and the rule list starts at "rules:[". A test compares the
+# result with axe.getRules() in Chromium, which catches a bundle that breaks
+# this pattern.
 RULES_START = 'rules:[{id:"'
 OBJECT_START = '{id:"'
 RULE_ID = re.compile(r'([\w-]+)"')

@@ -1,8 +1,9 @@
 """Loading axe-core into same-origin frames and naming the frames it cannot test.
 
 axe-core audits a frame's content only when its own script is loaded in that
-frame: ``axe.run`` then asks each frame over ``postMessage``, and frames that
-do not answer within half a second are listed by its ``frame-tested`` rule.
+frame: ``axe.run`` then sends each frame a request over ``postMessage``, and
+its ``frame-tested`` rule lists the frames that do not respond within half a
+second (axe-core's default ``pingWaitTime`` of 500 ms).
 axe-selenium-python 3.0's ``Axe.inject`` loads the script into the top
 document only, so the plugin loads it into every same-origin frame itself,
 at any nesting depth up to ``MAX_FRAME_DEPTH``, including frames inside open
@@ -33,7 +34,7 @@ CROSS_ORIGIN = "cross-origin"
 SANDBOXED = "sandboxed"
 NOT_LOADED = "not-loaded"
 TOO_DEEP = "too-deep"
-NO_ANSWER = "no-answer"
+NO_RESPONSE = "no-response"
 
 # Collects the frames of the current document, in light DOM and open shadow
 # roots. A frame whose document the parent cannot read (contentDocument is
@@ -126,8 +127,8 @@ def _prepare_frame(driver: Any, axe_source: str, element: Any, untested: list[Un
     try:
         driver.switch_to.frame(element)
     except WebDriverException as error:
-        # The frame was removed since it was found. If it is back, axe-core
-        # gets no answer from it and reports it as not tested.
+        # The frame was removed since it was found. If it is back, it does not
+        # respond to axe-core, which then reports it as not tested.
         logger.info("Frame could not be entered, so axe-core is not loaded in it: %s", error)
         return
     try:

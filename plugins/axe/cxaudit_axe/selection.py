@@ -1,4 +1,4 @@
-"""Which axe-core rules a scan runs: tags, plus rules switched on or off by id.
+"""The axe-core rule selection of a scan: tags, plus rules switched on or off by id.
 
 A scan stores its selection in ``settings["axe_tags"]`` (list of tags) and
 ``settings["axe_rules"]`` (rule id to ``True`` or ``False``), so a result can

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from cxaudit.audit import AuditFinding
-from cxaudit_axe.frames import CROSS_ORIGIN, MARKER, MAX_FRAME_DEPTH, NO_ANSWER, NOT_LOADED, SANDBOXED, TOO_DEEP, UntestedFrame
+from cxaudit_axe.frames import CROSS_ORIGIN, MARKER, MAX_FRAME_DEPTH, NO_RESPONSE, NOT_LOADED, SANDBOXED, TOO_DEEP, UntestedFrame
 from cxaudit_axe.i18n import _, ngettext
 from cxaudit_axe.results import FRAME_TESTED_RULE, flatten_target
 
@@ -19,8 +19,8 @@ def frame_not_tested_findings(results: dict[str, Any], untested: list[UntestedFr
     """Report every frame axe-core's ``frame-tested`` rule lists as untested, one finding per frame.
 
     A frame the plugin marked gets its URL and reason from ``untested``; any
-    other frame axe-core got no answer from is reported with the address in
-    its ``src`` attribute.
+    other frame that did not respond to axe-core is reported with the address
+    in its ``src`` attribute.
     """
     findings = []
     for rule in results.get("incomplete") or []:
@@ -46,7 +46,7 @@ def _untested_frame(html: str, untested: list[UntestedFrame]) -> UntestedFrame:
     if marker and int(marker.group(1)) < len(untested):
         return untested[int(marker.group(1))]
     source = SOURCE_ATTRIBUTE.search(html)
-    return UntestedFrame(url=source.group(1) if source else "about:blank", reason=NO_ANSWER)
+    return UntestedFrame(url=source.group(1) if source else "about:blank", reason=NO_RESPONSE)
 
 
 def _frame_help(frame: UntestedFrame) -> str:
@@ -78,6 +78,6 @@ def _frame_help(frame: UntestedFrame) -> str:
             url=frame.url,
         )
     return _(
-        "axe-core got no answer from the frame %(url)s, so its content was not tested. Check its content by hand.",
+        "The frame %(url)s did not respond to axe-core, so its content was not tested. Check its content by hand.",
         url=frame.url,
     )
