@@ -168,7 +168,9 @@ def test_act_cases_agree_with_axe(offline_browser, make_app, browser_config, cor
                 differences[case["testcaseId"]] = f"{rule}: axe-core reported {axe_results}, cxaudit found {found}"
 
     assert differences.keys() == KNOWN_DIFFERENCES.keys(), json.dumps(differences, indent=1)
-    assert compared > 500
+    # The HTML cases have 311 rule outcomes other than "untested", and the two
+    # cases that redirect away have 2 of them.
+    assert compared == 309
 
 
 def test_non_html_cases_listed(act_cases):
