@@ -3,12 +3,12 @@
 axe-core audits a frame's content only when its own script is loaded in that
 frame: ``axe.run`` then sends each frame a request over ``postMessage``, and
 its ``frame-tested`` rule lists the frames that do not respond within half a
-second (axe-core's default ``pingWaitTime`` of 500 ms). With ``iframes: true``,
-the default, a nested frame is reached through each frame above it, so every
-level needs the script. axe-selenium-python 3.0's ``Axe.inject`` loads the script into the top
-document only, so the plugin loads it into every same-origin frame itself,
-at any nesting depth up to ``MAX_FRAME_DEPTH``, including frames inside open
-shadow roots.
+second (axe-core's default ``pingWaitTime`` of 500 ms). With ``iframes:
+true``, the default, a nested frame is reached through each frame above it,
+so every level needs the script. axe-selenium-python 3.0's ``Axe.inject``
+loads the script into the top document only, so the plugin loads it into
+every same-origin frame itself, at any nesting depth up to
+``MAX_FRAME_DEPTH``, including frames inside open shadow roots.
 
 Frames on another origin, sandboxed without ``allow-same-origin``, blocked
 by the browser or failed to load are left alone: their content is not the
