@@ -112,6 +112,34 @@ def test_sandboxed_frame_not_tested(browser, pages_url):
     assert by_rule(findings, "label") == []
 
 
+def test_sandbox_without_scripts_not_tested(browser, pages_url):
+    findings = audit(browser, f"{pages_url}/sandbox-no-scripts.html")
+
+    [frame] = by_rule(findings, "frame-not-tested")
+    assert frame.targets == ["#programme"]
+    assert f"{pages_url}/frame-results.html" in frame.help
+    assert "without allow-scripts" in frame.help
+    assert by_rule(findings, "image-alt") == []
+
+
+def test_mixed_frames_keep_their_reasons(browser, pages_url, serve_directory):
+    form_url = f"{serve_directory(PAGES / 'other-origin')}/contact-form.html"
+
+    findings = audit(browser, f"{pages_url}/mixed-frames.html?form={form_url}")
+
+    frames = {finding.targets[0]: finding.help for finding in by_rule(findings, "frame-not-tested")}
+    assert set(frames) == {"#contact", "#newsletter"}
+    assert form_url in frames["#contact"]
+    assert "another origin" in frames["#contact"]
+    assert f"{pages_url}/frame-results.html" in frames["#newsletter"]
+    assert "without allow-same-origin" in frames["#newsletter"]
+    # The same-origin frames before them, and the frame nested in the first, were audited.
+    [label] = by_rule(findings, "label")
+    assert label.targets == ["#search >>> input"]
+    [image] = by_rule(findings, "image-alt")
+    assert image.targets == ["#search >>> #results >>> img"]
+
+
 def test_blocked_frame_not_tested(browser, pages_url):
     findings = audit(browser, f"{pages_url}/blocked-frame.html")
 

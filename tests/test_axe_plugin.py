@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cxaudit_axe.bundle import bundled_axe_version
 from cxaudit_axe.plugin import cxaudit_page_audit, cxaudit_tool_versions
-from cxaudit_axe.frames import CROSS_ORIGIN, UntestedFrame
+from cxaudit_axe.frames import CROSS_ORIGIN, FrameRecord
 from cxaudit_axe.results import findings_from_results, flatten_target, wcag_criteria
 from cxaudit_axe.untested import frame_not_tested_findings
 
@@ -86,14 +86,14 @@ def test_frame_tested_becomes_frame_not_tested():
             {
                 "id": "frame-tested",
                 "nodes": [
-                    {"target": ["#shop"], "html": '<iframe id="shop" src="https://tickets.example/" data-cxaudit-untested="0">'},
+                    {"target": ["#shop"], "html": '<iframe id="shop" src="https://tickets.example/" data-cxaudit-frame="0">'},
                     {"target": ["#late"], "html": '<iframe id="late" src="/late.html">'},
                 ],
             }
         ]
     }
 
-    marked, unmarked = frame_not_tested_findings(results, [UntestedFrame(url="https://tickets.example/", reason=CROSS_ORIGIN)])
+    marked, unmarked = frame_not_tested_findings(results, [FrameRecord(url="https://tickets.example/", reason=CROSS_ORIGIN)])
 
     assert findings_from_results(results) == []
     assert (marked.rule, marked.outcome, marked.targets) == ("frame-not-tested", "needs-review", ["#shop"])

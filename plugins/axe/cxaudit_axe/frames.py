@@ -10,10 +10,11 @@ loads the script into the top document only, so the plugin loads it into
 every same-origin frame itself, at any nesting depth up to
 ``MAX_FRAME_DEPTH``, including frames inside open shadow roots.
 
-Frames on another origin, sandboxed without ``allow-same-origin``, blocked
-by the browser or failed to load are left alone: their content is not the
-scanned site's, or cannot be reached. Each gets a marker attribute before
-the run, so the ``frame-tested`` result can be told apart by reason and URL.
+Frames on another origin, sandboxed without ``allow-same-origin`` or
+``allow-scripts``, blocked by the browser or failed to load are left alone:
+their content is not the scanned site's, or cannot be reached. Every frame
+gets a marker attribute with its index before the run, so each
+``frame-tested`` result can be matched with the frame's URL and the reason.
 """
 
 from __future__ import annotations
@@ -29,17 +30,19 @@ logger = logging.getLogger(__name__)
 # Frames nested deeper than this are not given axe-core, so axe-core reports
 # them as not tested. A frame in the top document is 1 deep.
 MAX_FRAME_DEPTH = 5
-MARKER = "data-cxaudit-untested"
+MARKER = "data-cxaudit-frame"
 
 CROSS_ORIGIN = "cross-origin"
 SANDBOXED = "sandboxed"
+SCRIPTS_BLOCKED = "scripts-blocked"
 NOT_LOADED = "not-loaded"
 TOO_DEEP = "too-deep"
 NO_RESPONSE = "no-response"
 
 # Collects the frames of the current document, in light DOM and open shadow
-# roots. A frame whose document the parent cannot read (contentDocument is
-# null) cannot run axe-core either, so it gets the marker with its index.
+# roots, and marks each with its index in the list prepare_frames returns.
+# A frame whose document the parent cannot read (contentDocument is null)
+# cannot run axe-core either.
 DESCRIBE_FRAMES = """
 const marker = arguments[0], firstIndex = arguments[1];
 const frames = [];
@@ -50,19 +53,23 @@ const frames = [];
   }
 })(document);
 return frames.map((frame, offset) => {
+  frame.setAttribute(marker, String(firstIndex + offset));
   let readable = false;
   try { readable = frame.contentDocument !== null; } catch (error) { readable = false; }
-  const sandbox = frame.getAttribute('sandbox');
-  const sandboxed = sandbox !== null && !sandbox.split(/\\s+/).includes('allow-same-origin');
-  let url = frame.src || (frame.hasAttribute('srcdoc') ? 'about:srcdoc' : 'about:blank');
+  const sandbox = frame.hasAttribute('sandbox') ? frame.getAttribute('sandbox').split(/\\s+/) : null;
+  const url = frame.src || (frame.hasAttribute('srcdoc') ? 'about:srcdoc' : 'about:blank');
   let crossOrigin = false;
-  try { crossOrigin = new URL(url).origin !== location.origin && !url.startsWith('about:'); } catch (error) {}
-  if (!readable) frame.setAttribute(marker, String(firstIndex + offset));
-  return {element: frame, readable: readable, url: url, sandboxed: sandboxed, crossOrigin: crossOrigin};
+  try { crossOrigin = !url.startsWith('about:') && new URL(url).origin !== location.origin; } catch (error) {}
+  return {
+    element: frame,
+    readable: readable,
+    url: url,
+    crossOrigin: crossOrigin,
+    sandboxed: sandbox !== null && !sandbox.includes('allow-same-origin'),
+    scriptsBlocked: sandbox !== null && !sandbox.includes('allow-scripts')
+  };
 });
 """
-
-MARK_FRAME = "arguments[0].setAttribute(arguments[1], arguments[2]);"
 
 # Removes the markers from the top document and every frame it can read.
 REMOVE_MARKERS = """
@@ -80,26 +87,30 @@ const marker = arguments[0];
 
 
 @dataclass(frozen=True)
-class UntestedFrame:
-    """A frame axe-core cannot test: its URL and why (one of the reason constants above)."""
+class FrameRecord:
+    """A frame of the page: its URL, and why axe-core cannot test it if it does not respond.
+
+    ``reason`` is one of the constants above. ``NO_RESPONSE`` marks a frame
+    that was given axe-core: it matters only if axe-core still reports it.
+    """
 
     url: str
     reason: str
 
 
-def prepare_frames(driver: Any, axe_source: str) -> list[UntestedFrame]:
-    """Load axe-core into every readable frame and mark the others.
+def prepare_frames(driver: Any, axe_source: str) -> list[FrameRecord]:
+    """Load axe-core into every readable frame and mark every frame with its index.
 
-    Returns the frames left untested; a marker value is the index in this list.
+    Returns one record per frame; a marker value is the index in this list.
     Leaves the driver on the top document.
     """
-    untested: list[UntestedFrame] = []
+    records: list[FrameRecord] = []
     driver.switch_to.default_content()
     try:
-        _prepare_document(driver, axe_source, untested, depth=1)
+        _prepare_document(driver, axe_source, records, depth=1)
     finally:
         driver.switch_to.default_content()
-    return untested
+    return records
 
 
 def remove_markers(driver: Any) -> None:
@@ -111,20 +122,31 @@ def remove_markers(driver: Any) -> None:
         logger.warning("Could not remove the frame markers from the page: %s", error)
 
 
-def _prepare_document(driver: Any, axe_source: str, untested: list[UntestedFrame], depth: int) -> None:
-    frames = driver.execute_script(DESCRIBE_FRAMES, MARKER, len(untested)) or []
-    for frame in frames:
-        if not frame["readable"]:
-            untested.append(UntestedFrame(url=frame["url"], reason=_unreadable_reason(frame)))
-            continue
-        if depth > MAX_FRAME_DEPTH:
-            driver.execute_script(MARK_FRAME, frame["element"], MARKER, str(len(untested)))
-            untested.append(UntestedFrame(url=frame["url"], reason=TOO_DEEP))
-            continue
-        _prepare_frame(driver, axe_source, frame["element"], untested, depth)
+def _prepare_document(driver: Any, axe_source: str, records: list[FrameRecord], depth: int) -> None:
+    # The frames of one document take consecutive indices, so they are all
+    # recorded before any of them is entered and records its own frames.
+    frames = driver.execute_script(DESCRIBE_FRAMES, MARKER, len(records)) or []
+    reasons = [_reason_not_entered(frame, depth) for frame in frames]
+    records.extend(FrameRecord(url=frame["url"], reason=reason or NO_RESPONSE) for frame, reason in zip(frames, reasons))
+
+    for frame, reason in zip(frames, reasons):
+        if reason is None:
+            _prepare_frame(driver, axe_source, frame["element"], records, depth)
 
 
-def _prepare_frame(driver: Any, axe_source: str, element: Any, untested: list[UntestedFrame], depth: int) -> None:
+def _reason_not_entered(frame: dict[str, Any], depth: int) -> str | None:
+    if not frame["readable"]:
+        if frame["sandboxed"]:
+            return SANDBOXED
+        return CROSS_ORIGIN if frame["crossOrigin"] else NOT_LOADED
+    if frame["scriptsBlocked"]:
+        return SCRIPTS_BLOCKED
+    if depth > MAX_FRAME_DEPTH:
+        return TOO_DEEP
+    return None
+
+
+def _prepare_frame(driver: Any, axe_source: str, element: Any, records: list[FrameRecord], depth: int) -> None:
     try:
         driver.switch_to.frame(element)
     except WebDriverException as error:
@@ -134,14 +156,10 @@ def _prepare_frame(driver: Any, axe_source: str, element: Any, untested: list[Un
         return
     try:
         driver.execute_script(axe_source)
-        _prepare_document(driver, axe_source, untested, depth + 1)
+        _prepare_document(driver, axe_source, records, depth + 1)
+    except WebDriverException as error:
+        # The frame navigated or was removed during the injection; it does not
+        # respond, and axe-core reports it as not tested.
+        logger.info("axe-core could not be loaded into a frame: %s", error)
     finally:
         driver.switch_to.parent_frame()
-
-
-def _unreadable_reason(frame: dict[str, Any]) -> str:
-    if frame["sandboxed"]:
-        return SANDBOXED
-    if frame["crossOrigin"]:
-        return CROSS_ORIGIN
-    return NOT_LOADED

@@ -35,7 +35,7 @@ def cxaudit_page_audit(page: PageContext) -> list[AuditFinding]:
     driver = page.driver
 
     driver.execute_script(axe_source())
-    untested = prepare_frames(driver, axe_source())
+    frames = prepare_frames(driver, axe_source())
     try:
         # Axe.run pastes ``options`` into the script with %s, so it must be JSON text.
         results = Axe(driver, script_url=str(AXE_SCRIPT)).run(options=json.dumps(selection.run_options()))
@@ -43,7 +43,7 @@ def cxaudit_page_audit(page: PageContext) -> list[AuditFinding]:
         remove_markers(driver)
 
     with force_locale(page.settings.get("language", "pl")):
-        return findings_from_results(results) + frame_not_tested_findings(results, untested)
+        return findings_from_results(results) + frame_not_tested_findings(results, frames)
 
 
 def _app_config() -> Mapping[str, Any]:

@@ -6,7 +6,17 @@ import re
 from typing import Any
 
 from cxaudit.audit import AuditFinding
-from cxaudit_axe.frames import CROSS_ORIGIN, MARKER, MAX_FRAME_DEPTH, NO_RESPONSE, NOT_LOADED, SANDBOXED, TOO_DEEP, UntestedFrame
+from cxaudit_axe.frames import (
+    CROSS_ORIGIN,
+    MARKER,
+    MAX_FRAME_DEPTH,
+    NO_RESPONSE,
+    NOT_LOADED,
+    SANDBOXED,
+    SCRIPTS_BLOCKED,
+    TOO_DEEP,
+    FrameRecord,
+)
 from cxaudit_axe.i18n import _, ngettext
 from cxaudit_axe.results import FRAME_TESTED_RULE, flatten_target
 
@@ -15,19 +25,19 @@ MARKER_VALUE = re.compile(re.escape(MARKER) + r'="(\d+)"')
 SOURCE_ATTRIBUTE = re.compile(r'\ssrc="([^"]*)"')
 
 
-def frame_not_tested_findings(results: dict[str, Any], untested: list[UntestedFrame]) -> list[AuditFinding]:
+def frame_not_tested_findings(results: dict[str, Any], frames: list[FrameRecord]) -> list[AuditFinding]:
     """Report every frame axe-core's ``frame-tested`` rule lists as untested, one finding per frame.
 
-    A frame the plugin marked gets its URL and reason from ``untested``; any
-    other frame that did not respond to axe-core is reported with the address
-    in its ``src`` attribute.
+    A frame the plugin marked gets its URL and reason from ``frames``. A
+    frame without a marker (added after the plugin looked) is reported with
+    the address in its ``src`` attribute.
     """
     findings = []
     for rule in results.get("incomplete") or []:
         if rule.get("id") != FRAME_TESTED_RULE:
             continue
         for node in rule.get("nodes") or []:
-            frame = _untested_frame(node.get("html") or "", untested)
+            frame = _frame_record(node.get("html") or "", frames)
             findings.append(
                 AuditFinding(
                     rule=FRAME_NOT_TESTED_RULE,
@@ -41,15 +51,17 @@ def frame_not_tested_findings(results: dict[str, Any], untested: list[UntestedFr
     return findings
 
 
-def _untested_frame(html: str, untested: list[UntestedFrame]) -> UntestedFrame:
+def _frame_record(html: str, frames: list[FrameRecord]) -> FrameRecord:
+    # axe-core's html of a node is its outer HTML, cut to the start tag when
+    # long, so the marker attribute is always in it.
     marker = MARKER_VALUE.search(html)
-    if marker and int(marker.group(1)) < len(untested):
-        return untested[int(marker.group(1))]
+    if marker and int(marker.group(1)) < len(frames):
+        return frames[int(marker.group(1))]
     source = SOURCE_ATTRIBUTE.search(html)
-    return UntestedFrame(url=source.group(1) if source else "about:blank", reason=NO_RESPONSE)
+    return FrameRecord(url=source.group(1) if source else "about:blank", reason=NO_RESPONSE)
 
 
-def _frame_help(frame: UntestedFrame) -> str:
+def _frame_help(frame: FrameRecord) -> str:
     if frame.reason == CROSS_ORIGIN:
         return _(
             "The frame shows %(url)s from another origin, so axe-core did not test it. "
@@ -59,6 +71,12 @@ def _frame_help(frame: UntestedFrame) -> str:
     if frame.reason == SANDBOXED:
         return _(
             "The frame %(url)s is sandboxed without allow-same-origin, so axe-core could not test it. "
+            "Check its content by hand.",
+            url=frame.url,
+        )
+    if frame.reason == SCRIPTS_BLOCKED:
+        return _(
+            "The frame %(url)s is sandboxed without allow-scripts, so axe-core could not run in it. "
             "Check its content by hand.",
             url=frame.url,
         )
