@@ -58,8 +58,17 @@ def test_selection_prefers_scan_then_config():
     config = {"AXE_TAGS": "wcag2a", "AXE_RULES": "region=on"}
 
     assert resolve_selection({}, {}) == AxeSelection(tags=DEFAULT_TAGS, rules={})
+    assert resolve_selection({}, {"AXE_TAGS": "", "AXE_RULES": ""}) == AxeSelection(tags=DEFAULT_TAGS, rules={})
     assert resolve_selection({}, config) == AxeSelection(tags=("wcag2a",), rules={"region": True})
     assert resolve_selection({"axe_tags": ["wcag2aa"]}, config) == AxeSelection(tags=("wcag2aa",), rules={"region": True})
+    assert resolve_selection({"axe_rules": {}}, config) == AxeSelection(tags=("wcag2a",), rules={})
+
+
+def test_scan_empty_tags_rejected():
+    with pytest.raises(InvalidAxeSelection) as error:
+        resolve_selection({"axe_tags": ""}, {"AXE_TAGS": "wcag2a"})
+
+    assert "No axe-core tag given." in str(error.value)
 
 
 def test_run_options_keep_frame_tested():

@@ -58,10 +58,17 @@ def resolve_selection(settings: Mapping[str, Any], config: Mapping[str, Any]) ->
 
     :raises InvalidAxeSelection: when a tag or rule id is unknown to the bundled axe-core.
     """
-    tags_value = settings.get("axe_tags") or config.get("AXE_TAGS")
-    rules_value = settings.get("axe_rules") or config.get("AXE_RULES")
-    tags = parse_tags(tags_value) if tags_value else DEFAULT_TAGS
-    rules = parse_rule_switches(rules_value) if rules_value else {}
+    # A scan's own empty value is an error (no tags) or a choice (no
+    # switches); an empty configuration value means "not set".
+    tags_value = settings.get("axe_tags")
+    if tags_value is None:
+        tags_value = config.get("AXE_TAGS") or None
+    rules_value = settings.get("axe_rules")
+    if rules_value is None:
+        rules_value = config.get("AXE_RULES") or None
+
+    tags = DEFAULT_TAGS if tags_value is None else parse_tags(tags_value)
+    rules = {} if rules_value is None else parse_rule_switches(rules_value)
     return AxeSelection(tags=tags, rules=rules)
 
 
