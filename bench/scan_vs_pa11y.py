@@ -123,6 +123,8 @@ def run_cxaudit(base_url: str, work_dir: Path) -> tuple[float, int, dict[str, se
             "CHROMIUM_PATH": CHROMIUM,
             "CHROMEDRIVER_PATH": CHROMEDRIVER,
             "ENABLED_PLUGINS": ["axe"],
+            # The demo site is served on this machine, which the SSRF guard blocks by default.
+            "SCAN_ALLOWED_NETWORKS": "127.0.0.1/32",
         }
     )
     with app.app_context():
