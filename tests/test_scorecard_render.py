@@ -170,7 +170,9 @@ def test_json_has_documented_keys(signed_in):
     response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.json?lang=en")
     data = json.loads(response.get_data(as_text=True))
 
-    assert set(data) == {"institution", "generated_at", "language", "nps", "accessibility", "sections", "errored_plugins"}
+    assert set(data) == {
+        "institution", "generated_at", "language", "nps", "accessibility", "sections", "errored_plugins", "response_times"
+    }
     assert data["institution"] == {"slug": "muzeum-lodzkie", "name": POLISH_NAME}
     assert data["language"] == "en"
     assert data["nps"]["score"] == 30.0

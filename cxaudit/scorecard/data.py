@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from cxaudit.models import Institution
 from cxaudit.scorecard.accessibility import AccessibilitySummary, summarise_accessibility
 from cxaudit.scorecard.nps import NpsResult, institution_nps
+from cxaudit.scorecard.response_times import ResponseTimes, institution_response_times
 from cxaudit.scorecard.sections import PluginSections, collect_sections
 
 
@@ -24,6 +25,7 @@ class Scorecard:
     nps: NpsResult | None
     accessibility: AccessibilitySummary | None
     plugin_sections: PluginSections = field(default_factory=lambda: PluginSections([], []))
+    response_times: ResponseTimes | None = None
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +38,7 @@ class Scorecard:
             "accessibility": self.accessibility.to_dict() if self.accessibility else None,
             "sections": self.plugin_sections.to_list(),
             "errored_plugins": self.plugin_sections.errored_plugins,
+            "response_times": self.response_times.to_dict() if self.response_times else None,
         }
 
 
@@ -54,4 +57,5 @@ def build_scorecard(institution: Institution, language: str) -> Scorecard:
         nps=institution_nps(institution.id),
         accessibility=summarise_accessibility(institution.id, plugin_sections.plugins_with_sections),
         plugin_sections=plugin_sections,
+        response_times=institution_response_times(institution.id),
     )
