@@ -128,3 +128,15 @@ def test_new_token_shown_once(app, admin_client):
     with app.app_context():
         assert institution_for_token(token).slug == "muzeum"
     assert token not in admin_client.get(PAGE).get_data(as_text=True)
+
+
+def test_institution_page_summary(app, admin_client):
+    empty = admin_client.get("/institutions/muzeum").get_data(as_text=True)
+    upload(admin_client, [CSV_FILE])
+    filled = admin_client.get("/institutions/muzeum?lang=en").get_data(as_text=True)
+
+    assert "No data: no inquiries have been imported." in empty
+    assert 'href="/institutions/muzeum/inquiries"' in empty
+    # The median first response of the test CSV is 79200 s, 22 hours.
+    assert "First response in 22 h (median)" in filled
+    assert "5 inquiries" in filled

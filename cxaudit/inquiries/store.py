@@ -16,6 +16,9 @@ from cxaudit.models import Inquiry, InquirySettings, InquirySource, Institution
 
 logger = logging.getLogger(__name__)
 
+# SQLite before 3.32 accepts at most 999 bound parameters in one statement.
+KEY_LOOKUP_CHUNK = 500
+
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -30,7 +33,10 @@ class ImportResult:
 
 
 def save_records(
-    institution: Institution, records: Iterable[InquiryRecord], source: InquirySource, skipped_messages: int = 0,
+    institution: Institution,
+    records: Iterable[InquiryRecord],
+    source: InquirySource,
+    skipped_messages: int = 0,
     skipped_threads: int = 0,
 ) -> ImportResult:
     """Add new inquiries and update those whose key is stored, in one transaction.
@@ -39,15 +45,7 @@ def save_records(
     (a reply that came since), so it replaces the stored times.
     """
     records = list(records)
-    existing = {
-        inquiry.external_key: inquiry
-        for inquiry in db.session.scalars(
-            select(Inquiry).where(
-                Inquiry.institution_id == institution.id,
-                Inquiry.external_key.in_([record.key for record in records]),
-            )
-        )
-    } if records else {}
+    existing = stored_by_key(institution, [record.key for record in records])
 
     created = 0
     for record in records:
@@ -69,9 +67,22 @@ def save_records(
     )
     logger.info(
         "Imported inquiries of %s from %s: %d added, %d updated",
-        institution.slug, source.value, result.created, result.updated,
+        institution.slug,
+        source.value,
+        result.created,
+        result.updated,
     )
     return result
+
+
+def stored_by_key(institution: Institution, keys: list[str]) -> dict[str, Inquiry]:
+    """Load the institution's inquiries with these keys, in chunks that stay under SQLite's limit of bound parameters."""
+    found: dict[str, Inquiry] = {}
+    for start in range(0, len(keys), KEY_LOOKUP_CHUNK):
+        chunk = keys[start : start + KEY_LOOKUP_CHUNK]
+        query = select(Inquiry).where(Inquiry.institution_id == institution.id, Inquiry.external_key.in_(chunk))
+        found.update((inquiry.external_key, inquiry) for inquiry in db.session.scalars(query))
+    return found
 
 
 def count_inquiries(institution: Institution) -> int:
