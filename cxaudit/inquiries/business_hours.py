@@ -8,6 +8,7 @@ INQUIRY_BUSINESS_HOURS changes it, for example
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -63,17 +64,21 @@ class BusinessHours:
         }
 
 
+@functools.lru_cache(maxsize=64)
+def holiday_dates(country: str | None, first_year: int, last_year: int) -> frozenset[date]:
+    """Return the public holidays of ``country`` in those years; cached, because building the calendar is slow."""
+    if not country:
+        return frozenset()
+    return frozenset(holidays.country_holidays(country, years=range(first_year, last_year + 1)))
+
+
 def business_seconds(start: datetime, end: datetime, schedule: BusinessHours) -> int:
     """Count the seconds between ``start`` and ``end`` that fall in the schedule's working time."""
     if end <= start:
         return 0
     local_start = start.astimezone(schedule.time_zone)
     local_end = end.astimezone(schedule.time_zone)
-    days_off = (
-        holidays.country_holidays(schedule.holiday_country, years=range(local_start.year, local_end.year + 1))
-        if schedule.holiday_country
-        else {}
-    )
+    days_off = holiday_dates(schedule.holiday_country, local_start.year, local_end.year)
 
     total = 0.0
     day = local_start.date()
