@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from accounts import sign_in
 from cxaudit.extensions import db
+from cxaudit.inquiries.imports import import_csv
 from cxaudit.inquiries.store import institution_for_token
-from cxaudit.models import Inquiry
+from cxaudit.models import Inquiry, Institution
 from inquiries_helpers import CSV_FILE, DATA_DIR, MBOX_FILE, add_museum
 
 PAGE = "/institutions/muzeum/inquiries"
@@ -132,11 +134,16 @@ def test_new_token_shown_once(app, admin_client):
 
 def test_institution_page_summary(app, admin_client):
     empty = admin_client.get("/institutions/muzeum").get_data(as_text=True)
-    upload(admin_client, [CSV_FILE])
+    # The page covers the last 30 days, so the inquiry is three days old and answered two hours later.
+    received = datetime.now(UTC).replace(microsecond=0) - timedelta(days=3)
+    answered = received + timedelta(hours=2)
+    with app.app_context():
+        museum = db.session.scalar(select(Institution).filter_by(slug="muzeum"))
+        rows = f"id,channel,received_at,first_response_at\nR-1,email,{received.isoformat()},{answered.isoformat()}\n"
+        import_csv(museum, rows.encode())
     filled = admin_client.get("/institutions/muzeum?lang=en").get_data(as_text=True)
 
-    assert "No data: no inquiries have been imported." in empty
+    assert "No data: no inquiries were received in this period." in empty
     assert 'href="/institutions/muzeum/inquiries"' in empty
-    # The median first response of the test CSV is 79200 s, 22 hours.
-    assert "First response in 22 h (median)" in filled
-    assert "5 inquiries" in filled
+    assert "First response in 2 h (median)" in filled
+    assert "1 inquiry" in filled

@@ -11,15 +11,20 @@ from cxaudit.extensions import db
 from cxaudit.inquiries.imports import import_csv
 from cxaudit.models import Institution
 from cxaudit.scorecard.data import build_scorecard
+from cxaudit.scorecard.periods import parse_period
 from cxaudit.scorecard.render import render_html, render_json, render_pdf
 from inquiries_helpers import CSV_FILE, add_museum
 
 
-def scorecard_with_csv(app, language: str):
+# November and December 2026, which hold every row of the test CSV.
+TEST_PERIOD = "2026-11-01..2026-12-31"
+
+
+def scorecard_with_csv(app, language: str, period: str = TEST_PERIOD):
     with app.app_context(), app.test_request_context():
         museum = add_museum()
         import_csv(museum, CSV_FILE.read_bytes())
-        return build_scorecard(db.session.get(Institution, museum.id), language)
+        return build_scorecard(db.session.get(Institution, museum.id), language, parse_period(period))
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -44,8 +49,24 @@ def test_json_figures_in_seconds(any_db_app):
 
 def test_json_no_data_is_null(app):
     with app.app_context():
-        scorecard = build_scorecard(add_museum(), "en")
+        scorecard = build_scorecard(add_museum(), "en", parse_period(TEST_PERIOD))
         assert scorecard.to_dict()["response_times"] is None
+
+
+def test_period_limits_inquiries(app):
+    # December holds T-4 (answered after 30 minutes) and T-5 (never answered).
+    scorecard = scorecard_with_csv(app, "en", period="2026-12")
+    with app.app_context():
+        overall = scorecard.to_dict()["response_times"]["overall"]
+
+    assert overall["inquiries"] == 2
+    assert overall["never_answered"] == 1
+    assert overall["first_response"]["median"] == 1800
+
+
+def test_period_without_inquiries_no_data(app):
+    scorecard = scorecard_with_csv(app, "en", period="2026-10")
+    assert scorecard.response_times is None
 
 
 def test_html_shows_hours_and_shares(app):
@@ -73,9 +94,9 @@ def test_html_in_polish(app):
 
 def test_html_without_inquiries_says_no_data(app):
     with app.app_context(), app.test_request_context():
-        html = render_html(build_scorecard(add_museum(), "en"))
+        html = render_html(build_scorecard(add_museum(), "en", parse_period(TEST_PERIOD)))
 
-    assert "No data: no inquiries have been imported." in html
+    assert "No data: no inquiries were received in this period." in html
     assert "First response in" not in html
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from flask_babel import force_locale
 from accounts import sign_in
 from cxaudit.cli import cli
 from cxaudit.extensions import db
+from cxaudit.inquiries.imports import import_csv
 from cxaudit.models import (
     Finding,
     Institution,
@@ -141,7 +143,7 @@ def test_html_lists_accessibility(signed_in):
 def test_html_without_data_says_so(signed_in):
     html = signed_in.get("/institutions/pusta/scorecard.html?lang=en").get_data(as_text=True)
 
-    assert "No data: no survey responses yet." in html
+    assert "No data: no NPS answers in this period." in html
     assert "No data: no site of this institution has a finished scan." in html
     assert "NPS 0" not in html
 
@@ -151,7 +153,8 @@ def test_html_has_no_external_resources(signed_in):
 
     assert "<link" not in html
     assert "<script" not in html
-    assert "src=" not in html
+    # Trend charts are images carried in the page itself.
+    assert re.findall(r'src="(?!data:image/svg\+xml;base64,)', html) == []
 
 
 def test_pdf_contains_polish_name_and_nps(signed_in):
@@ -171,7 +174,18 @@ def test_json_has_documented_keys(signed_in):
     data = json.loads(response.get_data(as_text=True))
 
     assert set(data) == {
-        "institution", "generated_at", "language", "nps", "accessibility", "sections", "errored_plugins", "response_times"
+        "institution",
+        "generated_at",
+        "language",
+        "nps",
+        "accessibility",
+        "sections",
+        "errored_plugins",
+        "period",
+        "previous_period",
+        "satisfaction",
+        "funnels",
+        "response_times",
     }
     assert data["institution"] == {"slug": "muzeum-lodzkie", "name": POLISH_NAME}
     assert data["language"] == "en"
@@ -260,6 +274,9 @@ def test_summary_partial(museum_app):
     with museum_app.test_request_context(), force_locale("en"):
         museum = db.session.execute(db.select(Institution).filter_by(slug="muzeum-lodzkie")).scalar_one()
         empty = db.session.execute(db.select(Institution).filter_by(slug="pusta")).scalar_one()
+        # One inquiry from yesterday fills the response-times part of the summary.
+        yesterday = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0).isoformat()
+        import_csv(museum, f"id,channel,received_at,first_response_at\nQ-1,email,{yesterday},{yesterday}\n".encode())
         template = '{% include "scorecard/_summary.html" %}'
         filled = render_template_string(template, scorecard=build_scorecard(museum, "en"))
         blank = render_template_string(template, scorecard=build_scorecard(empty, "en"))
@@ -270,7 +287,7 @@ def test_summary_partial(museum_app):
     assert '<tr><th scope="row">serious</th><td class="number">0</td></tr>' in filled
     assert "image-alt</a></th><td>critical</td><td class=\"number\">1</td>" in filled
     assert "No data" not in filled
-    assert "No data: no survey responses yet." in blank
+    assert "No data: no NPS answers in this period." in blank
     assert "No data: no site of this institution has a finished scan." in blank
 
 

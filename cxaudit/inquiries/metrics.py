@@ -13,6 +13,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
@@ -91,7 +92,17 @@ class GroupCounts:
     resolved: int
 
 
-def count_by(institution_id: int, group_column=None) -> dict[str, GroupCounts]:
+def inquiry_filter(institution_id: int, start: datetime | None, end: datetime | None) -> list:
+    """Return the WHERE conditions for the institution's inquiries received in [start, end)."""
+    conditions = [Inquiry.institution_id == institution_id]
+    if start is not None:
+        conditions.append(Inquiry.received_at >= start)
+    if end is not None:
+        conditions.append(Inquiry.received_at < end)
+    return conditions
+
+
+def count_by(conditions: list, group_column=None) -> dict[str, GroupCounts]:
     """Count inquiries, answered ones, ones answered within 24 hours and resolved ones in SQL, per group."""
     columns = [
         func.count(Inquiry.id),
@@ -100,7 +111,7 @@ def count_by(institution_id: int, group_column=None) -> dict[str, GroupCounts]:
         func.count(case((Inquiry.first_response_seconds <= DAY_SECONDS, 1))),
         func.count(Inquiry.resolved_at),
     ]
-    query = select(*columns).where(Inquiry.institution_id == institution_id)
+    query = select(*columns).where(*conditions)
     if group_column is not None:
         query = query.add_columns(group_column).group_by(group_column)
 
@@ -120,8 +131,8 @@ class InquiryTimes:
     first_response_business_seconds: int | None
 
 
-def load_times(institution_id: int, schedule: BusinessHours) -> list[InquiryTimes]:
-    """Load the durations of every inquiry of the institution, adding the business-hour one."""
+def load_times(conditions: list, schedule: BusinessHours) -> list[InquiryTimes]:
+    """Load the durations of the inquiries that match ``conditions``, adding the business-hour one."""
     rows = db.session.execute(
         select(
             Inquiry.channel,
@@ -130,7 +141,7 @@ def load_times(institution_id: int, schedule: BusinessHours) -> list[InquiryTime
             Inquiry.first_response_at,
             Inquiry.first_response_seconds,
             Inquiry.resolution_seconds,
-        ).where(Inquiry.institution_id == institution_id)
+        ).where(*conditions)
     )
     times = []
     for channel, month, received_at, first_response_at, first_seconds, resolution_seconds in rows:
@@ -176,15 +187,19 @@ class ResponseTimes:
         }
 
 
-def build_response_times(institution_id: int, schedule: BusinessHours) -> ResponseTimes | None:
-    """Compute the institution's response times over every stored inquiry, or None when it has none."""
-    overall_counts = count_by(institution_id).get("all")
+def build_response_times(
+    institution_id: int, schedule: BusinessHours, start: datetime | None = None, end: datetime | None = None
+) -> ResponseTimes | None:
+    """Compute the response times of the inquiries received in [start, end), or of all of them
+    without bounds; return None when there are none."""
+    conditions = inquiry_filter(institution_id, start, end)
+    overall_counts = count_by(conditions).get("all")
     if overall_counts is None or overall_counts.inquiries == 0:
         return None
 
-    rows = load_times(institution_id, schedule)
-    channel_counts = count_by(institution_id, Inquiry.channel)
-    month_counts = count_by(institution_id, Inquiry.received_month)
+    rows = load_times(conditions, schedule)
+    channel_counts = count_by(conditions, Inquiry.channel)
+    month_counts = count_by(conditions, Inquiry.received_month)
     return ResponseTimes(
         overall=group_times("all", overall_counts, rows, schedule),
         by_channel=[

@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, one module per area."""
 
 from cxaudit.models.base import Base
-from cxaudit.models.funnel import FunnelEvent
+from cxaudit.models.funnel import Funnel, FunnelEvent
 from cxaudit.models.inquiry import Channel, Inquiry, InquirySettings, InquirySource
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
@@ -12,6 +12,7 @@ __all__ = [
     "Base",
     "Channel",
     "Finding",
+    "Funnel",
     "FunnelEvent",
     "Inquiry",
     "InquirySettings",
