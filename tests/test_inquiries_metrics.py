@@ -136,3 +136,19 @@ def test_mbox_figures(any_db_app):
     assert overall.first_response_business.median == pytest.approx(2.5 * HOUR)
     # Only thread A is resolved, after 73 hours.
     assert overall.resolution.median == pytest.approx(73 * HOUR)
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "{not json",
+        {"start": "8 o'clock"},
+        {"start": "16:00", "end": "08:00"},
+        {"weekdays": [7]},
+        {"time_zone": "Europe/Atlantis"},
+        {"holiday_country": "XX"},
+    ],
+)
+def test_invalid_business_hours_named(setting):
+    with pytest.raises(ValueError, match="INQUIRY_BUSINESS_HOURS .* is invalid"):
+        BusinessHours.from_setting(setting)

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
@@ -24,6 +24,11 @@ DEFAULT_SCHEDULE = {
     "time_zone": "Europe/Warsaw",
     "holiday_country": "PL",
 }
+
+SETTING_HELP = (
+    'Give a JSON object such as {"weekdays": [0, 1, 2, 3, 4], "start": "08:00", "end": "16:00", '
+    '"time_zone": "Europe/Warsaw", "holiday_country": "PL"}.'
+)
 
 
 @dataclass(frozen=True)
@@ -39,16 +44,27 @@ class BusinessHours:
     @classmethod
     def from_setting(cls, value: dict[str, Any] | str | None) -> BusinessHours:
         """Build the schedule from the INQUIRY_BUSINESS_HOURS setting (a dict, or JSON text from the environment)."""
-        if isinstance(value, str):
-            value = json.loads(value)
-        merged = {**DEFAULT_SCHEDULE, **(value or {})}
-        return cls(
-            weekdays=frozenset(int(day) for day in merged["weekdays"]),
-            start=time.fromisoformat(merged["start"]),
-            end=time.fromisoformat(merged["end"]),
-            time_zone=ZoneInfo(merged["time_zone"]),
-            holiday_country=merged["holiday_country"] or None,
-        )
+        try:
+            if isinstance(value, str):
+                value = json.loads(value)
+            merged = {**DEFAULT_SCHEDULE, **(value or {})}
+            schedule = cls(
+                weekdays=frozenset(int(day) for day in merged["weekdays"]),
+                start=time.fromisoformat(merged["start"]),
+                end=time.fromisoformat(merged["end"]),
+                time_zone=ZoneInfo(merged["time_zone"]),
+                holiday_country=merged["holiday_country"] or None,
+            )
+            if schedule.holiday_country:
+                holiday_dates(schedule.holiday_country, 2026, 2026)
+        except (TypeError, ValueError, KeyError, ZoneInfoNotFoundError, NotImplementedError) as error:
+            raise ValueError(f"INQUIRY_BUSINESS_HOURS {value!r} is invalid ({error}). {SETTING_HELP}") from error
+
+        if not schedule.weekdays <= set(range(7)) or schedule.start >= schedule.end:
+            raise ValueError(
+                f"INQUIRY_BUSINESS_HOURS {value!r} is invalid: weekdays must be 0-6 and start before end. {SETTING_HELP}"
+            )
+        return schedule
 
     @property
     def hours_per_day(self) -> float:
