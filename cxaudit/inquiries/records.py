@@ -43,7 +43,7 @@ class FieldError:
 
 
 class InvalidInquiries(ValueError):
-    """An import found invalid values and stored nothing; ``errors`` holds one translated line each."""
+    """Invalid values that made an import store nothing. ``errors`` contains one translated line per value."""
 
     def __init__(self, errors: list[str]) -> None:
         super().__init__("\n".join(errors))

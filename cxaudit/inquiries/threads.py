@@ -7,7 +7,7 @@ In-Reply-To or References. Within a thread, sorted by Date:
   from an address that is not one of the institution's own;
 - the first response is the first message from an own address after it;
 - the inquiry is resolved at the last message when that message is from an
-  own address and a response exists; when the visitor wrote last, the
+  own address and a response exists. When the visitor wrote last, the
   inquiry is still open.
 
 A thread with no visitor message (a newsletter, an outgoing mail without an
@@ -33,7 +33,7 @@ MESSAGE_ID_PATTERN = re.compile(r"<[^<>\s]+>")
 
 @dataclass(frozen=True)
 class MailMessage:
-    """What threading needs from one message; the body, subject and names are never read."""
+    """The headers of one message that threading uses. The body, subject and names are never read."""
 
     message_id: str
     linked_ids: tuple[str, ...]
