@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cxaudit import config as config_module
 from cxaudit.extensions import babel, csrf, db
-from cxaudit.i18n import select_locale
+from cxaudit.i18n import check_ui_languages, select_locale
 from cxaudit.paths import TRANSLATIONS_DIR
 from cxaudit.plugins import PluginRegistry
 
@@ -50,6 +50,7 @@ def _apply_derived_settings(app: Flask) -> None:
         app.config["SECRET_KEY"] = config_module.load_secret_key(Path(app.instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
+    check_ui_languages(app.config["LANGUAGES"])
 
 
 def _trust_proxies(app: Flask) -> None:
