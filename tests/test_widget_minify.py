@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from cxaudit.paths import WIDGETS_DIR
 from cxaudit.widget import widget_script_bytes
-from cxaudit.widget.minify import compact_css, minify
+from cxaudit.widget.minify import compact_css, minify, minify_and_rename
 
 
 def test_comments_and_spaces_removed():
     source = "// line\nconst a = 1; /* block */\nfunction f(x) {\n  return x + 1;\n}\n"
 
-    assert minify(source) == "const a=1;function f(x){return x+1;}\n"
+    assert minify(source) == "const a=1;function f(x){return x+1}\n"
 
 
 def test_strings_templates_and_regexes_kept():
@@ -26,6 +26,23 @@ def test_strings_templates_and_regexes_kept():
 
 def test_unary_signs_stay_apart():
     assert minify("x = a + +b - -c;") == "x=a+ +b- -c;\n"
+
+
+def test_names_renamed_inside_templates():
+    source = "function longName(x) { return x; }\nconst t = `${await longName(1)} ${longName(2)}`;"
+
+    result = minify_and_rename(source)
+
+    assert "longName" not in result
+    assert "${await $a(1)} ${$a(2)}" in result
+
+
+def test_booleans_shortened_outside_strings():
+    result = minify_and_rename('const flag = true; const other = false; const text = "true";')
+
+    assert "=!0;" in result
+    assert "=!1;" in result
+    assert '"true"' in result
 
 
 def test_styles_compacted():
