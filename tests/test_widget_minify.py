@@ -24,6 +24,10 @@ def test_strings_templates_and_regexes_kept():
     assert "a/b/c" in result
 
 
+def test_trailing_commas_dropped_but_holes_kept():
+    assert minify("f(a, b,);\nconst o = { a: 1, };\nconst h = [1, ,];") == "f(a,b);const o={a:1};const h=[1,,];\n"
+
+
 def test_unary_signs_stay_apart():
     assert minify("x = a + +b - -c;") == "x=a+ +b- -c;\n"
 

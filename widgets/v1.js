@@ -9,8 +9,8 @@
  * dialog or inline in a container of the page. It sets no cookie; the only
  * things it keeps are in localStorage (when not to ask again, answers waiting
  * to be sent) and sessionStorage (a random id of the tab for funnel events).
- * Every text a visitor sees comes from the server's catalogs and is set with
- * textContent, never as HTML.
+ * Every text a visitor sees comes from the server's catalogs and is added as
+ * text nodes, never as HTML.
  *
  * Optional attributes of the <script> tag:
  *   data-lang="pl|en|uk"     language; default: <html lang>, then the browser
