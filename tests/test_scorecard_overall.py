@@ -88,7 +88,7 @@ def test_dimension_without_data_is_none_not_zero(any_db_app):
         scorecard = build_scorecard(_museum(), "en", NOVEMBER)
 
     dimensions = _dimensions(scorecard)
-    for key in ("forms", "declaration", "funnels"):
+    for key in ("forms", "declaration", "funnels", "response_times"):
         assert dimensions[key].score is None
         assert dimensions[key].band is None
     data = scorecard.to_dict()
@@ -100,12 +100,12 @@ def test_overall_score_covers_dimensions_with_data(any_db_app):
         scorecard = build_scorecard(_museum(), "en", NOVEMBER)
 
     overall = scorecard.overall
-    # Weights 35 and 35: (57.5 · 35 + 96.5 · 35) / 70.
+    # Weights 30 and 30: (57.5 · 30 + 96.5 · 30) / 60.
     assert overall.score == pytest.approx(77.0)
     assert overall.band == "good"
     assert overall.covered == ["satisfaction", "accessibility"]
-    assert overall.not_covered == ["forms", "declaration", "funnels"]
-    # Before: (50 · 35 + 90 · 35) / 70 = 70.
+    assert overall.not_covered == ["forms", "declaration", "funnels", "response_times"]
+    # Before: (50 · 30 + 90 · 30) / 60 = 70.
     assert overall.previous == pytest.approx(70.0)
     assert overall.change == pytest.approx(7.0)
     assert scorecard.to_dict()["overall"]["score"] == 77.0
@@ -128,8 +128,8 @@ def test_configured_weights_change_the_overall_score(make_app):
     with app.app_context():
         scorecard = build_scorecard(_museum(), "en", NOVEMBER)
 
-    # (57.5 · 35 + 96.5 · 65) / 100.
-    assert scorecard.overall.score == pytest.approx(82.85)
+    # (57.5 · 30 + 96.5 · 65) / 95.
+    assert scorecard.overall.score == pytest.approx((57.5 * 30 + 96.5 * 65) / 95)
 
 
 def test_weight_zero_leaves_a_dimension_out(make_app):
@@ -205,7 +205,7 @@ def test_bands_must_rise(app):
 
 
 def test_registry_has_the_documented_dimensions():
-    assert list(DIMENSIONS) == ["satisfaction", "accessibility", "forms", "declaration", "funnels"]
+    assert list(DIMENSIONS) == ["satisfaction", "accessibility", "forms", "declaration", "funnels", "response_times"]
     assert sum(dimension.default_weight for dimension in DIMENSIONS.values()) == 100
 
 
@@ -261,5 +261,23 @@ def test_forms_dimension_from_plugin_section(make_app):
     assert forms.previous == pytest.approx(75.0)
     # The forms plugin's rules stay out of the accessibility score, which keeps its axe-only 96.5.
     assert _dimensions(scorecard)["accessibility"].score == pytest.approx(96.5)
-    # (57.5 · 35 + 96.5 · 35 + 87.5 · 10) / 80.
-    assert scorecard.overall.score == pytest.approx((57.5 * 35 + 96.5 * 35 + 87.5 * 10) / 80)
+    # (57.5 · 30 + 96.5 · 30 + 87.5 · 10) / 70.
+    assert scorecard.overall.score == pytest.approx((57.5 * 30 + 96.5 * 30 + 87.5 * 10) / 70)
+
+
+def test_response_times_dimension(app):
+    from inquiries_helpers import CSV_FILE, add_museum
+
+    from cxaudit.inquiries.imports import import_csv
+
+    with app.app_context(), app.test_request_context():
+        museum = add_museum()
+        import_csv(museum, CSV_FILE.read_bytes())
+        scorecard = build_scorecard(db.session.get(Institution, museum.id), "en", parse_period("2026-11-01..2026-12-31"))
+
+    overall = scorecard.to_dict()["response_times"]["overall"]
+    dimension = _dimensions(scorecard)["response_times"]
+    assert dimension.score == pytest.approx(100 * overall["answered_within_business_day"] / overall["inquiries"])
+    # The 61 days before hold no inquiry of the test file.
+    assert dimension.previous is None
+    assert scorecard.overall.covered == ["response_times"]

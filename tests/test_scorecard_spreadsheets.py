@@ -93,9 +93,9 @@ def test_csv_figures_in_polish(signed_in):
     assert response.mimetype == "text/csv"
     rows = _csv_rows(response.data)
     assert ["Instytucja", "Muzeum Łódzkie – Żółć"] in rows
-    # Satisfaction 65 ((30 + 100) / 2), accessibility 100 − (10 + 1) / 2 = 94.5; (65 · 35 + 94.5 · 35) / 70 = 79.75.
+    # Satisfaction 65 ((30 + 100) / 2), accessibility 100 − (10 + 1) / 2 = 94.5; (65 · 30 + 94.5 · 30) / 60 = 79.75.
     assert ["Ocena ogólna", "79.75", "dobry"] in rows
-    assert ["Dostępność", "94.5", "bardzo dobry", "", "", "35.0"] in rows
+    assert ["Dostępność", "94.5", "bardzo dobry", "", "", "30.0"] in rows
     assert ["Formularze", "Brak danych", "", "", "", "10.0"] in rows
     assert rows[rows.index(["Poprawki"]) + 2][:5] == ["image-alt", "krytyczny", "1", "3", "10"]
 

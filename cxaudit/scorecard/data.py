@@ -16,6 +16,7 @@ from cxaudit.scorecard.funnels import FunnelResult, build_funnels
 from cxaudit.scorecard.nps import NpsResult
 from cxaudit.scorecard.overall import DimensionScore, OverallScore, overall_score, score_dimensions
 from cxaudit.scorecard.periods import Period, parse_period
+from cxaudit.scorecard.response_times import ResponseTimes, institution_response_times
 from cxaudit.scorecard.satisfaction_report import SatisfactionReport, build_satisfaction
 from cxaudit.scorecard.sections import PluginSections, collect_sections
 
@@ -34,6 +35,7 @@ class Scorecard:
     nps: NpsResult | None
     accessibility: AccessibilitySummary | None
     plugin_sections: PluginSections = field(default_factory=lambda: PluginSections([], []))
+    response_times: ResponseTimes | None = None
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     period: Period = field(default_factory=lambda: parse_period(None))
     satisfaction: SatisfactionReport | None = None
@@ -63,6 +65,7 @@ class Scorecard:
             "dimensions": [dimension.to_dict() for dimension in self.dimensions],
             "fixes": [fix.to_dict() for fix in self.fixes],
             "benchmark": [item.to_dict() for item in self.benchmark],
+            "response_times": self.response_times.to_dict() if self.response_times else None,
         }
 
 
@@ -95,6 +98,7 @@ def build_scorecard(
         period=period,
         satisfaction=satisfaction,
         funnels=build_funnels(institution.id, period),
+        response_times=institution_response_times(institution.id, period),
     )
     return _with_scores(institution, scorecard, with_benchmark, with_previous)
 

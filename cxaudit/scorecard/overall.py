@@ -2,11 +2,11 @@
 with the previous period.
 
 A dimension is a part of the service scored from 0 to 100: satisfaction,
-accessibility, forms, the accessibility declaration, funnel completion.
+accessibility, forms, the accessibility declaration, funnel completion and
+the share of inquiries answered within one business day.
 Each is registered once in DIMENSIONS with a default weight and a function
 that reads its current and previous value from what the scorecard already
-computed, so a new measure (response times, for example) plugs in with one
-``register_dimension`` call.
+computed, so a new measure plugs in with one ``register_dimension`` call.
 
 overall = Σ weight · score / Σ weight, over the dimensions with data and a
 weight above zero. A dimension without data is shown as "no data" and left
@@ -33,6 +33,7 @@ from flask_babel import lazy_gettext as _l
 from cxaudit.forms import InvalidValue
 from cxaudit.scorecard.accessibility import previous_accessibility_score
 from cxaudit.scorecard.nps import NpsResult
+from cxaudit.scorecard.response_times import institution_response_times
 from cxaudit.scorecard.satisfaction import CesResult, KindResult
 from cxaudit.scorecard.sections import PluginSections, collect_sections, previous_scans
 
@@ -214,11 +215,27 @@ def _measure_funnels(context: MeasureContext) -> tuple[float | None, float | Non
     return _mean_or_none(current), _mean_or_none(previous)
 
 
-register_dimension(Dimension("satisfaction", _l("Visitor satisfaction"), 35, PREVIOUS_PERIOD, _measure_satisfaction))
-register_dimension(Dimension("accessibility", _l("Accessibility"), 35, PREVIOUS_SCAN, _measure_accessibility))
+def _measure_response_times(context: MeasureContext) -> tuple[float | None, float | None]:
+    """Score the share of inquiries answered within one business day, in percent."""
+    current = context.scorecard.response_times
+    if current is None:
+        return None, None
+    previous = None
+    if context.with_previous:
+        previous = institution_response_times(context.institution.id, context.scorecard.period.previous())
+    return 100 * current.overall.share_within_business_day, (
+        100 * previous.overall.share_within_business_day if previous else None
+    )
+
+
+register_dimension(Dimension("satisfaction", _l("Visitor satisfaction"), 30, PREVIOUS_PERIOD, _measure_satisfaction))
+register_dimension(Dimension("accessibility", _l("Accessibility"), 30, PREVIOUS_SCAN, _measure_accessibility))
 register_dimension(Dimension("forms", _l("Forms"), 10, PREVIOUS_SCAN, _plugin_measure("forms")))
 register_dimension(Dimension("declaration", _l("Accessibility declaration"), 10, PREVIOUS_SCAN, _plugin_measure("declaration")))
 register_dimension(Dimension("funnels", _l("Funnel completion"), 10, PREVIOUS_PERIOD, _measure_funnels))
+register_dimension(
+    Dimension("response_times", _l("Answers within one business day"), 10, PREVIOUS_PERIOD, _measure_response_times)
+)
 
 
 def configured_weights(setting: Any) -> dict[str, float]:
