@@ -15,6 +15,8 @@ ENV_PREFIX = "CXAUDIT_"
 TYPED_SETTINGS = {
     "SCAN_MAX_PAGES",
     "SCAN_PAGE_TIMEOUT",
+    "SCAN_BROWSERS",
+    "SCAN_LEASE_SECONDS",
     "WORKER_THREADS",
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
@@ -33,8 +35,16 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "CHROMIUM_PATH": "/usr/bin/chromium",
         "CHROMEDRIVER_PATH": "/usr/bin/chromedriver",
         "WEBDRIVER_URL": None,
+        # Chromium's path on the WebDriver server's machine; None lets the server choose.
+        "WEBDRIVER_CHROMIUM_PATH": None,
         "SCAN_MAX_PAGES": 50,
         "SCAN_PAGE_TIMEOUT": 30,
+        # Chromium sessions a scan runs in parallel: one per CPU core of the
+        # machine that runs the scan, since each session keeps a core busy.
+        "SCAN_BROWSERS": os.cpu_count() or 1,
+        # A running scan whose worker sent no heartbeat for this many seconds
+        # is taken over by another worker.
+        "SCAN_LEASE_SECONDS": 60,
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
         "LANGUAGES": ["pl", "en"],

@@ -1,4 +1,4 @@
-"""One Chromium session reused across the pages of a scan, replaced when it dies."""
+"""One Chromium session reused across pages, cleaned between them and replaced when it dies or hangs."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import JavascriptException, TimeoutException, WebDriverException
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
 from cxaudit.browser import start_browser
+from cxaudit.scan.urls import DEFAULT_PORTS, origin
 
 logger = logging.getLogger(__name__)
 
@@ -20,7 +21,9 @@ BROWSER_ERRORS: tuple[type[BaseException], ...] = (WebDriverException, Urllib3HT
 
 # Resolves once the document is complete and no DOM mutation happened for
 # QUIET_MS, or after LIMIT_MS in any case, so scripts that keep changing the
-# page (carousels, clocks) cannot stall the scan.
+# page (carousels, clocks) and a load event that never fires cannot stall the
+# scan. The driver returns at DOMContentLoaded ("eager"), so this is the wait
+# for the rest of the page.
 WAIT_FOR_QUIET_DOM = """
 const done = arguments[arguments.length - 1];
 const QUIET_MS = 300, LIMIT_MS = 3000, started = Date.now();
@@ -87,11 +90,20 @@ class BrowserSession:
     def load(self, url: str) -> LoadedDocument:
         """Navigate to ``url``, wait until the DOM is quiet and describe the document.
 
+        After a timeout the browser is closed, so the next call starts a new one:
+        a renderer stuck in a script makes every later command wait the whole
+        timeout too, and a new browser costs about a second.
+
         :raises: one of ``BROWSER_ERRORS`` when the page times out or the browser fails.
         """
         driver = self.driver
-        driver.get(url)
-        driver.execute_async_script(WAIT_FOR_QUIET_DOM)
+        try:
+            driver.get(url)
+            driver.execute_async_script(WAIT_FOR_QUIET_DOM)
+        except TimeoutException:
+            logger.warning("Loading %s timed out; the browser is replaced", url)
+            self.close()
+            raise
         facts = driver.execute_script(DESCRIBE_DOCUMENT) or {}
         return LoadedDocument(
             url=facts.get("url") or url,
@@ -101,6 +113,26 @@ class BrowserSession:
 
     def links(self) -> list[str]:
         return list(self.driver.execute_script(COLLECT_LINKS) or [])
+
+    def clear_site_data(self, url: str) -> None:
+        """Delete every cookie and the storage of ``url``'s origin, so the next page starts as a first visit.
+
+        Cookies go for all sites; local storage, IndexedDB, caches and service
+        workers only for ``url``'s origin. Session storage belongs to the tab,
+        so it is cleared through the page.
+
+        :raises: one of ``BROWSER_ERRORS`` when the browser fails.
+        """
+        driver = self.driver
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        page_origin = _serialized_origin(url)
+        if page_origin:
+            driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": page_origin, "storageTypes": "all"})
+        try:
+            driver.execute_script("window.sessionStorage.clear();")
+        except JavascriptException:
+            # Error pages and sandboxed documents deny access to storage; they have none to clear.
+            pass
 
     def is_alive(self) -> bool:
         """Tell whether the browser still runs a script, the cheapest round trip."""
@@ -128,3 +160,13 @@ class BrowserSession:
         except BROWSER_ERRORS as error:
             # A crashed browser cannot quit cleanly; its processes are gone or will be reaped.
             logger.info("Browser did not quit cleanly: %s", error)
+
+
+def _serialized_origin(url: str) -> str | None:
+    """Return ``url``'s origin as a browser writes it (``http://host:8000``), or None for other schemes."""
+    scheme, host, port = origin(url)
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" if port == DEFAULT_PORTS[scheme] else f"{scheme}://{host}:{port}"
