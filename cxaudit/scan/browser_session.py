@@ -23,10 +23,11 @@ BROWSER_ERRORS: tuple[type[BaseException], ...] = (WebDriverException, Urllib3HT
 # QUIET_MS, or after LIMIT_MS in any case, so scripts that keep changing the
 # page (carousels, clocks) and a load event that never fires cannot stall the
 # scan. The driver returns at DOMContentLoaded ("eager"), so this is the wait
-# for the rest of the page.
+# for the rest of the page. An optional first argument sets LIMIT_MS.
 WAIT_FOR_QUIET_DOM = """
 const done = arguments[arguments.length - 1];
-const QUIET_MS = 300, LIMIT_MS = 3000, started = Date.now();
+const QUIET_MS = 300, started = Date.now();
+const LIMIT_MS = typeof arguments[0] === 'number' ? arguments[0] : 3000;
 let last = Date.now();
 const observer = new MutationObserver(() => { last = Date.now(); });
 observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -50,15 +51,29 @@ return Array.from(document.querySelectorAll('a[href]'))
 
 # The navigation entry contains the HTTP status (``responseStatus``, missing in
 # older Chromium versions), and the content type separates HTML from a file
-# shown in a viewer.
+# shown in a viewer. ``errorCode`` reads the network error code (such as
+# ERR_EMPTY_RESPONSE) from Chromium's error page, whose markup is not a
+# stable interface, so it may come back null.
 DESCRIBE_DOCUMENT = """
 const entry = performance.getEntriesByType('navigation')[0];
+const errorCode = document.querySelector('.error-code');
 return {
   status: entry && entry.responseStatus ? entry.responseStatus : null,
   contentType: document.contentType || null,
-  url: location.href
+  url: location.href,
+  errorCode: errorCode ? errorCode.textContent.trim() : null
 };
 """
+
+# Chromium shows its own error page at this address when a navigation fails
+# without an HTTP response (connection reset, empty response). ChromeDriver
+# 156 reports some of these failures as an error and loads the error page
+# for others, such as ERR_EMPTY_RESPONSE.
+CHROMIUM_ERROR_PAGE = "chrome-error://"
+
+
+class NavigationError(WebDriverException):
+    """The browser could not get the page: it shows its network error page instead."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,9 @@ class BrowserSession:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
         self._driver: Any = None
+        # The quiet-DOM wait must end well inside the script timeout (the page
+        # timeout), or a page that never stops changing would time out.
+        self._quiet_limit_ms = int(min(3.0, float(config.get("SCAN_PAGE_TIMEOUT", 30)) / 2) * 1000)
 
     @property
     def driver(self) -> Any:
@@ -99,12 +117,14 @@ class BrowserSession:
         driver = self.driver
         try:
             driver.get(url)
-            driver.execute_async_script(WAIT_FOR_QUIET_DOM)
+            driver.execute_async_script(WAIT_FOR_QUIET_DOM, self._quiet_limit_ms)
         except TimeoutException:
             logger.warning("Loading %s timed out; the browser is replaced", url)
             self.close()
             raise
         facts = driver.execute_script(DESCRIBE_DOCUMENT) or {}
+        if str(facts.get("url") or "").startswith(CHROMIUM_ERROR_PAGE):
+            raise NavigationError(facts.get("errorCode") or "unknown network error")
         return LoadedDocument(
             url=facts.get("url") or url,
             http_status=facts.get("status"),
