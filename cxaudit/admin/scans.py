@@ -18,7 +18,7 @@ from cxaudit.admin import bp
 from cxaudit.extensions import db
 from cxaudit.models import Outcome, Scan, ScanStatus
 from cxaudit.scan.export import export_scan
-from cxaudit.scan.runner import create_scan
+from cxaudit.scan.runner import create_scan, request_cancel
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import InvalidScanURL, validate_scan_url
 
@@ -85,6 +85,20 @@ def scan_detail(scan_id: int):
         refresh_seconds=REFRESH_SECONDS,
         violation=Outcome.VIOLATION,
     )
+
+
+@bp.route("/scans/<int:scan_id>/cancel", methods=["POST"])
+@login_required
+def cancel_scan(scan_id: int):
+    """Ask a queued or running scan to stop. CSRFProtect checks the token of this POST."""
+    scan = db.get_or_404(Scan, scan_id)
+    if not request_cancel(scan):
+        flash(_("The scan has already ended; there is nothing to cancel."), "error")
+    elif scan.status == ScanStatus.CANCELLED:
+        flash(_("The scan is cancelled."), "success")
+    else:
+        flash(_("The scan stops after the pages being visited now; the pages already audited are kept."), "success")
+    return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
 
 @bp.route("/scans/<int:scan_id>/progress")

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from cxaudit.extensions import db
+from cxaudit.jobs import LeaseSweeper
 from cxaudit.models import PageResult, Scan, ScanStatus
 from cxaudit.scan.export import export_scan
-from cxaudit.scan.runner import create_scan, run_stored_scan
+from cxaudit.scan.runner import create_scan, request_cancel, run_stored_scan
 from cxaudit.scan.summary import ScanSummary, summarize_scan
 from cxaudit.scan.urls import InvalidScanURL
 
@@ -26,12 +27,27 @@ USAGE_ERROR = 2
 
 def register(group: click.Group) -> None:
     """Add this module's commands to ``group``."""
-    group.add_command(scan_command)
+    group.add_command(scan_group)
     group.add_command(plugins_command)
     group.add_command(worker_command)
 
 
-@click.command("scan")
+class _ScanGroup(click.Group):
+    """A group whose first argument, when it names no subcommand, is the URL to scan,
+    so ``cxaudit scan URL`` runs a scan and ``cxaudit scan cancel ID`` cancels one."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("scan", cls=_ScanGroup)
+def scan_group() -> None:
+    """Scan a site (cxaudit scan URL) or act on a stored scan."""
+
+
+@scan_group.command("run")
 @click.argument("url")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Maximum number of pages to audit (default: SCAN_MAX_PAGES, 50).")
 @click.option("--json", "json_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as JSON to this file; - writes to standard output.")
@@ -72,7 +88,44 @@ def scan_command(ctx: click.Context, url: str, max_pages: int | None, json_file:
     if scan.status == ScanStatus.FAILED:
         click.echo(_("Scan failed: %(error)s", error=scan.error), err=True)
         ctx.exit(1)
+    if scan.status == ScanStatus.CANCELLED:
+        click.echo(_("Scan %(id)s was cancelled; the pages audited before are kept.", id=scan.id), err=True)
     _echo_summary(summarize_scan(scan), err=to_stderr)
+    if scan.status == ScanStatus.CANCELLED:
+        ctx.exit(1)
+
+
+@scan_group.command("cancel")
+@click.argument("scan_id", type=int)
+@click.pass_context
+@with_appcontext
+def cancel_command(ctx: click.Context, scan_id: int) -> None:
+    """Stop scan SCAN_ID after the pages being visited; the pages already stored are kept."""
+    scan = db.session.get(Scan, scan_id)
+    if scan is None:
+        click.echo(_("Scan %(id)s not found. Give the number shown in the list of scans.", id=scan_id), err=True)
+        ctx.exit(1)
+    if not request_cancel(scan):
+        click.echo(
+            _("Scan %(id)s has already ended (%(status)s); there is nothing to cancel.", id=scan_id, status=_status_label(scan.status)),
+            err=True,
+        )
+        ctx.exit(1)
+    if scan.status == ScanStatus.CANCELLED:
+        click.echo(_("Scan %(id)s cancelled before it started.", id=scan_id))
+    else:
+        click.echo(_("Scan %(id)s stops after the pages being visited now.", id=scan_id))
+
+
+def _status_label(status: ScanStatus) -> str:
+    labels = {
+        ScanStatus.QUEUED: _("queued"),
+        ScanStatus.RUNNING: _("running"),
+        ScanStatus.FINISHED: _("finished"),
+        ScanStatus.FAILED: _("failed"),
+        ScanStatus.CANCELLED: _("cancelled"),
+    }
+    return labels[status]
 
 
 def _echo_progress(scan: Scan, page: PageResult) -> None:
@@ -140,10 +193,17 @@ def plugins_command() -> None:
 def worker_command(threads: int | None) -> None:
     """Run queued scans in the foreground until stopped with Ctrl+C.
 
-    Run it on any machine that shares the database and Redis with the web server.
+    Run it on any machine that shares the database and Redis with the web
+    server. It also resumes scans whose worker stopped mid-scan.
     """
-    huey = current_app.extensions["cxaudit_jobs"].huey
-    workers = threads or current_app.config["WORKER_THREADS"]
+    app = current_app._get_current_object()
+    huey = app.extensions["cxaudit_jobs"].huey
+    workers = threads or app.config["WORKER_THREADS"]
     consumer = huey.create_consumer(workers=workers, worker_type="thread")
+    sweeper = LeaseSweeper(app)
+    sweeper.start()
     logger.info("Worker started with %s thread(s)", workers)
-    consumer.run()
+    try:
+        consumer.run()
+    finally:
+        sweeper.stop()
