@@ -63,8 +63,14 @@ class ScanLease:
 
         :raises LeaseLost: when the scan is no longer this worker's.
         """
-        if time.monotonic() - self._last_beat < self.heartbeat_interval:
-            return
+        if time.monotonic() - self._last_beat >= self.heartbeat_interval:
+            self.beat()
+
+    def beat(self) -> None:
+        """Renew the lease now; commits.
+
+        :raises LeaseLost: when the scan is no longer this worker's.
+        """
         renewed = db.session.execute(
             update(Scan)
             .where(Scan.id == self.scan_id, Scan.worker_id == self.worker_id, Scan.status == ScanStatus.RUNNING)
