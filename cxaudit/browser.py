@@ -10,6 +10,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
 from selenium.webdriver.remote.client_config import ClientConfig
 
+from cxaudit.scan.user_agent import apply_browser_user_agent
+
 # Keep Chromium off the network except for the pages it is sent to: no
 # update checks, sync, safe-browsing or metrics, which would also be blocked
 # on closed networks and slow every start.
@@ -76,6 +78,7 @@ def start_browser(config: dict[str, Any]) -> webdriver.Remote:
     driver.command_executor.client_config.timeout = command_timeout(page_timeout)
     driver.set_page_load_timeout(page_timeout)
     driver.set_script_timeout(page_timeout)
+    apply_browser_user_agent(driver, config)
     return driver
 
 

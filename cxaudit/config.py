@@ -17,6 +17,8 @@ TYPED_SETTINGS = {
     "SCAN_PAGE_TIMEOUT",
     "SCAN_BROWSERS",
     "SCAN_LEASE_SECONDS",
+    "SCAN_MAX_DEPTH",
+    "SCAN_POLITENESS_DELAY",
     "WORKER_THREADS",
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
@@ -45,6 +47,12 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # A running scan whose worker sent no heartbeat for this many seconds
         # is taken over by another worker.
         "SCAN_LEASE_SECONDS": 60,
+        # None: no depth limit. See docs/scanning.md for these settings.
+        "SCAN_MAX_DEPTH": None,
+        "SCAN_POLITENESS_DELAY": 0.25,
+        "SCAN_CONTACT": None,
+        # Comma-separated CIDR networks the SSRF guard lets scans reach.
+        "SCAN_ALLOWED_NETWORKS": "",
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
         "LANGUAGES": ["pl", "en"],

@@ -43,7 +43,7 @@ def paths_of(scan: Scan, base_url: str) -> list[str]:
 
 
 class _TroubleHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the trouble fixture with a slow page, an image that never arrives and dropped connections."""
+    """Serves the trouble fixture with a slow page, an image that never arrives and broken responses."""
 
     requests_seen: dict[str, int]
     lock: threading.Lock
@@ -55,13 +55,18 @@ class _TroubleHandler(http.server.SimpleHTTPRequestHandler):
             count = self.requests_seen[path]
         if path in ("/slow.html", "/stall.png"):
             time.sleep(STALL_SECONDS)
-        if path == "/broken.html" or (path == "/flaky.html" and count <= 2):
-            # Closing without a status line makes Chromium report ERR_EMPTY_RESPONSE.
-            # Chromium 156 itself repeats such a request once, so the first
-            # load of flaky.html fails after two requests and the retry succeeds.
-            self.close_connection = True
+        if path == "/broken.html" or (path == "/flaky.html" and count == 1):
+            self._send_oversized_headers()
             return
         super().do_GET()
+
+    def _send_oversized_headers(self) -> None:
+        # Chromium fails such a response with ERR_RESPONSE_HEADERS_TOO_BIG and,
+        # unlike a dropped connection, does not repeat the request itself.
+        self.send_response(200)
+        self.send_header("X-Filler", "a" * 300_000)
+        self.end_headers()
+        self.close_connection = True
 
     def log_message(self, format, *args):  # noqa: A002 - signature fixed by http.server
         pass
@@ -191,13 +196,15 @@ def test_trouble_pages_recorded_and_totals_add_up(make_app, browser_config, trou
         assert pages["/never-loads.html"].status == PageStatus.AUDITED
         assert pages["/never-loads.html"].error is None
 
-        # One dropped connection is retried; a page that always drops fails after the retry.
+        # One failed navigation is retried; a page that always fails fails after the retry.
         assert pages["/flaky.html"].status == PageStatus.AUDITED
         assert pages["/flaky.html"].attempts == 2
+        assert requests_seen["/flaky.html"] == 2
         assert pages["/broken.html"].status == PageStatus.FAILED
         assert pages["/broken.html"].attempts == 2
+        assert requests_seen["/broken.html"] == 2
         assert pages["/broken.html"].error == (
-            f"The browser failed on {base_url}/broken.html (NavigationError: ERR_EMPTY_RESPONSE)."
+            f"The browser failed on {base_url}/broken.html (NavigationError: ERR_RESPONSE_HEADERS_TOO_BIG)."
         )
 
         assert pages["/after.html"].status == PageStatus.AUDITED

@@ -76,7 +76,8 @@ class PageResult(Base):
     error: Mapped[str | None] = mapped_column(Text)
     # Plugins that raised on this page: [{"plugin": name, "error": message}].
     audit_errors: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
-    # Page loads tried: 2 when the first navigation failed and was retried.
+    # Page loads tried: 0 when the URL was refused before loading, 2 when the
+    # first navigation failed and was retried.
     attempts: Mapped[int] = mapped_column(default=1, server_default="1")
     audited_at: Mapped[datetime] = mapped_column(default=utcnow)
 

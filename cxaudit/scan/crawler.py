@@ -19,8 +19,11 @@ from cxaudit.scan.audits import audit_site
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
 from cxaudit.scan.lease import ScanLease, cancel_requested
 from cxaudit.scan.pool import BrowserPool
-from cxaudit.scan.simple_frontier import CrawlTarget
+from cxaudit.scan.fetch import GuardedFetcher
+from cxaudit.scan.frontier import CrawlTarget, Frontier
+from cxaudit.scan.guard import guard_from_config
 from cxaudit.scan.urls import normalize_url
+from cxaudit.scan.user_agent import build_user_agent
 from cxaudit.scan.visit import PageVisit, VisitSettings, visit_page
 
 logger = logging.getLogger(__name__)
@@ -42,7 +45,7 @@ class Crawler:
         scan: Scan,
         registry: PluginRegistry,
         pool: BrowserPool,
-        frontier: Any,
+        frontier: Frontier,
         lease: ScanLease,
         max_pages: int,
         progress: ProgressCallback | None = None,
@@ -128,7 +131,8 @@ class Crawler:
         if target.url == self.start_url:
             self._check_start_page(visit)
 
-        self.scan.pages_queued = len(self._in_flight)
+        with self._frontier_lock:
+            self.scan.pages_queued = self.frontier.queued + len(self._in_flight)
         self.scan.crawl_state = self._checkpoint()
         db.session.commit()
         logger.info(
@@ -184,3 +188,12 @@ class Crawler:
         start_page.findings.extend(findings)
         start_page.audit_errors = [*(start_page.audit_errors or []), *(collected.audit_errors or [])]
         db.session.commit()
+
+
+def make_fetcher(config: Any) -> GuardedFetcher:
+    """Return the frontier's ``fetch_text``: robots.txt and sitemaps through the guard."""
+    return GuardedFetcher(
+        guard_from_config(config),
+        user_agent=build_user_agent(config),
+        timeout=float(config.get("SCAN_PAGE_TIMEOUT", 30)),
+    )

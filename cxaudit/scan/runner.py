@@ -15,10 +15,12 @@ from cxaudit.models.base import utcnow
 from cxaudit.plugins import PluginRegistry
 from cxaudit.scan.audits import collect_tool_versions
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
-from cxaudit.scan.crawler import Crawler, ProgressCallback
+from cxaudit.scan.crawl_settings import CrawlSettings
+from cxaudit.scan.crawler import Crawler, ProgressCallback, make_fetcher
+from cxaudit.scan.frontier import CrawlTarget, Frontier
+from cxaudit.scan.guard import guard_from_config
 from cxaudit.scan.lease import LeaseLost, ScanLease, new_worker_id
 from cxaudit.scan.pool import BrowserPool
-from cxaudit.scan.simple_frontier import CrawlTarget, SameOriginFrontier
 from cxaudit.scan.urls import InvalidScanURL, is_same_origin, validate_scan_url
 
 logger = logging.getLogger(__name__)
@@ -41,7 +43,11 @@ def find_site(url: str) -> Site | None:
 
 
 def create_scan(
-    url: str, max_pages: int | None = None, settings: dict[str, Any] | None = None, allow_submit: bool = False
+    url: str,
+    max_pages: int | None = None,
+    settings: dict[str, Any] | None = None,
+    allow_submit: bool = False,
+    crawl: CrawlSettings | None = None,
 ) -> Scan:
     """Store a queued scan of ``url``, attached to its registered site if there is one.
 
@@ -49,10 +55,13 @@ def create_scan(
     caller asks with ``allow_submit`` and the site's own settings allow it;
     an ad hoc URL never allows it.
 
-    :raises InvalidScanURL: when ``url`` is not an http(s) URL with a host.
+    :raises InvalidScanURL: when ``url`` is not an http(s) URL with a host, or
+        ``BlockedAddress`` (a subclass) when the SSRF guard refuses its host.
     :raises ValueError: when ``max_pages`` is below 1.
     """
     url = validate_scan_url(url)
+    guard_from_config(current_app.config).check_url(url)
+    crawl = crawl or CrawlSettings.from_settings({}, current_app.config)
     max_pages = current_app.config["SCAN_MAX_PAGES"] if max_pages is None else max_pages
     if max_pages < 1:
         raise ValueError(_("Invalid maximum number of pages: %(value)s. Give 1 or more.", value=max_pages))
@@ -67,6 +76,7 @@ def create_scan(
         status=ScanStatus.QUEUED,
         settings={
             "language": language,
+            **crawl.to_settings(),
             **(settings or {}),
             "max_pages": max_pages,
             "allow_submit": bool(allow_submit and site and site.settings.get("allow_submit")),
@@ -111,7 +121,7 @@ def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None, work
     try:
         _check_start(scan, pool.sessions[0])
         crawler = Crawler(
-            current_app._get_current_object(), scan, registry, pool, _frontier(scan, checkpoint), lease, max_pages, progress
+            current_app._get_current_object(), scan, registry, pool, _frontier(scan, max_pages, checkpoint), lease, max_pages, progress
         )
         crawler.run(_resumed_targets(checkpoint))
         if crawler.start_page_problem:
@@ -161,12 +171,13 @@ def request_cancel(scan: Scan) -> bool:
     return True
 
 
-def _frontier(scan: Scan, checkpoint: dict[str, Any] | None) -> SameOriginFrontier:
-    settings = dict(scan.settings or {})
+def _frontier(scan: Scan, max_pages: int, checkpoint: dict[str, Any] | None) -> Frontier:
+    settings = {**(scan.settings or {}), "max_pages": max_pages}
     config = current_app.config
+    fetch_text = make_fetcher(config)
     if checkpoint is not None:
-        return SameOriginFrontier.from_state(checkpoint["frontier"], scan.url, settings, config)
-    frontier = SameOriginFrontier(scan.url, settings, config)
+        return Frontier.from_state(checkpoint["frontier"], scan.url, settings, config, fetch_text)
+    frontier = Frontier(scan.url, settings, config, fetch_text)
     frontier.seed()
     return frontier
 

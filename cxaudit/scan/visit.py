@@ -59,6 +59,13 @@ def visit_page(session: BrowserSession, url: str, visit: VisitSettings) -> PageV
     """
     page_result = PageResult(url=url, status=PageStatus.AUDITED, audit_errors=[], attempts=1)
     outcome = PageVisit(page_result)
+    # Checked before loading too: the guard resolves the host again, and its
+    # address may have changed since the link was queued.
+    refusal = visit.check_final_url(url)
+    if refusal:
+        page_result.attempts = 0
+        return _fail(session, outcome, refusal)
+
     try:
         document, page_result.attempts = _load_with_retry(session, url)
     except _LoadFailed as failure:
