@@ -73,7 +73,7 @@ def start_browser(config: dict[str, Any]) -> webdriver.Remote:
 
     # Page loads and scripts time out inside the browser after the page
     # timeout. The HTTP timeout bounds any command to the driver as well,
-    # so a browser that stopped answering at all raises instead of blocking
+    # so a browser that stopped responding at all raises instead of blocking
     # its thread for good.
     driver.command_executor.client_config.timeout = command_timeout(page_timeout)
     driver.set_page_load_timeout(page_timeout)

@@ -41,8 +41,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "WEBDRIVER_CHROMIUM_PATH": None,
         "SCAN_MAX_PAGES": 50,
         "SCAN_PAGE_TIMEOUT": 30,
-        # Chromium sessions a scan runs in parallel: one per CPU core of the
-        # machine that runs the scan, since each session keeps a core busy.
+        # Chromium sessions a scan runs in parallel; by default one per CPU
+        # core of the machine that runs the scan.
         "SCAN_BROWSERS": os.cpu_count() or 1,
         # A running scan whose worker sent no heartbeat for this many seconds
         # is taken over by another worker.

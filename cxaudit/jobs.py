@@ -107,7 +107,7 @@ def start_worker(app: Flask, threads: int | None = None) -> Consumer:
     consumer.start()
     for signum, handler in previous.items():
         signal.signal(signum, handler)
-    # A daemon thread: it holds no state and stops with the web server.
+    # A daemon thread: it keeps no state and stops with the web server.
     LeaseSweeper(app).start()
 
     logger.info("In-process worker started with %s thread(s)", consumer.workers)

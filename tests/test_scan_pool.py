@@ -94,7 +94,7 @@ def trouble_site() -> Iterator[tuple[str, dict[str, int]]]:
 
 
 class RecordsConcurrency:
-    """A page audit that holds each page for a moment and records how many ran at once."""
+    """A page audit that keeps each page busy for a moment and records how many ran at once."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()

@@ -265,14 +265,14 @@ def _kill_group(process: subprocess.Popen) -> None:
     process.wait(timeout=10)
 
 
-def _wait_for(condition, seconds: float, what: str):
+def _wait_for(condition, seconds: float, description: str):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+    raise AssertionError(f"timed out after {seconds}s waiting for {description}")
 
 
 @pytest.mark.browser

@@ -110,7 +110,7 @@ class BrowserSession:
 
         After a timeout the browser is closed, so the next call starts a new one:
         a renderer stuck in a script makes every later command wait the whole
-        timeout too, and a new browser costs about a second.
+        timeout too, while a new browser costs only its start-up.
 
         :raises: one of ``BROWSER_ERRORS`` when the page times out or the browser fails.
         """

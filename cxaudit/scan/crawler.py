@@ -36,7 +36,7 @@ class Crawler:
     for each URL attempted and committing it with a checkpoint of the crawl.
 
     ``frontier`` is used from the pool threads too (``check_final_url``), so
-    every call to it holds ``_frontier_lock``.
+    every call to it takes ``_frontier_lock``.
     """
 
     def __init__(

@@ -23,8 +23,8 @@ MAX_LOAD_ATTEMPTS = 2
 
 @dataclass(frozen=True)
 class VisitSettings:
-    """What every visit of a scan shares. ``check_final_url`` returns a translated
-    reason to skip a page after its redirects, or None."""
+    """Settings every visit of a scan shares. ``check_final_url`` returns a translated
+    reason to skip a page (before loading it and after its redirects), or None."""
 
     registry: PluginRegistry
     settings: dict[str, Any]
