@@ -19,9 +19,9 @@ from cxaudit.app import create_app
 from cxaudit.database import upgrade_database
 from cxaudit.extensions import db
 
-# Test sites are served on this machine, which the scanner's SSRF guard
-# refuses by default; create_app reads this variable, so every test app
-# (and every app a test builds) may scan loopback addresses.
+# Test sites are served on this machine, and the scanner's SSRF guard
+# rejects loopback addresses by default. create_app reads this variable, so
+# every app a test builds may scan loopback addresses.
 os.environ["CXAUDIT_SCAN_ALLOWED_NETWORKS"] = "127.0.0.0/8,::1/128"
 
 TESTS_DIR = Path(__file__).parent

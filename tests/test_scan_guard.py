@@ -17,7 +17,7 @@ from cxaudit.scan.runner import create_scan
 
 
 def fixed_resolver(table: dict[str, list[str]]):
-    """Return a resolver that answers from ``table`` and never asks DNS."""
+    """Return a resolver that looks names up in ``table`` and never queries DNS."""
 
     def resolve(host: str) -> list[str]:
         if host not in table:

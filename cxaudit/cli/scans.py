@@ -15,7 +15,9 @@ from flask_babel import ngettext
 from cxaudit.extensions import db
 from cxaudit.jobs import LeaseSweeper
 from cxaudit.models import PageResult, Scan, ScanStatus
+from cxaudit.scan.crawl_settings import CrawlSettings, InvalidCrawlSetting
 from cxaudit.scan.export import export_scan
+from cxaudit.scan.guard import InvalidAllowedNetworks
 from cxaudit.scan.runner import create_scan, request_cancel, run_stored_scan
 from cxaudit.scan.summary import ScanSummary, summarize_scan
 from cxaudit.scan.urls import InvalidScanURL
@@ -50,6 +52,31 @@ def scan_group() -> None:
 @scan_group.command("run")
 @click.argument("url")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Maximum number of pages to audit (default: SCAN_MAX_PAGES, 50).")
+@click.option(
+    "--max-depth",
+    default=None,
+    metavar="N",
+    help="Follow links at most N clicks from the start page; 0 audits only the start page (default: SCAN_MAX_DEPTH, no limit).",
+)
+@click.option(
+    "--scope",
+    default="host",
+    metavar="host|path",
+    help="host: every page on the start page's host; path: only pages under the start page's folder (default: host).",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="PATTERN",
+    help="Audit only pages whose /path?query matches; a glob such as /events/*, or re:REGEX. Repeatable.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="PATTERN",
+    help="Skip pages whose /path?query matches; a glob such as */print/*, or re:REGEX. Repeatable.",
+)
+@click.option("--sitemap/--no-sitemap", default=True, help="Also queue the pages listed in the site's sitemaps (default: yes).")
 @click.option("--json", "json_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as JSON to this file; - writes to standard output.")
 @click.option(
     "--allow-submit",
@@ -58,11 +85,25 @@ def scan_group() -> None:
 )
 @click.pass_context
 @with_appcontext
-def scan_command(ctx: click.Context, url: str, max_pages: int | None, json_file: TextIO | None, allow_submit: bool) -> None:
+def scan_command(
+    ctx: click.Context,
+    url: str,
+    max_pages: int | None,
+    max_depth: str | None,
+    scope: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    sitemap: bool,
+    json_file: TextIO | None,
+    allow_submit: bool,
+) -> None:
     """Crawl URL's site in headless Chromium, audit every page and print a summary."""
     try:
-        scan = create_scan(url, max_pages, allow_submit=allow_submit)
-    except InvalidScanURL as error:
+        if max_depth is None:
+            max_depth = current_app.config.get("SCAN_MAX_DEPTH")
+        crawl = CrawlSettings.build(max_depth=max_depth, scope=scope, include=include, exclude=exclude, sitemap=sitemap)
+        scan = create_scan(url, max_pages, allow_submit=allow_submit, crawl=crawl)
+    except (InvalidScanURL, InvalidCrawlSetting, InvalidAllowedNetworks) as error:
         click.echo(str(error), err=True)
         ctx.exit(USAGE_ERROR)
     if allow_submit and not scan.settings["allow_submit"]:

@@ -17,7 +17,7 @@ class InvalidCrawlSetting(ValueError):
 
 @dataclass(frozen=True)
 class CrawlSettings:
-    """Which pages a scan may visit, besides ``max_pages`` (see docs/scanning.md)."""
+    """Crawl options of one scan besides ``max_pages``, explained in docs/scanning.md."""
 
     max_depth: int | None = None
     scope: str = SCOPE_HOST

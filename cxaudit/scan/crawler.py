@@ -4,7 +4,6 @@ sessions and stores each page when its visit ends, so every database write comes
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -35,8 +34,8 @@ class Crawler:
     """Visit the frontier's pages in parallel, up to ``max_pages``, storing a ``PageResult``
     for each URL attempted and committing it with a checkpoint of the crawl.
 
-    ``frontier`` is used from the pool threads too (``check_final_url``), so
-    every call to it takes ``_frontier_lock``.
+    The pool threads call ``frontier.check_final_url`` too; ``Frontier``
+    serialises its public methods with its own lock.
     """
 
     def __init__(
@@ -64,8 +63,9 @@ class Crawler:
         # then fails the scan, so it never replaces the site's results.
         self.start_page_problem: str | None = None
         self.cancelled = False
+        # The start page's address as stored, which differs from start_url after a redirect.
+        self._start_page_url: str | None = (scan.crawl_state or {}).get("start_page_url")
         self._in_flight: dict[Future[PageVisit], CrawlTarget] = {}
-        self._frontier_lock = threading.Lock()
 
     def run(self, resumed_targets: list[CrawlTarget] | None = None) -> None:
         """Crawl until the frontier is empty, the page limit is reached or the scan is cancelled.
@@ -90,7 +90,7 @@ class Crawler:
 
         if self._stopping():
             return
-        start_page = next((page for page in self.scan.pages if page.url == self.start_url), None)
+        start_page = next((page for page in self.scan.pages if page.url == self._start_page_url), None)
         if start_page is not None:
             self._run_site_audits(start_page)
 
@@ -99,22 +99,19 @@ class Crawler:
 
     def _dispatch(self) -> None:
         while len(self._in_flight) < self.pool.size and self.scan.pages_done + len(self._in_flight) < self.max_pages:
-            with self._frontier_lock:
-                target = self.frontier.pop()
+            target = self.frontier.pop()
             if target is None:
                 return
             self._submit(target)
 
     def _submit(self, target: CrawlTarget) -> None:
-        with self._frontier_lock:
-            delay = self.frontier.delay_before(target.url)
+        delay = self.frontier.delay_before(target.url)
         future = self.pool.submit(lambda session: self._visit_in_thread(session, target, delay))
         self._in_flight[future] = target
 
     def _visit_in_thread(self, session: BrowserSession, target: CrawlTarget, delay: float) -> PageVisit:
         def check_final_url(final_url: str) -> str | None:
-            with self._frontier_lock:
-                return self.frontier.check_final_url(target, final_url)
+            return self.frontier.check_final_url(target, final_url)
 
         with self.app.app_context():
             if delay > 0:
@@ -126,13 +123,12 @@ class Crawler:
         self.scan.pages.append(page_result)
         self.scan.pages_done += 1
         if visit.links:
-            with self._frontier_lock:
-                self.frontier.add_links(target, visit.links)
+            self.frontier.add_links(target, visit.links)
         if target.url == self.start_url:
+            self._start_page_url = page_result.url
             self._check_start_page(visit)
 
-        with self._frontier_lock:
-            self.scan.pages_queued = self.frontier.queued + len(self._in_flight)
+        self.scan.pages_queued = self.frontier.queued + len(self._in_flight)
         self.scan.crawl_state = self._checkpoint()
         db.session.commit()
         logger.info(
@@ -149,10 +145,9 @@ class Crawler:
 
     def _checkpoint(self) -> dict[str, Any]:
         """Return what a resumed scan needs: the frontier's state and the pages still being visited."""
-        with self._frontier_lock:
-            frontier_state = self.frontier.to_state()
+        frontier_state = self.frontier.to_state()
         in_flight = [[target.url, target.depth] for target in self._in_flight.values()]
-        return {"frontier": frontier_state, "in_flight": in_flight}
+        return {"frontier": frontier_state, "in_flight": in_flight, "start_page_url": self._start_page_url}
 
     def _check_lease_and_cancel(self) -> None:
         self.lease.beat_if_due()

@@ -31,11 +31,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 class GuardedFetcher:
-    """``fetch_text(url)`` for the frontier: returns the body as text, or ``None``.
+    """The frontier's ``fetch_text(url)``: returns the body as text, or ``None``.
 
-    ``None`` means the file is missing or could not be fetched (HTTP status
-    other than 200, refused by the guard, network error, too large); the
-    reason is logged.
+    ``None`` means that the file is missing or could not be fetched, because
+    of an HTTP status other than 200, the guard, a network error or its size.
+    The reason is logged.
     """
 
     def __init__(self, guard: Guard, user_agent: str, timeout: float) -> None:
@@ -47,7 +47,7 @@ class GuardedFetcher:
         try:
             body = self._get(url)
         except BlockedAddress as error:
-            logger.warning("Fetch of %s refused: %s", url, error)
+            logger.warning("Fetch of %s rejected by the guard: %s", url, error)
             return None
         except (Urllib3HTTPError, OSError) as error:
             logger.info("Fetch of %s failed: %s", url, error)
@@ -65,7 +65,7 @@ class GuardedFetcher:
                 url = urljoin(url, location)
                 continue
             if response.status != 200:
-                logger.info("Fetch of %s answered HTTP %s", url, response.status)
+                logger.info("Fetch of %s returned HTTP status %s", url, response.status)
                 response.release_conn()
                 return None
             return _read_limited(url, response)

@@ -1,15 +1,18 @@
 """The crawl frontier: which pages a scan visits, in which order and how fast.
 
-The frontier owns the rules and the queue; the crawler owns the browser. It
-seeds the queue with the start URL and the site's sitemaps, admits links that
-pass the scope, the include and exclude patterns, the depth limit and
-robots.txt, and checks each page's final URL after redirects against the same
-rules and the SSRF guard. ``to_state`` and ``from_state`` let a scan resume.
+The frontier owns the rules and the queue, and the crawler owns the browser.
+The queue starts with the start URL and the pages of the site's sitemaps.
+Links join it when they pass the scope, the include and exclude patterns, the
+depth limit and robots.txt. After redirects, each page's final URL is checked
+against the scope, robots.txt and the SSRF guard. ``to_state`` and
+``from_state`` let a scan resume.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
@@ -47,6 +50,17 @@ MAX_CRAWL_DELAY = 30.0
 SITEMAP_DEPTH = 1
 
 
+def _locked(method: Callable) -> Callable:
+    """Run ``method`` under the frontier's lock, so several browser sessions may share one frontier."""
+
+    @functools.wraps(method)
+    def wrapper(self: Frontier, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 @dataclass(frozen=True)
 class CrawlTarget:
     """A page to load: its normalised URL and its distance in links from the start page."""
@@ -56,7 +70,12 @@ class CrawlTarget:
 
 
 class Frontier:
-    """The queue of pages of one scan and the rules that admit them."""
+    """The queue of pages of one scan and the rules that admit them.
+
+    Its public methods run under a lock, so browser sessions in several
+    threads may share one frontier. The lock stays taken during a robots.txt
+    fetch.
+    """
 
     def __init__(
         self, scan_url: str, settings: Mapping[str, Any], config: Mapping[str, Any], fetch_text: FetchText
@@ -72,26 +91,31 @@ class Frontier:
         self.fetch_text = fetch_text
 
         self.queue: deque[CrawlTarget] = deque()
-        # Every URL queued, loaded or reached by a redirect, so none is loaded twice.
+        # The page key (see ``page_key``) of every URL queued, loaded or
+        # reached by a redirect, so that no page is loaded twice.
         self.seen: set[str] = set()
         self.issued = 0
         self.robots_texts: dict[str, str | None] = {}
         self._robots: dict[str, RobotsRules] = {}
         self._next_load: dict[tuple[str, int | None], float] = {}
         self._capped_origins: set[str] = set()
+        self._lock = threading.RLock()
 
     @property
     def queued(self) -> int:
         """The number of queued pages that the page limit still lets the scan load."""
-        return min(len(self.queue), max(self.max_pages - self.issued, 0))
+        with self._lock:
+            return min(len(self.queue), max(self.max_pages - self.issued, 0))
 
+    @_locked
     def seed(self) -> None:
         """Queue the start URL, then the in-scope URLs of the site's sitemaps."""
-        self.seen.add(self.start_url)
+        self.seen.add(page_key(self.start_url))
         self.queue.append(CrawlTarget(self.start_url, 0))
         if self.crawl.sitemap:
             self._seed_from_sitemaps()
 
+    @_locked
     def pop(self) -> CrawlTarget | None:
         """Return the next page to load, or ``None`` when the queue or the page limit is exhausted."""
         if self.issued >= self.max_pages or not self.queue:
@@ -99,12 +123,14 @@ class Frontier:
         self.issued += 1
         return self.queue.popleft()
 
+    @_locked
     def add_links(self, parent: CrawlTarget, links: Iterable[str]) -> None:
         """Queue the links found on ``parent`` that the scan's rules admit."""
         depth = parent.depth + 1
         for link in links:
             self._admit(link, depth)
 
+    @_locked
     def check_final_url(self, target: CrawlTarget, final_url: str) -> str | None:
         """Return why ``final_url`` must not be audited, or ``None`` when it may.
 
@@ -114,7 +140,7 @@ class Frontier:
         scan already audits). The reason is translated.
         """
         final = normalize_url(final_url)
-        if final != target.url:
+        if page_key(final) != page_key(target.url):
             refusal = self._redirect_refusal(final)
             if refusal:
                 return refusal
@@ -126,6 +152,7 @@ class Frontier:
             return _("The robots.txt of the site does not allow cxaudit to load %(url)s.", url=final)
         return None
 
+    @_locked
     def delay_before(self, url: str) -> float:
         """Return the seconds to wait before loading ``url`` and reserve that moment for its host.
 
@@ -139,6 +166,7 @@ class Frontier:
         self._next_load[key] = start + interval
         return start - now
 
+    @_locked
     def to_state(self) -> dict[str, Any]:
         """Return the queue, the URLs seen and the robots.txt files read, as JSON-ready data."""
         return {
@@ -180,12 +208,13 @@ class Frontier:
         if urlsplit(link).scheme.lower() not in DEFAULT_PORTS:
             return False
         url = normalize_url(link)
-        if url in self.seen or not self._passes_rules(url, depth):
+        if page_key(url) in self.seen or not self._passes_rules(url, depth):
             return False
         if not self._robots_for(url).allows(url):
-            logger.info("Frontier of %s: robots.txt disallows %s", self.start_url, url)
+            # Debug level: a disallowed menu link is met again on every page.
+            logger.debug("Frontier of %s: robots.txt disallows %s", self.start_url, url)
             return False
-        self.seen.add(url)
+        self.seen.add(page_key(url))
         self.queue.append(CrawlTarget(url, depth))
         return True
 
@@ -201,15 +230,16 @@ class Frontier:
     def _redirect_refusal(self, final: str) -> str | None:
         if not self.scope.contains(final):
             return _("The page redirected to %(url)s, which is outside the scanned site.", url=final)
-        if final in self.seen and not self._drop_from_queue(final):
+        key = page_key(final)
+        if key in self.seen and not self._drop_from_queue(key):
             return _("The page redirected to %(url)s, which this scan audits already.", url=final)
-        self.seen.add(final)
+        self.seen.add(key)
         return None
 
-    def _drop_from_queue(self, url: str) -> bool:
-        """Remove ``url`` from the queue, because a redirect reached it first; tell whether it was queued."""
+    def _drop_from_queue(self, key: str) -> bool:
+        """Remove the page ``key`` from the queue, because a redirect reached it first; tell whether it was queued."""
         for target in self.queue:
-            if target.url == url:
+            if page_key(target.url) == key:
                 self.queue.remove(target)
                 return True
         return False
@@ -231,6 +261,20 @@ class Frontier:
             self._capped_origins.add(origin_url)
             logger.warning("Crawl-delay of %s s in %s capped at %s s", delay, robots_url(origin_url), MAX_CRAWL_DELAY)
         return MAX_CRAWL_DELAY
+
+
+def page_key(url: str) -> str:
+    """Return the key under which a normalised URL counts as seen.
+
+    ``http://`` and ``https://`` on their default ports name the same page,
+    because sites that serve both almost always redirect one to the other.
+    A sitemap listing ``http://`` pages of an HTTPS site then costs a
+    redirect per page, and no page is audited twice.
+    """
+    parts = urlsplit(url)
+    if parts.scheme in DEFAULT_PORTS and parts.port is None:
+        return url.removeprefix(f"{parts.scheme}:")
+    return url
 
 
 def _origin_url(url: str) -> str:

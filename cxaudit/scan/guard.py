@@ -6,6 +6,10 @@ user typed or that a scanned site links to. Without the guard a scan of
 metadata service or the deployment's internal network. The setting
 ``SCAN_ALLOWED_NETWORKS`` (comma-separated CIDR) opens chosen networks again,
 for example ``127.0.0.0/8`` to scan a test site on this machine.
+
+NOTE: Chromium resolves and connects on its own. The crawler checks a page's
+URL before loading it and the URL the browser ends at, but not the
+redirect hops in between nor the images, scripts and frames a page loads.
 """
 
 from __future__ import annotations
@@ -102,10 +106,10 @@ def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
 def is_public(address: IPAddress) -> bool:
     """Tell whether ``address`` is a global unicast address and no metadata service.
 
-    ``is_global`` is false for private, loopback, link-local, unique-local,
-    shared (100.64.0.0/10), documentation and reserved ranges as listed by
-    the IANA special-purpose registries; multicast is checked apart because
-    ``ipaddress`` marks some multicast ranges global.
+    ``ipaddress``'s ``is_global`` is false for the private, loopback,
+    link-local, unique-local, shared (100.64.0.0/10), documentation and
+    reserved ranges of the IANA special-purpose registries. Multicast is
+    checked apart, because ``is_global`` is true for some multicast ranges.
     """
     if address in METADATA_ADDRESSES or address.is_multicast or not address.is_global:
         return False
@@ -139,7 +143,7 @@ class Guard:
         for text in addresses:
             address = ipaddress.ip_address(text.split("%", 1)[0])
             if not self.is_allowed(address):
-                logger.warning("Guard refused %s: %s resolves to %s", url, host, address)
+                logger.warning("Guard rejected %s: %s resolves to %s", url, host, address)
                 raise BlockedAddress(_refusal_message(url, host, address))
         return addresses
 

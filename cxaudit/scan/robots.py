@@ -29,7 +29,7 @@ class RobotsRules:
         return self._parser is None or self._parser.can_fetch(url, ROBOTS_AGENT)
 
     def crawl_delay(self) -> float | None:
-        """Return the seconds between requests the site asks of cxaudit, if it asks."""
+        """Return the Crawl-delay in seconds that the file sets for cxaudit, or ``None``."""
         if self._parser is None:
             return None
         delay = self._parser.crawl_delay(ROBOTS_AGENT)

@@ -79,13 +79,13 @@ def validate_scan_url(url: str) -> str:
 def normalize_url(url: str) -> str:
     """Return the one spelling of ``url`` under which its page is audited.
 
-    The scheme and host are lower-cased (an international host name becomes
-    its ``xn--`` form), a default port is dropped, an empty path becomes
-    ``/``, ``.`` and ``..`` segments are resolved, percent-encoding is made
-    uniform, the fragment is removed and so are the tracking parameters
-    (``utm_*`` and ``TRACKING_PARAMETERS``). The order of the other query
-    parameters is kept, because some servers read repeated or ordered
-    parameters. A URL that is not http(s) only loses its fragment.
+    url-normalize lower-cases the scheme and host (an international host
+    name becomes its ``xn--`` form), drops a default port, turns an empty
+    path into ``/``, resolves ``.`` and ``..`` and makes percent-encoding
+    uniform. Then the fragment and the tracking parameters (``utm_*`` and
+    ``TRACKING_PARAMETERS``) are removed. The other query parameters keep
+    their order, because some servers read repeated or ordered parameters.
+    A URL that is not http(s) only loses its fragment.
     """
     scheme = urlsplit(url).scheme.lower()
     if scheme not in DEFAULT_PORTS:
@@ -166,7 +166,7 @@ def is_crawlable_link(url: str, start_url: str) -> bool:
 
 @dataclass(frozen=True)
 class Scope:
-    """Which normalised URLs belong to a scan: same host, or also under the start URL's folder."""
+    """The rule for which normalised URLs belong to a scan: the start URL's host, optionally only its folder."""
 
     start_url: str
     kind: str = SCOPE_HOST

@@ -1,7 +1,7 @@
 """The User-Agent cxaudit sends: its name, version and the deployment's contact.
 
 Site owners read it in their logs and match ``cxaudit`` in robots.txt, so it
-names the tool and says whom to contact about the traffic.
+names the tool and a contact for questions about the traffic.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from cxaudit.models import PageResult, PageStatus
 from cxaudit.plugins import PluginRegistry
 from cxaudit.scan.audits import audit_page
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession, LoadedDocument
+from cxaudit.scan.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,8 @@ def visit_page(session: BrowserSession, url: str, visit: VisitSettings) -> PageV
     if refusal:
         return _fail(session, outcome, refusal)
 
+    # After a redirect within the site the page is recorded at the address it was served from.
+    url = page_result.url = normalize_url(document.url)
     outcome.http_status = document.http_status
     if document.http_status and document.http_status >= 400:
         # Visitors see the error page, so it is audited. The status is kept
