@@ -19,6 +19,7 @@ from cxaudit.extensions import db
 from cxaudit.hookspecs import hookimpl
 from cxaudit.models import PageStatus, Scan, ScanStatus
 from cxaudit.scan.runner import create_scan, run_stored_scan
+from plugins.example import KillsBrowserOn
 
 pytestmark = pytest.mark.browser
 
@@ -208,6 +209,30 @@ def test_trouble_pages_recorded_and_totals_add_up(make_app, browser_config, trou
         )
 
         assert pages["/after.html"].status == PageStatus.AUDITED
+
+
+def test_crashed_browser_replaced_in_pool(make_app, browser_config, serve_directory):
+    app = make_app(**{**browser_config, "SCAN_BROWSERS": 2})
+    killer = KillsBrowserOn("/zbiory.html")
+    app.extensions["cxaudit_plugins"].register("kills-browser", killer)
+    base_url = serve_directory(PAGES / "site")
+
+    scan_id = run_scan(app, f"{base_url}/index.html")
+
+    with app.app_context():
+        scan = db.session.get(Scan, scan_id)
+        pages = {page.url.removeprefix(base_url): page for page in scan.pages}
+        assert killer.kills == 1
+        assert scan.status == ScanStatus.FINISHED
+        assert set(pages) == SITE_PAGES
+        assert pages["/zbiory.html"].status == PageStatus.FAILED
+        assert pages["/zbiory.html"].error == "The browser stopped while the page was audited."
+        # The pages zbiory.html links to are reached, by a new browser or the other session.
+        assert pages["/malarstwo.html"].status == PageStatus.AUDITED
+        assert pages["/rzezba.html"].status == PageStatus.AUDITED
+        failed = [page for page in scan.pages if page.status == PageStatus.FAILED]
+        assert failed == [pages["/zbiory.html"]]
+        assert scan.pages_done == len(scan.pages) == len(SITE_PAGES)
 
 
 def test_cookies_and_storage_cleared_between_pages(make_app, browser_config, serve_directory):

@@ -156,6 +156,27 @@ def test_cancel_stops_running_scan(make_app, browser_config, serve_directory):
         assert scan.crawl_state is None
 
 
+@pytest.mark.browser
+def test_interrupted_scan_is_cancelled(make_app, browser_config, serve_directory):
+    app = make_app(**browser_config)
+    base_url = serve_directory(PAGES)
+
+    def press_ctrl_c(scan: Scan, page) -> None:
+        if scan.pages_done == 2:
+            raise KeyboardInterrupt
+
+    with app.app_context():
+        scan_id = create_scan(f"{base_url}/index.html").id
+        with pytest.raises(KeyboardInterrupt):
+            run_stored_scan(scan_id, progress=press_ctrl_c)
+
+        db.session.expire_all()
+        scan = db.session.get(Scan, scan_id)
+        assert scan.status == ScanStatus.CANCELLED
+        assert len(scan.pages) == scan.pages_done == 2
+        assert scan.crawl_state is None
+
+
 def test_cancel_queued_scan_never_runs(app):
     with app.app_context():
         scan_id = store_scan(ScanStatus.QUEUED)

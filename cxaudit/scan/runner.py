@@ -138,6 +138,13 @@ def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None, work
         logger.warning("Scan %s: %s; this worker stops", scan_id, error)
         db.session.rollback()
         return
+    except KeyboardInterrupt:
+        # Ctrl+C on `cxaudit scan` stops the scan for good; without this the
+        # scan would stay running and a worker would resume it later.
+        logger.warning("Scan %s interrupted; it is cancelled with the pages stored so far", scan_id)
+        db.session.rollback()
+        _mark_cancelled(scan)
+        raise
     except _ScanCannotRun as error:
         _mark_failed(scan, str(error))
         return
