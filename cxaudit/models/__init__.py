@@ -1,7 +1,7 @@
 """Typed SQLAlchemy models, one module per area."""
 
 from cxaudit.models.base import Base
-from cxaudit.models.funnel import FunnelEvent
+from cxaudit.models.funnel import Funnel, FunnelEvent
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.models.survey import SCORE_RANGES, Response, Survey, SurveyKind
@@ -10,6 +10,7 @@ from cxaudit.models.user import Role, User
 __all__ = [
     "Base",
     "Finding",
+    "Funnel",
     "FunnelEvent",
     "Institution",
     "Outcome",
