@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import http.server
+import shutil
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 
@@ -127,3 +130,54 @@ def test_fetch_connects_to_checked_address(server):
 
 def test_fetch_unsupported_scheme_returns_none():
     assert make_fetcher()("ftp://127.0.0.1/robots.txt") is None
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/robots.txt", "http://[::1/robots.txt", "http://127.0.0.1:port/"])
+def test_fetch_invalid_url_returns_none(url):
+    assert make_fetcher()(url) is None
+
+
+class _HostEchoHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # noqa: N802 - name fixed by http.server
+        body = f"Host: {self.headers.get('Host')}".encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):  # noqa: A002 - signature fixed by http.server
+        pass
+
+
+@pytest.fixture
+def tls_server(tmp_path, monkeypatch) -> Iterator[int]:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate for muzeum.test, trusted through SSL_CERT_FILE."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is not installed, so no test certificate can be made")
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=muzeum.test",
+         "-addext", "subjectAltName=DNS:muzeum.test", "-keyout", str(key), "-out", str(certificate)],
+        check=True,
+        capture_output=True,
+    )
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HostEchoHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd.server_port
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_fetch_https_verifies_host_name_on_pinned_address(tls_server):
+    fetcher = make_fetcher(lambda host: {"muzeum.test": ["127.0.0.1"]}[host])
+
+    # The connection goes to 127.0.0.1, and TLS still checks the certificate against muzeum.test.
+    assert fetcher(f"https://muzeum.test:{tls_server}/robots.txt") == f"Host: muzeum.test:{tls_server}"
+    # The certificate does not name 127.0.0.1, so the same server fails verification there.
+    assert fetcher(f"https://127.0.0.1:{tls_server}/robots.txt") is None

@@ -62,7 +62,16 @@ def test_seed_queues_start_then_sitemap_urls(app):
         assert drain(frontier) == ["/", "/kolekcje/", "/wystawy/", "/kontakt.html"]
 
 
-def test_seed_without_sitemap_reads_only_robots(app):
+def test_relative_sitemap_line_resolved(app):
+    files = {f"{BASE}/robots.txt": "Sitemap: /mapy/strony.xml\n", f"{BASE}/mapy/strony.xml": urlset("/kolekcje/")}
+    with app.app_context():
+        frontier = make_frontier(files)
+        frontier.seed()
+
+        assert drain(frontier) == ["/", "/kolekcje/"]
+
+
+def test_seed_without_sitemap_fetches_nothing(app):
     files = {f"{BASE}/robots.txt": "", f"{BASE}/sitemap.xml": urlset("/kontakt.html")}
     with app.app_context():
         frontier = make_frontier(files, sitemap=False)
@@ -143,6 +152,17 @@ def test_other_port_is_another_page(app):
         assert frontier.pop() is None
         assert page_key("http://muzeum.example:8080/") == "http://muzeum.example:8080/"
         assert page_key("https://muzeum.example/") == "//muzeum.example/"
+
+
+def test_invalid_links_skipped(app):
+    files = {f"{BASE}/sitemap.xml": urlset("/a.html").replace("</urlset>", "<url><loc>http://[::1/</loc></url></urlset>")}
+    with app.app_context():
+        frontier = make_frontier(files)
+        frontier.seed()
+        start = frontier.pop()
+        frontier.add_links(start, ["http://muzeum.example:99999/", "http://muzeum.example:port/", "http://[fe80::1/"])
+
+        assert drain(frontier) == ["/a.html"]
 
 
 def test_add_links_respects_max_depth(app):

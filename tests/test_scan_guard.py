@@ -111,6 +111,29 @@ def test_allowed_network_never_opens_metadata_service():
     assert "cloud metadata service" in str(raised.value)
 
 
+def test_guard_message_for_ip_literal(app):
+    with app.app_context(), pytest.raises(BlockedAddress) as raised:
+        Guard().check_url("http://10.1.2.3:8080/")
+
+    assert str(raised.value) == (
+        "Refused to scan http://10.1.2.3:8080/: 10.1.2.3 is a private, loopback, link-local, multicast or "
+        "reserved address. To scan it anyway, add its network to the setting CXAUDIT_SCAN_ALLOWED_NETWORKS, "
+        "for example 10.1.2.3/32."
+    )
+
+
+def test_guard_message_for_metadata_name(app):
+    guard = Guard(resolver=fixed_resolver({"metadata.example": ["fd00:ec2::254"]}))
+
+    with app.app_context(), pytest.raises(BlockedAddress) as raised:
+        guard.check_url("http://metadata.example/")
+
+    assert str(raised.value) == (
+        "Refused to scan http://metadata.example/: its host metadata.example resolves to fd00:ec2::254, "
+        "the address of a cloud metadata service, which is never scanned. Check the address."
+    )
+
+
 def test_guard_checks_ip_literal_without_resolver():
     def no_lookup(host: str) -> list[str]:
         raise AssertionError(f"resolver called for {host}")

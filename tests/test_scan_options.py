@@ -54,7 +54,7 @@ def test_cli_refuses_loopback_by_default(make_app):
     result = app.test_cli_runner().invoke(cli, ["scan", "http://127.0.0.1:9/"])
 
     assert result.exit_code == 2
-    assert result.stderr.startswith("Refused to scan http://127.0.0.1:9/: its host 127.0.0.1 resolves to 127.0.0.1")
+    assert result.stderr.startswith("Refused to scan http://127.0.0.1:9/: 127.0.0.1 is a private, loopback")
     assert "CXAUDIT_SCAN_ALLOWED_NETWORKS" in result.stderr
     assert scan_count(app) == 0
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -17,8 +15,9 @@ from cxaudit import jobs
 from cxaudit.admin import bp
 from cxaudit.extensions import db
 from cxaudit.models import Outcome, Scan, ScanStatus
+from cxaudit.scan.export import EXPORT_FORMATS, MEDIA_TYPES, export_filename, render_export
+from cxaudit.scan.history import previous_finished_scan
 from cxaudit.scan.crawl_settings import CrawlSettings
-from cxaudit.scan.export import export_scan
 from cxaudit.scan.guard import InvalidAllowedNetworks, guard_from_config
 from cxaudit.scan.runner import create_scan, request_cancel
 from cxaudit.scan.summary import summarize_scan
@@ -138,6 +137,8 @@ def scan_detail(scan_id: int):
         running=running,
         refresh_seconds=REFRESH_SECONDS,
         violation=Outcome.VIOLATION,
+        export_formats=EXPORT_FORMATS,
+        previous_scan=previous_finished_scan(scan) if scan.status == ScanStatus.FINISHED else None,
     )
 
 
@@ -168,13 +169,12 @@ def scan_progress(scan_id: int):
     )
 
 
-@bp.route("/scans/<int:scan_id>.json")
+@bp.route("/scans/<int:scan_id>.<any(json, csv, sarif):fmt>")
 @login_required
-def scan_export(scan_id: int):
+def scan_export(scan_id: int, fmt: str):
     scan = db.get_or_404(Scan, scan_id)
-    body = json.dumps(export_scan(scan), ensure_ascii=False, indent=2)
     return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="cxaudit-scan-{scan.id}.json"'},
+        render_export(scan, fmt),
+        mimetype=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{export_filename(scan, fmt)}"'},
     )

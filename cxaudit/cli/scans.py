@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TextIO
 
 import click
+from click_default_group import DefaultGroup
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from cxaudit.audit import IMPACTS
 from cxaudit.extensions import db
 from cxaudit.jobs import LeaseSweeper
 from cxaudit.models import PageResult, Scan, ScanStatus
 from cxaudit.scan.crawl_settings import CrawlSettings, InvalidCrawlSetting
-from cxaudit.scan.export import export_scan
+from cxaudit.scan.export import render_export
+from cxaudit.scan.fail_on import EXIT_VIOLATIONS_FOUND, count_violations_at_or_above
 from cxaudit.scan.guard import InvalidAllowedNetworks
 from cxaudit.scan.runner import create_scan, request_cancel, run_stored_scan
 from cxaudit.scan.summary import ScanSummary, summarize_scan
@@ -29,24 +31,21 @@ USAGE_ERROR = 2
 
 def register(group: click.Group) -> None:
     """Add this module's commands to ``group``."""
+    # Imported here because those commands use this module's helpers.
+    from cxaudit.cli import scan_reports
+
+    scan_reports.register(scan_group)
     group.add_command(scan_group)
     group.add_command(plugins_command)
     group.add_command(worker_command)
 
 
-class _ScanGroup(click.Group):
-    """A group whose first argument, when it names no subcommand, is the URL to scan,
-    so ``cxaudit scan URL`` runs a scan and ``cxaudit scan cancel ID`` cancels one."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
-            args = ["run", *args]
-        return super().parse_args(ctx, args)
-
-
-@click.group("scan", cls=_ScanGroup)
+# `cxaudit scan URL` runs a scan, `cxaudit scan list|export|diff` read
+# stored scans and `cxaudit scan cancel` stops one. A URL is never a subcommand's name, so the group passes it
+# to the default subcommand `run`.
+@click.group("scan", cls=DefaultGroup, default="run")
 def scan_group() -> None:
-    """Scan a site (cxaudit scan URL) or act on a stored scan."""
+    """Scan a site (cxaudit scan URL), list stored scans, export one, compare two or cancel one."""
 
 
 @scan_group.command("run")
@@ -78,6 +77,14 @@ def scan_group() -> None:
 )
 @click.option("--sitemap/--no-sitemap", default=True, help="Also queue the pages listed in the site's sitemaps (default: yes).")
 @click.option("--json", "json_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as JSON to this file; - writes to standard output.")
+@click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8"), default=None, help="Write one CSV row per finding and failed page to this file; - writes to standard output.")
+@click.option("--sarif", "sarif_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as SARIF 2.1.0 to this file; - writes to standard output.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(IMPACTS),
+    default=None,
+    help="Exit with status 3 when violations of this impact or worse are found; needs-review results never count.",
+)
 @click.option(
     "--allow-submit",
     is_flag=True,
@@ -95,9 +102,17 @@ def scan_command(
     exclude: tuple[str, ...],
     sitemap: bool,
     json_file: TextIO | None,
+    csv_file: TextIO | None,
+    sarif_file: TextIO | None,
+    fail_on: str | None,
     allow_submit: bool,
 ) -> None:
-    """Crawl URL's site in headless Chromium, audit every page and print a summary."""
+    """Crawl URL's site in headless Chromium, audit every page and print a summary.
+
+    Exit status: 0 when the scan finished (and found nothing at --fail-on),
+    1 when the scan failed or was cancelled, 2 for invalid options, 3 when
+    --fail-on matched.
+    """
     try:
         if max_depth is None:
             max_depth = current_app.config.get("SCAN_MAX_DEPTH")
@@ -121,11 +136,12 @@ def scan_command(
     run_stored_scan(scan.id, progress=_echo_progress)
     db.session.refresh(scan)
 
-    if json_file is not None:
-        json.dump(export_scan(scan), json_file, ensure_ascii=False, indent=2)
-        json_file.write("\n")
-    # The summary goes to standard error when the JSON takes standard output.
-    to_stderr = json_file is not None and json_file.name == "<stdout>"
+    outputs = {"json": json_file, "csv": csv_file, "sarif": sarif_file}
+    for fmt, output in outputs.items():
+        if output is not None:
+            output.write(render_export(scan, fmt))
+    # The summary goes to standard error when an export takes standard output.
+    to_stderr = any(output is not None and output.name == "<stdout>" for output in outputs.values())
     if scan.status == ScanStatus.FAILED:
         click.echo(_("Scan failed: %(error)s", error=scan.error), err=True)
         ctx.exit(1)
@@ -134,6 +150,8 @@ def scan_command(
     _echo_summary(summarize_scan(scan), err=to_stderr)
     if scan.status == ScanStatus.CANCELLED:
         ctx.exit(1)
+    if fail_on is not None:
+        _apply_fail_on(ctx, scan, fail_on)
 
 
 @scan_group.command("cancel")
@@ -169,6 +187,23 @@ def _status_label(status: ScanStatus) -> str:
     return labels[status]
 
 
+def _apply_fail_on(ctx: click.Context, scan: Scan, threshold: str) -> None:
+    found = count_violations_at_or_above(scan, threshold)
+    if not found:
+        return
+    click.echo(
+        ngettext(
+            "%(num)d violation of impact %(impact)s or worse found (--fail-on %(threshold)s).",
+            "%(num)d violations of impact %(impact)s or worse found (--fail-on %(threshold)s).",
+            found,
+            impact=impact_label(threshold),
+            threshold=threshold,
+        ),
+        err=True,
+    )
+    ctx.exit(EXIT_VIOLATIONS_FOUND)
+
+
 def _echo_progress(scan: Scan, page: PageResult) -> None:
     total = scan.pages_done + scan.pages_queued
     if page.status == "audited":
@@ -191,7 +226,7 @@ def _echo_summary(summary: ScanSummary, err: bool) -> None:
     echo()
     echo(_("Violations by impact (rule results, elements):"))
     for total in summary.by_impact:
-        echo(f"  {_impact_label(total.impact)}: {total.results}, {total.elements}")
+        echo(f"  {impact_label(total.impact)}: {total.results}, {total.elements}")
 
     echo()
     if not summary.failing_rules:
@@ -200,10 +235,10 @@ def _echo_summary(summary: ScanSummary, err: bool) -> None:
     echo(_("Rules violated on most pages:"))
     for rule in summary.failing_rules:
         pages = ngettext("%(num)d page", "%(num)d pages", rule.pages)
-        echo(f"  {rule.rule} ({rule.plugin}, {_impact_label(rule.impact)}): {pages}")
+        echo(f"  {rule.rule} ({rule.plugin}, {impact_label(rule.impact)}): {pages}")
 
 
-def _impact_label(impact: str | None) -> str:
+def impact_label(impact: str | None) -> str:
     labels = {
         "critical": _("critical"),
         "serious": _("serious"),

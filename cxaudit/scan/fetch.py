@@ -49,7 +49,8 @@ class GuardedFetcher:
         except BlockedAddress as error:
             logger.warning("Fetch of %s rejected by the guard: %s", url, error)
             return None
-        except (Urllib3HTTPError, OSError) as error:
+        except (Urllib3HTTPError, OSError, ValueError) as error:
+            # ValueError: an invalid port or IPv6 address in the URL or in a redirect.
             logger.info("Fetch of %s failed: %s", url, error)
             return None
         if body is None:

@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from flask_babel import gettext as _
 
@@ -196,7 +196,9 @@ class Frontier:
 
     def _seed_from_sitemaps(self) -> None:
         origin_url = _origin_url(self.start_url)
-        sitemap_urls = self._robots_for(self.start_url).sitemaps() + [f"{origin_url}/sitemap.xml"]
+        # The protocol asks for absolute Sitemap lines; a relative one is resolved against the host.
+        named = [urljoin(f"{origin_url}/", url) for url in self._robots_for(self.start_url).sitemaps()]
+        sitemap_urls = named + [f"{origin_url}/sitemap.xml"]
         for url in iter_sitemap_urls(sitemap_urls, self.fetch_text):
             # The start page is one of the max_pages; more queued URLs would never be loaded.
             if len(self.queue) >= self.max_pages:
@@ -205,10 +207,15 @@ class Frontier:
         logger.info("Frontier of %s: %s pages queued after reading the sitemaps", self.start_url, len(self.queue))
 
     def _admit(self, link: str, depth: int) -> bool:
-        if urlsplit(link).scheme.lower() not in DEFAULT_PORTS:
-            return False
-        url = normalize_url(link)
-        if page_key(url) in self.seen or not self._passes_rules(url, depth):
+        try:
+            if urlsplit(link).scheme.lower() not in DEFAULT_PORTS:
+                return False
+            url = normalize_url(link)
+            if page_key(url) in self.seen or not self._passes_rules(url, depth):
+                return False
+        except ValueError as error:
+            # A link or sitemap entry with an invalid port or IPv6 address cannot be loaded.
+            logger.debug("Frontier of %s: invalid URL %r skipped (%s)", self.start_url, link, error)
             return False
         if not self._robots_for(url).allows(url):
             # Debug level: a disallowed menu link is met again on every page.

@@ -167,22 +167,39 @@ class Guard:
 
 def _refusal_message(url: str, host: str, address: IPAddress) -> str:
     if address in METADATA_ADDRESSES:
+        return _metadata_message(url, host, address)
+
+    values = {"url": url, "host": host, "address": str(address), "setting": SETTING_NAME}
+    values["network"] = str(ipaddress.ip_network(address))
+    if _is_ip_literal(host):
         return _(
-            "Refused to scan %(url)s: its host %(host)s resolves to %(address)s, the address of a cloud "
-            "metadata service, which is never scanned. Check the address.",
-            url=url,
-            host=host,
-            address=str(address),
+            "Refused to scan %(url)s: %(address)s is a private, loopback, link-local, multicast or "
+            "reserved address. To scan it anyway, add its network to the setting %(setting)s, for "
+            "example %(network)s.",
+            **values,
         )
     return _(
         "Refused to scan %(url)s: its host %(host)s resolves to %(address)s, a private, loopback, "
         "link-local, multicast or reserved address. To scan it anyway, add its network to the "
         "setting %(setting)s, for example %(network)s.",
+        **values,
+    )
+
+
+def _metadata_message(url: str, host: str, address: IPAddress) -> str:
+    if _is_ip_literal(host):
+        return _(
+            "Refused to scan %(url)s: %(address)s is the address of a cloud metadata service, "
+            "which is never scanned. Check the address.",
+            url=url,
+            address=str(address),
+        )
+    return _(
+        "Refused to scan %(url)s: its host %(host)s resolves to %(address)s, the address of a cloud "
+        "metadata service, which is never scanned. Check the address.",
         url=url,
         host=host,
         address=str(address),
-        setting=SETTING_NAME,
-        network=str(ipaddress.ip_network(address)),
     )
 
 
