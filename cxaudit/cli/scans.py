@@ -41,8 +41,8 @@ def register(group: click.Group) -> None:
 
 
 # `cxaudit scan URL` runs a scan, `cxaudit scan list|export|diff` read
-# stored scans and `cxaudit scan cancel` stops one. A URL is never a subcommand's name, so the group passes it
-# to the default subcommand `run`.
+# stored scans and `cxaudit scan cancel` stops one. A URL is never a
+# subcommand's name, so the group passes it to the default subcommand `run`.
 @click.group("scan", cls=DefaultGroup, default="run")
 def scan_group() -> None:
     """Scan a site (cxaudit scan URL), list stored scans, export one, compare two or cancel one."""
