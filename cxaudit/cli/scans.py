@@ -110,8 +110,8 @@ def scan_command(
     """Crawl URL's site in headless Chromium, audit every page and print a summary.
 
     Exit status: 0 when the scan finished (and found nothing at --fail-on),
-    1 when the scan failed or was cancelled, 2 for invalid options, 3 when
-    --fail-on matched.
+    1 when the scan failed or was cancelled, 2 for invalid options,
+    3 when --fail-on matched.
     """
     try:
         if max_depth is None:
