@@ -23,6 +23,7 @@ TYPED_SETTINGS = {
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
     "ENABLED_PLUGINS",
+    "PROXY_FIX_X_FOR",
 }
 
 
@@ -56,6 +57,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
         "LANGUAGES": ["pl", "en"],
+        # Reverse proxies whose X-Forwarded-For header is trusted; 0 trusts none.
+        "PROXY_FIX_X_FOR": 0,
         "DEFAULT_LANGUAGE": "pl",
     }
 

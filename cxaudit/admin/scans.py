@@ -115,10 +115,15 @@ def scans():
             exclude=pattern_lines(form.exclude.data),
             sitemap=form.sitemap.data,
         )
-        scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data), crawl=crawl)
-        jobs.enqueue_scan(scan.id)
-        flash(_("Scan of %(url)s queued.", url=scan.url), "success")
-        return redirect(url_for("admin.scan_detail", scan_id=scan.id))
+        try:
+            scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data), crawl=crawl)
+        except ValueError as error:
+            # A plugin rejected the configured defaults, such as an unknown tag in CXAUDIT_AXE_TAGS.
+            flash(str(error), "error")
+        else:
+            jobs.enqueue_scan(scan.id)
+            flash(_("Scan of %(url)s queued.", url=scan.url), "success")
+            return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
     all_scans = db.session.scalars(select(Scan).order_by(Scan.id.desc())).all()
     return render_template("admin/scans/index.html", form=form, scans=all_scans)
