@@ -50,7 +50,7 @@ def _apply_derived_settings(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from cxaudit import auth, errors, jobs
+    from cxaudit import auth, errors, jobs, security
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     auth.init_app(app)
     jobs.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
 
 
 def _init_plugins(app: Flask) -> None:

@@ -19,6 +19,9 @@ TYPED_SETTINGS = {
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
     "ENABLED_PLUGINS",
+    "PROXY_COUNT",
+    "RETENTION_MONTHS",
+    "SCRUB_COMMENTS",
 }
 
 
@@ -37,6 +40,12 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "SCAN_PAGE_TIMEOUT": 30,
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
+        # How many reverse proxies in front of the app set X-Forwarded-* headers.
+        "PROXY_COUNT": 0,
+        # Answers and funnel events older than this many months are deleted; None keeps them.
+        "RETENTION_MONTHS": None,
+        # Replace e-mail addresses and phone numbers in comments as answers are stored.
+        "SCRUB_COMMENTS": False,
         "LANGUAGES": ["pl", "en"],
         "DEFAULT_LANGUAGE": "pl",
     }
