@@ -50,13 +50,14 @@ def _apply_derived_settings(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from cxaudit import auth, errors, jobs, security
+    from cxaudit import auth, errors, jobs, retention, security
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     auth.init_app(app)
     jobs.init_app(app)
+    retention.init_app(app)
     errors.init_app(app)
     security.init_app(app)
 
