@@ -50,7 +50,7 @@ def _apply_derived_settings(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from cxaudit import auth, errors, jobs, retention, security
+    from cxaudit import auth, errors, jobs, retention, security, sqlite  # noqa: F401  (sqlite: connection settings)
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
