@@ -24,7 +24,7 @@ import secrets
 from flask import Flask, Response, g, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-# One year, the value browsers' preload lists ask for.
+# One year, in seconds.
 HSTS_MAX_AGE_SECONDS = 31_536_000
 
 API_PREFIX = "/api/"

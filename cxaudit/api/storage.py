@@ -27,7 +27,7 @@ RETRY_AFTER_SECONDS = 60
 
 
 def database_is_full(error: OperationalError) -> bool:
-    # SQLite says "database or disk is full"; PostgreSQL "could not extend file" or "No space left on device".
+    # SQLite reports "database or disk is full", PostgreSQL "could not extend file ...: No space left on device".
     text = str(error.orig).lower()
     return "is full" in text or "no space left" in text or "could not extend" in text
 
