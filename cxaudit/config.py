@@ -15,11 +15,13 @@ ENV_PREFIX = "CXAUDIT_"
 TYPED_SETTINGS = {
     "SCAN_MAX_PAGES",
     "SCAN_PAGE_TIMEOUT",
+    "SCAN_MAX_DEPTH",
+    "SCAN_POLITENESS_DELAY",
     "WORKER_THREADS",
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
     "ENABLED_PLUGINS",
-    "PROXY_COUNT",
+    "PROXY_FIX_X_FOR",
     "RETENTION_MONTHS",
     "SCRUB_COMMENTS",
 }
@@ -38,15 +40,21 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "WEBDRIVER_URL": None,
         "SCAN_MAX_PAGES": 50,
         "SCAN_PAGE_TIMEOUT": 30,
+        # None: no depth limit. See docs/scanning.md for these settings.
+        "SCAN_MAX_DEPTH": None,
+        "SCAN_POLITENESS_DELAY": 0.25,
+        "SCAN_CONTACT": None,
+        # Comma-separated CIDR networks the SSRF guard lets scans reach.
+        "SCAN_ALLOWED_NETWORKS": "",
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
-        # How many reverse proxies in front of the app set X-Forwarded-* headers.
-        "PROXY_COUNT": 0,
-        # Answers and funnel events older than this many months are deleted; None keeps them.
+        # Answers, inquiries and funnel events older than this many months are deleted; None keeps them.
         "RETENTION_MONTHS": None,
         # Replace e-mail addresses and phone numbers in comments as answers are stored.
         "SCRUB_COMMENTS": False,
         "LANGUAGES": ["pl", "en"],
+        # Reverse proxies whose X-Forwarded-For header is trusted; 0 trusts none.
+        "PROXY_FIX_X_FOR": 0,
         "DEFAULT_LANGUAGE": "pl",
     }
 

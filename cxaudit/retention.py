@@ -1,4 +1,4 @@
-"""Deleting visitors' answers and funnel events after a retention period.
+"""Deleting visitors' answers, inquiries and funnel events after a retention period.
 
 The period is ``CXAUDIT_RETENTION_MONTHS`` for the whole deployment, and an
 institution's own ``retention_months`` replaces it. Without either, nothing
@@ -21,7 +21,7 @@ from huey import crontab
 from sqlalchemy import delete, select
 
 from cxaudit.extensions import db
-from cxaudit.models import FunnelEvent, Institution, Response, Survey
+from cxaudit.models import FunnelEvent, Inquiry, Institution, Response, Survey
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ class RetentionResult:
     cutoff: datetime
     answers: int
     events: int
+    inquiries: int
 
 
 def months_before(moment: datetime, months: int) -> datetime:
@@ -59,7 +60,7 @@ def retention_months(institution: Institution) -> int | None:
 
 
 def apply_retention(institution: Institution, now: datetime, dry_run: bool = False) -> RetentionResult | None:
-    """Delete the institution's answers and funnel events older than its period."""
+    """Delete the institution's answers, inquiries and funnel events older than its period."""
     months = retention_months(institution)
     if months is None:
         return None
@@ -68,14 +69,17 @@ def apply_retention(institution: Institution, now: datetime, dry_run: bool = Fal
     survey_ids = select(Survey.id).where(Survey.institution_id == institution.id).scalar_subquery()
     old_answers = (Response.survey_id.in_(survey_ids), Response.received_at < cutoff)
     old_events = (FunnelEvent.survey_id.in_(survey_ids), FunnelEvent.occurred_at < cutoff)
+    old_inquiries = (Inquiry.institution_id == institution.id, Inquiry.received_at < cutoff)
 
     if dry_run:
         answers = db.session.query(Response).filter(*old_answers).count()
         events = db.session.query(FunnelEvent).filter(*old_events).count()
+        inquiries = db.session.query(Inquiry).filter(*old_inquiries).count()
     else:
         answers = db.session.execute(delete(Response).where(*old_answers)).rowcount
         events = db.session.execute(delete(FunnelEvent).where(*old_events)).rowcount
-    return RetentionResult(institution.slug, months, cutoff, answers, events)
+        inquiries = db.session.execute(delete(Inquiry).where(*old_inquiries)).rowcount
+    return RetentionResult(institution.slug, months, cutoff, answers, events, inquiries)
 
 
 def run_retention(now: datetime | None = None, dry_run: bool = False) -> list[RetentionResult]:
@@ -93,8 +97,8 @@ def run_retention(now: datetime | None = None, dry_run: bool = False) -> list[Re
         db.session.commit()
     for result in results:
         logger.info(
-            "Retention for %s (%d months, before %s): %d answers and %d funnel events %s",
-            result.slug, result.months, result.cutoff.isoformat(), result.answers, result.events,
+            "Retention for %s (%d months, before %s): %d answers, %d inquiries and %d funnel events %s",
+            result.slug, result.months, result.cutoff.isoformat(), result.answers, result.inquiries, result.events,
             "would be deleted" if dry_run else "deleted",
         )
     return results

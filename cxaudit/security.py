@@ -10,11 +10,9 @@ Three kinds of response need different rules:
 - the widget script and the hosted survey page, which set their own policy
   in their views; here they only get what they did not set themselves.
 
-HSTS is sent only on requests that arrived over HTTPS, because sending it
-over plain HTTP is ignored by browsers and would mislead a reader of the
-headers. Behind a reverse proxy, ``CXAUDIT_PROXY_COUNT`` tells Werkzeug's
-ProxyFix how many proxies to trust for ``X-Forwarded-Proto`` and the client
-address.
+HSTS is sent only on requests that arrived over HTTPS, because browsers
+ignore it over plain HTTP. Behind a reverse proxy, the app factory's ProxyFix
+(``CXAUDIT_PROXY_FIX_X_FOR``) takes the scheme from ``X-Forwarded-Proto``.
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from __future__ import annotations
 import secrets
 
 from flask import Flask, Response, g, has_request_context, request
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 # One year, in seconds.
 HSTS_MAX_AGE_SECONDS = 31_536_000
@@ -37,10 +34,7 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-act
 
 
 def init_app(app: Flask) -> None:
-    """Add the headers to every response and trust the configured proxies."""
-    proxies = int(app.config.get("PROXY_COUNT") or 0)
-    if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies)
+    """Add the headers to every response."""
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     app.after_request(add_security_headers)
 

@@ -11,6 +11,10 @@ from cxaudit.models import (
     Finding,
     Funnel,
     FunnelEvent,
+    Channel,
+    Inquiry,
+    InquirySettings,
+    InquirySource,
     Institution,
     Outcome,
     PageResult,
@@ -28,12 +32,12 @@ OLD = datetime(2025, 1, 10, 12, 0, tzinfo=UTC)
 RECENT = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 FORMULA_COMMENT = '=HYPERLINK("http://attacker.invalid","click")'
 
-OWNED_MODELS = (Institution, Site, Scan, PageResult, Finding, Survey, Response, FunnelEvent, Funnel)
+OWNED_MODELS = (Institution, Site, Scan, PageResult, Finding, Survey, Response, FunnelEvent, Funnel, Inquiry, InquirySettings)
 
 
 def add_institution(slug: str, retention_months: int | None = None) -> None:
-    """Store an institution owning one site, scan, page, finding, survey and funnel,
-    and an old and a recent answer and funnel event."""
+    """Store an institution owning one site, scan, page, finding, survey, funnel
+    and inquiry settings, and an old and a recent answer, funnel event and inquiry."""
     institution = Institution(slug=slug, name=f"Muzeum {slug}", retention_months=retention_months)
     site = Site(institution=institution, base_url=f"https://{slug}.example/")
     scan = Scan(site=site, url=site.base_url, status=ScanStatus.FINISHED)
@@ -45,6 +49,10 @@ def add_institution(slug: str, retention_months: int | None = None) -> None:
     for moment, comment in ((OLD, FORMULA_COMMENT), (RECENT, "Dobra obsługa")):
         db.session.add(Response(survey=survey, score=9, comment=comment, language="pl", received_at=moment))
         db.session.add(FunnelEvent(survey_id=survey.id, session_id="session-1", step="a", occurred_at=moment))
+        inquiry = Inquiry(institution=institution, external_key=f"T-{moment:%Y%m%d}", channel=Channel.EMAIL, source=InquirySource.CSV)
+        inquiry.set_times(moment, None, None)
+        db.session.add(inquiry)
+    db.session.add(InquirySettings(institution=institution, own_addresses=[f"@{slug}.example"]))
     db.session.commit()
 
 

@@ -19,7 +19,10 @@ from cxaudit.privacy.export import export_institution
 from privacy_rows import FORMULA_COMMENT, add_institution, counts
 from test_admin import PASSWORD, csrf_token, sign_in, signed_in, user  # noqa: F401  (fixtures)
 
-TABLES = ("institution", "site", "scan", "page_result", "finding", "survey", "response", "funnel_event", "funnel")
+TABLES = (
+    "institution", "site", "scan", "page_result", "finding", "survey", "response", "funnel_event", "funnel",
+    "inquiry", "inquiry_settings",
+)
 
 
 def find(slug: str) -> Institution:
@@ -41,7 +44,7 @@ def test_export_holds_every_owned_table(any_db_app):
 
         manifest = json.loads(archive.read("manifest.json"))
         assert manifest["institution"] == "muzeum"
-        assert manifest["rows"] == {table: (2 if table in {"response", "funnel_event"} else 1) for table in TABLES}
+        assert manifest["rows"] == {table: (2 if table in {"response", "funnel_event", "inquiry"} else 1) for table in TABLES}
         for table in TABLES:
             rows = json.loads(archive.read(f"{table}.json"))
             assert len(rows) == manifest["rows"][table], table
@@ -95,7 +98,7 @@ def test_cli_export_writes_zip(app, tmp_path):
     result = app.test_cli_runner().invoke(cli, ["institution", "export", "muzeum", "--output", str(output)])
 
     assert result.exit_code == 0, result.output
-    assert "Exported 11 records of muzeum" in result.output
+    assert "Exported 14 records of muzeum" in result.output
     assert "response.csv" in zipfile.ZipFile(output).namelist()
 
 
@@ -131,7 +134,7 @@ def test_cli_delete_with_yes(app):
     result = app.test_cli_runner().invoke(cli, ["institution", "delete", "muzeum", "--yes"])
 
     assert result.exit_code == 0, result.output
-    assert "Deleted muzeum and 11 records." in result.output
+    assert "Deleted muzeum and 14 records." in result.output
     with app.app_context():
         assert set(counts().values()) == {0}
 

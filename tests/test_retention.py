@@ -8,7 +8,7 @@ import pytest
 
 from cxaudit.cli import cli
 from cxaudit.extensions import db
-from cxaudit.models import FunnelEvent, Response
+from cxaudit.models import FunnelEvent, Inquiry, Response
 from cxaudit.retention import months_before, run_retention
 from privacy_rows import NOW, add_institution, counts, row_count
 
@@ -43,9 +43,10 @@ def test_deployment_period_deletes_old_rows(make_app):
 
         [result] = run_retention(now=NOW)
 
-        assert (result.answers, result.events) == (1, 1)
+        assert (result.answers, result.events, result.inquiries) == (1, 1, 1)
         assert row_count(Response) == 1
         assert row_count(FunnelEvent) == 1
+        assert row_count(Inquiry) == 1
         assert db.session.scalar(db.select(Response.comment)) == "Dobra obsługa"
 
 
@@ -81,8 +82,8 @@ def test_retention_keeps_scans_and_surveys(any_db_app):
 
         after = counts()
         assert after["response"] == 1
-        assert {table: count for table, count in after.items() if table not in {"response", "funnel_event"}} == {
-            table: count for table, count in before.items() if table not in {"response", "funnel_event"}
+        assert {table: count for table, count in after.items() if table not in {"response", "funnel_event", "inquiry"}} == {
+            table: count for table, count in before.items() if table not in {"response", "funnel_event", "inquiry"}
         }
 
 
@@ -102,7 +103,7 @@ def test_cli_run_reports_counts(make_app):
     result = app.test_cli_runner().invoke(cli, ["retention", "run"])
 
     assert result.exit_code == 0, result.output
-    assert "muzeum: deleted 1 answer and 1 funnel event from before" in result.output
+    assert "muzeum: deleted 1 answer, 1 inquiry and 1 funnel event from before" in result.output
 
 
 def test_cli_sets_institution_period(app):

@@ -68,7 +68,7 @@ def test_hsts_only_over_https(client):
 
 
 def test_https_behind_a_trusted_proxy_gets_hsts(make_app):
-    client = make_app(PROXY_COUNT=1).test_client()
+    client = make_app(PROXY_FIX_X_FOR=1).test_client()
 
     response = client.get("/login", headers={"X-Forwarded-Proto": "https"})
 

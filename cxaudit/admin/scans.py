@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from cxaudit import jobs
 from cxaudit.admin import bp
@@ -17,9 +17,11 @@ from cxaudit.extensions import db
 from cxaudit.models import Outcome, Scan, ScanStatus
 from cxaudit.scan.export import EXPORT_FORMATS, MEDIA_TYPES, export_filename, render_export
 from cxaudit.scan.history import previous_finished_scan
+from cxaudit.scan.crawl_settings import CrawlSettings
+from cxaudit.scan.guard import InvalidAllowedNetworks, guard_from_config
 from cxaudit.scan.runner import create_scan
 from cxaudit.scan.summary import summarize_scan
-from cxaudit.scan.urls import InvalidScanURL, validate_scan_url
+from cxaudit.scan.urls import SCOPE_HOST, SCOPE_PATH, InvalidPattern, InvalidScanURL, compile_patterns, validate_scan_url
 
 # Seconds between reloads of a scan page while the scan is queued or running.
 REFRESH_SECONDS = 3
@@ -28,9 +30,22 @@ MAX_PAGES_LIMIT = 1000
 
 def _valid_scan_url(form: FlaskForm, field: StringField) -> None:
     try:
-        validate_scan_url(field.data)
-    except InvalidScanURL as error:
+        url = validate_scan_url(field.data)
+        guard_from_config(current_app.config).check_url(url)
+    except (InvalidScanURL, InvalidAllowedNetworks) as error:
         raise ValidationError(str(error)) from error
+
+
+def _valid_patterns(form: FlaskForm, field: TextAreaField) -> None:
+    try:
+        compile_patterns(pattern_lines(field.data))
+    except InvalidPattern as error:
+        raise ValidationError(str(error)) from error
+
+
+def pattern_lines(text: str | None) -> list[str]:
+    """Return the patterns of a text area, one per non-empty line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class ScanForm(FlaskForm):
@@ -46,6 +61,37 @@ class ScanForm(FlaskForm):
             NumberRange(min=1, max=MAX_PAGES_LIMIT, message=_l("Enter a number from %(min)s to %(max)s.")),
         ],
     )
+    max_depth = IntegerField(
+        _l("Maximum depth"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=_l("Enter a whole number of 0 or more, or leave the field empty.")),
+        ],
+        description=_l("How many clicks from the start page the scan follows links; 0 audits only the start page. Empty: no limit."),
+    )
+    scope = SelectField(
+        _l("Scope"),
+        choices=[
+            SelectChoice(SCOPE_HOST, _l("The whole host of the start page")),
+            SelectChoice(SCOPE_PATH, _l("Only pages under the start page's folder")),
+        ],
+        default=SCOPE_HOST,
+    )
+    include = TextAreaField(
+        _l("Only pages matching"),
+        validators=[_valid_patterns],
+        description=_l("One pattern per line, matched against the path and query, such as /events/*; re: starts a regular expression. Empty: every page."),
+    )
+    exclude = TextAreaField(
+        _l("Skip pages matching"),
+        validators=[_valid_patterns],
+        description=_l("One pattern per line, such as */print/* or re:[?&]page=."),
+    )
+    sitemap = BooleanField(
+        _l("Read the sitemaps"),
+        default=True,
+        description=_l("Also scan the pages listed in the site's sitemap.xml and in the sitemaps named in robots.txt."),
+    )
     allow_submit = BooleanField(
         _l("Allow form submissions"),
         description=_l("Only on sites that allow it: the forms audit submits each form empty to check its error messages."),
@@ -58,13 +104,26 @@ def scans():
     form = ScanForm()
     if not form.is_submitted():
         form.max_pages.data = current_app.config["SCAN_MAX_PAGES"]
+        form.max_depth.data = current_app.config.get("SCAN_MAX_DEPTH")
         # "Scan this site" links pass the site's address.
         form.url.data = request.args.get("url", "")
     if form.validate_on_submit():
-        scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data))
-        jobs.enqueue_scan(scan.id)
-        flash(_("Scan of %(url)s queued.", url=scan.url), "success")
-        return redirect(url_for("admin.scan_detail", scan_id=scan.id))
+        crawl = CrawlSettings.build(
+            max_depth=form.max_depth.data,
+            scope=form.scope.data,
+            include=pattern_lines(form.include.data),
+            exclude=pattern_lines(form.exclude.data),
+            sitemap=form.sitemap.data,
+        )
+        try:
+            scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data), crawl=crawl)
+        except ValueError as error:
+            # A plugin rejected the configured defaults, such as an unknown tag in CXAUDIT_AXE_TAGS.
+            flash(str(error), "error")
+        else:
+            jobs.enqueue_scan(scan.id)
+            flash(_("Scan of %(url)s queued.", url=scan.url), "success")
+            return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
     all_scans = db.session.scalars(select(Scan).order_by(Scan.id.desc())).all()
     return render_template("admin/scans/index.html", form=form, scans=all_scans)

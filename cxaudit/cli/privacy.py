@@ -18,7 +18,7 @@ from cxaudit.privacy.delete import delete_institution
 from cxaudit.privacy.export import export_filename, export_institution
 from cxaudit.retention import run_retention
 
-retention_group = AppGroup("retention", help="Delete visitors' answers and funnel events older than the retention period.")
+retention_group = AppGroup("retention", help="Delete visitors' answers, inquiries and funnel events older than the retention period.")
 
 # The longest period accepted, so a typo such as 1200 is caught: 50 years.
 MAX_RETENTION_MONTHS = 600
@@ -36,17 +36,19 @@ def register(group: click.Group) -> None:
 @retention_group.command("run")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 def run_command(dry_run: bool) -> None:
-    """Delete answers and funnel events older than each institution's retention period."""
+    """Delete answers, inquiries and funnel events older than each institution's retention period."""
     results = run_retention(dry_run=dry_run)
     if not results:
         click.echo(_("No retention period is set, so nothing was deleted. Set CXAUDIT_RETENTION_MONTHS or `cxaudit institution retention`."))
     for result in results:
         answers = ngettext("%(num)d answer", "%(num)d answers", result.answers)
         events = ngettext("%(num)d funnel event", "%(num)d funnel events", result.events)
+        inquiries = ngettext("%(num)d inquiry", "%(num)d inquiries", result.inquiries)
+        values = {"slug": result.slug, "answers": answers, "inquiries": inquiries, "events": events, "cutoff": result.cutoff.date().isoformat()}
         if dry_run:
-            message = _("%(slug)s: would delete %(answers)s and %(events)s from before %(cutoff)s.", slug=result.slug, answers=answers, events=events, cutoff=result.cutoff.date().isoformat())
+            message = _("%(slug)s: would delete %(answers)s, %(inquiries)s and %(events)s from before %(cutoff)s.", **values)
         else:
-            message = _("%(slug)s: deleted %(answers)s and %(events)s from before %(cutoff)s.", slug=result.slug, answers=answers, events=events, cutoff=result.cutoff.date().isoformat())
+            message = _("%(slug)s: deleted %(answers)s, %(inquiries)s and %(events)s from before %(cutoff)s.", **values)
         click.echo(message)
 
 
@@ -78,7 +80,7 @@ def delete_command(slug: str, yes: bool) -> None:
     """Delete the institution SLUG with its sites, scans, surveys, answers and funnels."""
     institution = require_institution(slug)
     if not yes:
-        fail(_("Deleting %(slug)s removes all its sites, scans, surveys, answers and funnels for good. Export them first with `cxaudit institution export %(slug)s`, then add --yes.", slug=slug))
+        fail(_("Deleting %(slug)s removes all its sites, scans, surveys, answers, inquiries and funnels for good. Export them first with `cxaudit institution export %(slug)s`, then add --yes.", slug=slug))
     counts = delete_institution(institution)
     total = sum(counts.values())
     click.echo(ngettext("Deleted %(slug)s and %(num)d record.", "Deleted %(slug)s and %(num)d records.", total, slug=slug))

@@ -2,6 +2,7 @@
 
 from cxaudit.models.base import Base
 from cxaudit.models.funnel import Funnel, FunnelEvent
+from cxaudit.models.inquiry import Channel, Inquiry, InquirySettings, InquirySource
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.models.survey import SCORE_RANGES, Response, Survey, SurveyKind
@@ -9,9 +10,13 @@ from cxaudit.models.user import Role, User
 
 __all__ = [
     "Base",
+    "Channel",
     "Finding",
     "Funnel",
     "FunnelEvent",
+    "Inquiry",
+    "InquirySettings",
+    "InquirySource",
     "Institution",
     "Outcome",
     "PageStatus",

@@ -9,7 +9,19 @@ from __future__ import annotations
 from sqlalchemy import Select, select
 from sqlalchemy.orm import DeclarativeBase
 
-from cxaudit.models import Finding, Funnel, FunnelEvent, Institution, PageResult, Response, Scan, Site, Survey
+from cxaudit.models import (
+    Finding,
+    Funnel,
+    FunnelEvent,
+    Inquiry,
+    InquirySettings,
+    Institution,
+    PageResult,
+    Response,
+    Scan,
+    Site,
+    Survey,
+)
 
 
 def owned_rows(institution_id: int) -> list[tuple[type[DeclarativeBase], Select]]:
@@ -27,6 +39,8 @@ def owned_rows(institution_id: int) -> list[tuple[type[DeclarativeBase], Select]
         (Response, select(Response).where(Response.survey_id.in_(survey_ids)).order_by(Response.id)),
         (FunnelEvent, select(FunnelEvent).where(FunnelEvent.survey_id.in_(survey_ids)).order_by(FunnelEvent.id)),
         (Funnel, select(Funnel).where(Funnel.institution_id == institution_id).order_by(Funnel.id)),
+        (Inquiry, select(Inquiry).where(Inquiry.institution_id == institution_id).order_by(Inquiry.id)),
+        (InquirySettings, select(InquirySettings).where(InquirySettings.institution_id == institution_id)),
         (Survey, select(Survey).where(Survey.institution_id == institution_id).order_by(Survey.id)),
         (Institution, select(Institution).where(Institution.id == institution_id)),
     ]
