@@ -94,7 +94,7 @@ def test_schemathesis_finds_no_failures(app, live_server, tmp_path):
             "--phases", "examples,coverage,fuzzing", "--generation-database", "none",
             "--report", "json", "--report-json-path", str(report),
         ],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
     )
 
     assert result.returncode == 0, result.stdout[-6000:]
