@@ -29,7 +29,12 @@ class PluginSections:
         return {plugin for plugin, _ in self.sections}
 
     def to_list(self) -> list[dict]:
-        return [{"plugin": plugin, **asdict(section)} for plugin, section in self.sections]
+        """Return the sections as JSON-ready values; tables keep every row, without the shorter printed list."""
+        sections = [{"plugin": plugin, **asdict(section)} for plugin, section in self.sections]
+        for section in sections:
+            for table in section["tables"]:
+                table.pop("printed_rows", None)
+        return sections
 
 
 def latest_scans(institution: Institution) -> list[Scan]:
