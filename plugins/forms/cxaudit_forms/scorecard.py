@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask_babel import format_decimal
 
 from cxaudit.audit import ScorecardSection, SectionTable
-from cxaudit.scorecard.sections import plugin_findings
+from cxaudit.scorecard.sections import plugin_finding_rows
 from cxaudit_forms.i18n import _, _l, ngettext
 from cxaudit_forms.kinds import KIND_LABELS, parse_form_label
 from cxaudit_forms.score import form_score, mean, rule_penalty
@@ -98,7 +98,8 @@ def forms_of_scan(scan) -> list[FormResult]:
     findings stored before findings had ``data`` are read from the help text.
     """
     forms: dict[tuple[str, str], FormResult] = {}
-    for page_url, finding in plugin_findings([scan], PLUGIN_NAME):
+    for finding in plugin_finding_rows([scan], PLUGIN_NAME):
+        page_url = finding.url
         described = form_of(finding)
         if not finding.targets or described is None:
             continue
