@@ -19,6 +19,7 @@ TYPED_SETTINGS = {
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
     "ENABLED_PLUGINS",
+    "SESSION_COOKIE_SECURE",
 }
 
 
@@ -39,6 +40,11 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "ENABLED_PLUGINS": None,
         "LANGUAGES": ["pl", "en"],
         "DEFAULT_LANGUAGE": "pl",
+        # Always Secure when true; without it, Secure only for HTTPS requests.
+        "SESSION_COOKIE_SECURE": False,
+        # Failed sign-ins allowed per login and per client address.
+        "LOGIN_RATE_LIMIT_PER_LOGIN": "10 per 15 minutes",
+        "LOGIN_RATE_LIMIT_PER_ADDRESS": "30 per 15 minutes",
     }
 
 

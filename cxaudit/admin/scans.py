@@ -7,18 +7,19 @@ import json
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from cxaudit import jobs
+from cxaudit import audit_log, jobs
+from cxaudit.access import Permission, institution_ids_with, requires, signed_in, user_can
 from cxaudit.admin import bp
 from cxaudit.extensions import db
-from cxaudit.models import Outcome, Scan, ScanStatus
+from cxaudit.models import Outcome, Scan, ScanStatus, Site
 from cxaudit.scan.export import export_scan
-from cxaudit.scan.runner import create_scan
+from cxaudit.scan.runner import create_scan, find_site
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import InvalidScanURL, validate_scan_url
 
@@ -29,9 +30,18 @@ MAX_PAGES_LIMIT = 1000
 
 def _valid_scan_url(form: FlaskForm, field: StringField) -> None:
     try:
-        validate_scan_url(field.data)
+        url = validate_scan_url(field.data)
     except InvalidScanURL as error:
         raise ValidationError(str(error)) from error
+    site = find_site(url)
+    if not user_can(current_user, Permission.SCANS, site.institution_id if site else None):
+        raise ValidationError(
+            _(
+                "%(url)s is not on a site of an institution where you run scans. "
+                "Give an address on one of the sites listed on your institution's page.",
+                url=url,
+            )
+        )
 
 
 class ScanForm(FlaskForm):
@@ -53,8 +63,17 @@ class ScanForm(FlaskForm):
     )
 
 
+def visible_scans() -> list[Scan]:
+    """Return the scans of the institutions where the user runs scans, newest first."""
+    query = select(Scan).order_by(Scan.id.desc())
+    allowed = institution_ids_with(current_user, Permission.SCANS)
+    if allowed is not None:
+        query = query.join(Site, Scan.site_id == Site.id).where(Site.institution_id.in_(allowed))
+    return list(db.session.scalars(query))
+
+
 @bp.route("/scans", methods=["GET", "POST"])
-@login_required
+@signed_in
 def scans():
     form = ScanForm()
     if not form.is_submitted():
@@ -64,15 +83,15 @@ def scans():
     if form.validate_on_submit():
         scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data))
         jobs.enqueue_scan(scan.id)
+        audit_log.record("scan_started", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id)
         flash(_("Scan of %(url)s queued.", url=scan.url), "success")
         return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
-    all_scans = db.session.scalars(select(Scan).order_by(Scan.id.desc())).all()
-    return render_template("admin/scans/index.html", form=form, scans=all_scans)
+    return render_template("admin/scans/index.html", form=form, scans=visible_scans())
 
 
 @bp.route("/scans/<int:scan_id>")
-@login_required
+@requires(Permission.SCANS)
 def scan_detail(scan_id: int):
     scan = db.get_or_404(Scan, scan_id)
     running = scan.status in (ScanStatus.QUEUED, ScanStatus.RUNNING)
@@ -88,7 +107,7 @@ def scan_detail(scan_id: int):
 
 
 @bp.route("/scans/<int:scan_id>/progress")
-@login_required
+@requires(Permission.SCANS)
 def scan_progress(scan_id: int):
     scan = db.get_or_404(Scan, scan_id)
     return jsonify(
@@ -101,9 +120,10 @@ def scan_progress(scan_id: int):
 
 
 @bp.route("/scans/<int:scan_id>.json")
-@login_required
+@requires(Permission.SCANS)
 def scan_export(scan_id: int):
     scan = db.get_or_404(Scan, scan_id)
+    audit_log.record("scan_exported", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id)
     body = json.dumps(export_scan(scan), ensure_ascii=False, indent=2)
     return Response(
         body,

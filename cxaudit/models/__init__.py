@@ -1,17 +1,21 @@
 """Typed SQLAlchemy models, one module per area."""
 
+from cxaudit.models.audit_log import AuditEntry
 from cxaudit.models.base import Base
 from cxaudit.models.funnel import FunnelEvent
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.models.survey import SCORE_RANGES, Response, Survey, SurveyKind
-from cxaudit.models.user import Role, User
+from cxaudit.models.user import ApiToken, Membership, Role, User
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
     "Base",
     "Finding",
     "FunnelEvent",
     "Institution",
+    "Membership",
     "Outcome",
     "PageStatus",
     "PageResult",
