@@ -42,6 +42,7 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "DEFAULT_LANGUAGE": "pl",
         # Always Secure when true; without it, Secure only for HTTPS requests.
         "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_SAMESITE": "Lax",
         # Failed sign-ins allowed per login and per client address.
         "LOGIN_RATE_LIMIT_PER_LOGIN": "10 per 15 minutes",
         "LOGIN_RATE_LIMIT_PER_ADDRESS": "30 per 15 minutes",

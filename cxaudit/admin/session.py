@@ -45,29 +45,6 @@ def sign_in_blocked(limit: RequestLimit) -> Response:
     return current_app.make_response((render_template("admin/login.html", form=form), 429))
 
 
-@bp.record_once
-def _limit_sign_in(state) -> None:
-    init_sign_in_limits(state.app)
-
-
-def init_sign_in_limits(app: Flask) -> None:
-    """Limit failed sign-ins of ``app``; counters live in Redis when REDIS_URL is set."""
-    limiter = Limiter(
-        key_func=get_remote_address,
-        app=app,
-        storage_uri=app.config.get("REDIS_URL") or "memory://",
-        key_prefix="cxaudit-login",
-    )
-    for limit, key in (
-        (app.config["LOGIN_RATE_LIMIT_PER_LOGIN"], submitted_login),
-        (app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], get_remote_address),
-    ):
-        limiter.limit(limit, key_func=key, methods=["POST"], deduct_when=sign_in_rejected, on_breach=sign_in_blocked)(
-            login
-        )
-    app.extensions["cxaudit_login_limiter"] = limiter
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str | tuple[str, int]:
     """Show the sign-in form; on success go to ``next`` when it is a path on this site."""
@@ -95,6 +72,34 @@ def login() -> Response | str | tuple[str, int]:
     audit_log.record("sign_in", actor=user)
     target = form.next.data
     return redirect(target if is_same_site_path(target) else url_for("admin.index"))
+
+
+# Recorded after the login route, so the view exists when the limits wrap it.
+@bp.record_once
+def _limit_sign_in(state) -> None:
+    init_sign_in_limits(state.app)
+
+
+def init_sign_in_limits(app: Flask) -> None:
+    """Limit failed sign-ins of ``app``; counters live in Redis when REDIS_URL is set."""
+    limiter = Limiter(
+        key_func=get_remote_address,
+        app=app,
+        storage_uri=app.config.get("REDIS_URL") or "memory://",
+        key_prefix="cxaudit-login",
+    )
+    # Flask-Limiter checks a decorated limit in the wrapper it returns, so
+    # the app's view is replaced by the wrapped one.
+    view = app.view_functions["admin.login"]
+    for limit, key in (
+        (app.config["LOGIN_RATE_LIMIT_PER_LOGIN"], submitted_login),
+        (app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], get_remote_address),
+    ):
+        view = limiter.limit(
+            limit, key_func=key, methods=["POST"], deduct_when=sign_in_rejected, on_breach=sign_in_blocked
+        )(view)
+    app.view_functions["admin.login"] = view
+    app.extensions["cxaudit_login_limiter"] = limiter
 
 
 @bp.route("/logout", methods=["POST"])
