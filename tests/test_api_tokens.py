@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from accounts import sign_in
+from cxaudit.auth import create_api_token
 from cxaudit.extensions import db
 from cxaudit.models import ApiToken, AuditEntry, Institution, Role, Scan, Site
 from tenants import add_tenant
@@ -148,9 +149,8 @@ def test_ci_starts_a_scan_and_reads_its_result(make_app, browser_config, serve_d
         institution = Institution(slug="muzeum", name="Muzeum", default_language="en")
         db.session.add_all([institution, Site(institution=institution, base_url=base_url, settings={})])
         db.session.commit()
-        from cxaudit.auth import create_api_token
-
         _token, secret = create_api_token(institution, "CI", None)
+        institution_id = institution.id
     client = app.test_client()
 
     started = client.post("/api/v1/scans", json={"url": base_url, "max_pages": 1}, headers=bearer(secret))
@@ -164,5 +164,5 @@ def test_ci_starts_a_scan_and_reads_its_result(make_app, browser_config, serve_d
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "scan_started"))
         assert entry.actor_login.startswith("token cxa_")
-        assert entry.institution_id == institution.id
+        assert entry.institution_id == institution_id
         assert db.session.scalar(select(ApiToken.last_used_at)) is not None
