@@ -5,6 +5,9 @@ Flask-Limiter: only a response that rejects the form counts, so people who
 sign in right are never slowed down. A login under attack may be blocked for
 its owner too until the window passes; that is the price of stopping
 password guessing against one account from many addresses.
+
+NOTE: the address is the connection's; behind a reverse proxy every client
+shares the proxy's address and so its limit.
 """
 
 from __future__ import annotations
