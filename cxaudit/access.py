@@ -14,7 +14,7 @@ admin      yes   yes      yes    yes
 A deployment administrator has every permission in every institution and
 alone manages institutions and accounts.
 
-Objects of an institution the user is not a member of answer 404, exactly
+Objects of an institution the user is not a member of return 404, exactly
 as an id that does not exist, so ids cannot be probed. A member whose role
 lacks the permission gets 403: the institution is no secret to a member.
 """
@@ -59,7 +59,7 @@ ACCESS_MARKER = "cxaudit_access"
 
 
 def user_can(user: User, permission: Permission, institution_id: int | None) -> bool:
-    """Tell whether ``user`` holds ``permission`` in the institution.
+    """Tell whether ``user`` has ``permission`` in the institution.
 
     ``institution_id`` None stands for data that belongs to no institution
     (a scan of an unregistered address): only deployment administrators see it.
@@ -73,7 +73,7 @@ def user_can(user: User, permission: Permission, institution_id: int | None) -> 
 
 
 def institution_ids_with(user: User, permission: Permission) -> set[int] | None:
-    """Return the ids of the institutions where ``user`` holds ``permission``;
+    """Return the ids of the institutions where ``user`` has ``permission``.
     None means all of them (a deployment administrator)."""
     if user.is_deployment_admin:
         return None
@@ -119,7 +119,7 @@ def register_resolver(
 
 
 def check_view_arguments(user: User, permission: Permission, arguments: dict, scoped: Iterable[str]) -> None:
-    """Abort with 404 or 403 unless ``user`` holds ``permission`` for every object the arguments name."""
+    """Abort with 404 or 403 unless ``user`` has ``permission`` for every object the arguments name."""
     if user.is_deployment_admin:
         # Everything is open to them, and the view explains a missing object.
         return
@@ -127,8 +127,8 @@ def check_view_arguments(user: User, permission: Permission, arguments: dict, sc
         if name in INERT_ARGS or name in scoped:
             continue
         if name not in RESOLVERS:
-            # Fail closed: a view whose argument nobody taught us about is
-            # open to deployment administrators only.
+            # Fail closed: a view with an argument that no resolver covers
+            # opens to deployment administrators only.
             logger.error("No access rule for view argument %r of %s", name, request.endpoint)
             abort(404)
         institution_of, exists = RESOLVERS[name]

@@ -15,7 +15,7 @@ from cxaudit.models import AuditEntry, Institution, User
 
 logger = logging.getLogger(__name__)
 
-# Every action the log knows, with its name for the log's page.
+# The actions the log records, each with its name on the log's page.
 ACTIONS = {
     "sign_in": _l("Signed in"),
     "sign_in_failed": _l("Failed sign-in"),

@@ -3,7 +3,7 @@
 Passwords are hashed with scrypt, werkzeug's default method (salted, memory
 hard); a hash of an older method is replaced at the next sign-in. The
 session cookie is HttpOnly and SameSite=Lax, and Secure when the request came
-over HTTPS or the setting SESSION_COOKIE_SECURE says so (behind a proxy that
+over HTTPS or the setting SESSION_COOKIE_SECURE is true (behind a proxy that
 ends TLS). A session names the user and a fingerprint of the password hash,
 so changing the password signs out every other session.
 """
@@ -204,8 +204,8 @@ def any_user_exists() -> bool:
 
 
 def hash_token_secret(secret: str) -> str:
-    # A token secret is 256 random bits, so a fast hash is enough: nobody can
-    # guess it from the hash, and checking it costs nothing per API call.
+    # A token secret is 256 random bits, so a fast hash is enough. The secret
+    # cannot be recovered from it, and checking it costs little per API call.
     return hashlib.sha256(secret.encode()).hexdigest()
 
 

@@ -35,7 +35,7 @@ def render_http_error(error: HTTPException):
     # Views that build their own error response (a form re-rendered with 400) never reach here.
     if error.code is None or error.code < 400:
         return error
-    # An exception built with its own response (a rate limit's answer) keeps it.
+    # An exception built with its own response (the sign-in limit's form) keeps it.
     if error.response is not None:
         return error.response
     title, explanation = describe(error.code)

@@ -1,4 +1,4 @@
-"""Two institutions with one of everything each, for tests of who sees what."""
+"""An institution with one stored object of each kind, for tests of access between institutions."""
 
 from __future__ import annotations
 

@@ -68,14 +68,14 @@ def test_every_guarded_view_carries_an_access_rule(any_db_app):
     assert unguarded == []
 
 
-def test_another_institutions_objects_are_not_found_on_any_url(city):
+def test_other_institution_urls_not_found(city):
     app, client, muzeum, teatr = city
     checked = []
     for rule in guarded_rules(app):
         if not rule.arguments or rule.endpoint.startswith("api_"):
             continue
         url = url_for_tenant(app, rule, teatr)
-        # Pages of deployment administrators answer 403 to everybody else: they hold no institution's data.
+        # Deployment administrators' pages return 403 to everyone else, because they contain no institution's data.
         expected = 403 if getattr(app.view_functions[rule.endpoint], ACCESS_MARKER) == "deployment" else 404
         for method in methods(rule):
             response = client.open(url, method=method, data={"role": "admin", "name": "x", "login": "anna"})
@@ -92,7 +92,7 @@ def test_another_institutions_objects_are_not_found_on_any_url(city):
         assert db.session.get(Membership, 2).role is Role.VIEWER
 
 
-def test_the_same_urls_open_for_the_own_institution(city):
+def test_own_institution_urls_open(city):
     """The control of the test above: its addresses are valid, so its 404s come from the access check."""
     app, client, muzeum, teatr = city
     for rule in guarded_rules(app):
@@ -145,9 +145,11 @@ def test_lists_show_only_the_own_institution(city):
     index = client.get("/?lang=en").get_data(as_text=True)
     scans = client.get("/scans?lang=en").get_data(as_text=True)
 
-    assert "/institutions/muzeum" in index and "/institutions/teatr" not in index
+    assert "/institutions/muzeum" in index
+    assert "/institutions/teatr" not in index
     assert "Add an institution" not in index
-    assert f"/scans/{muzeum.scan_id}" in scans and f"/scans/{teatr.scan_id}" not in scans
+    assert f"/scans/{muzeum.scan_id}" in scans
+    assert f"/scans/{teatr.scan_id}" not in scans
 
 
 def test_scan_form_refuses_another_institutions_site(city):

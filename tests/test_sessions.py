@@ -80,7 +80,7 @@ def test_successful_sign_ins_are_not_counted(limited_app):
         assert sign_in(client).status_code == 302
 
 
-def test_failed_sign_ins_from_one_address_are_limited_across_logins(limited_app):
+def test_failed_sign_ins_limited_per_address(limited_app):
     client = limited_app.test_client()
     for number in range(5):
         assert sign_in(client, login=f"guess{number}", password="wrong password").status_code == 400

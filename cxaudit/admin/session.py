@@ -3,7 +3,7 @@
 Failed sign-ins are limited per login and per client address with
 Flask-Limiter: only a response that rejects the form counts, so people who
 sign in right are never slowed down. A login under attack may be blocked for
-its owner too until the window passes; that is the price of stopping
+its owner too until the window passes. That is accepted, because it stops
 password guessing against one account from many addresses.
 
 NOTE: the address is the connection's; behind a reverse proxy every client
@@ -41,7 +41,7 @@ def sign_in_rejected(response: Response) -> bool:
 
 
 def sign_in_blocked(limit: RequestLimit) -> Response:
-    """Answer a blocked sign-in with the form and a translated explanation."""
+    """Render the sign-in form with a translated explanation, with status 429."""
     audit_log.record("sign_in_blocked", actor_login=request.form.get("login", "").strip()[:64] or None)
     form = LoginForm()
     form.form_errors.append(_("Too many failed sign-ins. Wait a quarter of an hour and try again."))

@@ -1,8 +1,8 @@
 """Admin views: the members of an institution and the accounts of the deployment.
 
 An institution's admins add people to it (an existing login, or a new
-account) and set their roles; deployment administrators do the same in every
-institution and also add accounts and name other deployment administrators.
+account) and set their roles. Deployment administrators do the same in every
+institution, add accounts and name other deployment administrators.
 """
 
 from __future__ import annotations

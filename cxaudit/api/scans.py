@@ -3,7 +3,7 @@
 Every call sends ``Authorization: Bearer <token>``. A token belongs to one
 institution and acts as its auditor: it scans addresses on that
 institution's sites and reads those scans only. Another institution's scan
-answers 404, like a scan that does not exist. The endpoints use no cookies,
+returns 404, like a scan that does not exist. The endpoints use no cookies,
 so they are exempt from CSRF protection; messages follow Accept-Language.
 """
 
@@ -100,7 +100,14 @@ def scan_status(scan_id: int) -> Response:
 
 def read_payload() -> dict[str, Any]:
     if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-        raise ApiError(413, None, _("The request body is larger than %(limit)d bytes.", limit=MAX_BODY_BYTES))
+        raise ApiError(
+            413,
+            None,
+            _(
+                "The request body is larger than %(limit)d bytes. Send only the fields url, max_pages and allow_submit.",
+                limit=MAX_BODY_BYTES,
+            ),
+        )
     try:
         payload = json.loads(request.get_data(as_text=False) or b"null")
     except (ValueError, UnicodeDecodeError):

@@ -22,7 +22,7 @@ PASSWORD_HASH_METHOD = "scrypt"
 
 
 class Role(enum.StrEnum):
-    """What a member may do in one institution (see cxaudit.access for the details)."""
+    """A member's role in one institution; cxaudit.access maps it to permissions."""
 
     ADMIN = "admin"
     AUDITOR = "auditor"
