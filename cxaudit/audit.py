@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-OutcomeName = Literal["violation", "needs-review"]
+OutcomeName = Literal["violation", "needs-review", "inventory"]
 IMPACTS = ("critical", "serious", "moderate", "minor")
 
 
@@ -14,9 +14,13 @@ class AuditFinding:
     """One rule result reported by a plugin.
 
     ``outcome`` is ``"violation"`` for a failure or ``"needs-review"`` when a
-    person must decide; passes are not reported. ``impact`` is one of
-    ``IMPACTS`` or ``None``. ``wcag`` lists success criteria such as
-    ``"1.1.1"`` and ``targets`` the CSS selectors of the affected elements.
+    person must decide; passes are not reported. ``"inventory"`` records
+    something the plugin checked (such as one form of the page) so that its
+    scorecard section can list it; it is never counted as a problem.
+    ``impact`` is one of ``IMPACTS`` or ``None``. ``wcag`` lists success
+    criteria such as ``"1.1.1"`` and ``targets`` the CSS selectors of the
+    affected elements. ``data`` contains JSON-ready values for the plugin's own
+    scorecard section, so it never has to read them back from ``help``.
     """
 
     rule: str
@@ -27,6 +31,7 @@ class AuditFinding:
     targets: list[str] = field(default_factory=list)
     help: str | None = None
     help_url: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

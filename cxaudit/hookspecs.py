@@ -35,9 +35,10 @@ def cxaudit_page_audit(page: PageContext) -> list[AuditFinding] | None:
     Called once for every page that loaded, after the page's DOM settled.
 
     :param page: the loaded page with its URL, WebDriver and scan settings.
-    :return: the violations and needs-review results found on the page.
-        The scan engine catches an exception, logs it with the plugin and the
-        page, and stores it as an audit error of that page. The scan goes on.
+    :return: the violations and needs-review results found on the page, and
+        any inventory records of what was checked (never counted). The scan
+        engine catches an exception, logs it with the plugin and the page,
+        and stores it as an audit error of that page. The scan goes on.
     """
 
 

@@ -23,7 +23,6 @@ from cxaudit.database import upgrade_database
 from cxaudit.extensions import db
 from cxaudit.models import Scan, ScanStatus
 from cxaudit.scan.runner import create_scan, run_stored_scan
-from cxaudit_declaration.elements import MANDATORY_IDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.corpus]
 
@@ -104,15 +103,39 @@ def test_sample_declaration_elements(lubaczow):
     invalid = {
         element_id
         for finding in findings
-        if finding.rule in ELEMENT_RULES
+        if finding.rule in ELEMENT_RULES and finding.outcome == "violation"
         for target in finding.targets
         for element_id in re.findall(r"a11y-[a-z-]+", target)
     }
+    unmarked = {finding.data["params"]["id"]: finding for finding in by_rule(findings, "declaration-element-unmarked")}
 
-    # The saved sample lacks three ids of version 2.0 and writes one with typographic quotes.
-    assert invalid == {"a11y-zakres", "a11y-telefon", "a11y-komunikacja", "a11y-architektura"}
+    # The saved sample lacks three ids of version 2.0 and writes one with typographic quotes,
+    # yet its text gives all four elements: every mandatory check passes, with warnings.
+    assert invalid == set()
+    assert set(unmarked) == {"a11y-zakres", "a11y-telefon", "a11y-komunikacja"}
+    assert {finding.outcome for finding in unmarked.values()} == {"needs-review"}
     assert [finding.targets for finding in by_rule(findings, "declaration-id-malformed")] == [['[id="”a11y-architektura”"]']]
-    assert len(set(MANDATORY_IDS) - invalid) == 10
+    assert by_rule(findings, "declaration-id-malformed")[0].outcome == "needs-review"
+    assert not by_rule(findings, "declaration-element-missing")
+
+
+def test_sample_declaration_unmarked_places(lubaczow):
+    _base_url, results = lubaczow
+    unmarked = {finding.data["params"]["id"]: finding for finding in by_rule(results["declaration"], "declaration-element-unmarked")}
+
+    # The scope is the second sentence of the opening paragraph.
+    assert unmarked["a11y-zakres"].targets == ["#a11y-wstep"]
+    assert unmarked["a11y-zakres"].data["params"]["excerpt"] == (
+        "Oświadczenie w sprawie dostępności ma zastosowanie do strony internetowej Zespołu Placówek im. Jana Pawła II "
+        "w Lubaczowie."
+    )
+    # The phone number is in the paragraph after the heading "Informacje zwrotne i dane kontaktowe".
+    phone = unmarked["a11y-telefon"].data["params"]
+    assert phone["heading"] == "Informacje zwrotne i dane kontaktowe"
+    assert phone["excerpt"] == "Kontaktować można się także dzwoniąc pod numer telefonu: 16 632 10 88."
+    # Induction loops are mentioned in the architecture section.
+    assert "pętli indukcyjnych" in unmarked["a11y-komunikacja"].data["params"]["excerpt"]
+    assert 'with id="a11y-komunikacja"' in unmarked["a11y-komunikacja"].help
 
 
 def test_sample_declaration_content_checks(lubaczow):

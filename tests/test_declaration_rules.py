@@ -12,7 +12,9 @@ from cxaudit_declaration.content import assessment_kind, email_address, missing_
 from cxaudit_declaration.dates import is_review_current, last_review_deadline, parse_iso_date, parse_text_date
 from flask_babel import force_locale
 
-from cxaudit_declaration.scorecard import deductions, number, score
+from cxaudit_declaration.messages import stored_text
+from cxaudit_declaration.scorecard import deductions, is_element_failure, number, score
+from cxaudit_declaration.unmarked import TextBlock, TextMatch, find_unmarked
 from cxaudit_declaration.status import COMPLIANT, NON_COMPLIANT, PARTIAL, classify_status
 
 
@@ -197,3 +199,62 @@ def test_numbers_use_the_locale_decimal_separator(app):
             assert number(100.0) == "100"
         with force_locale("en"):
             assert number(16.4) == "16.4"
+
+
+@pytest.mark.parametrize(
+    ("element_id", "text", "found"),
+    [
+        ("a11y-zakres", "Oświadczenie w sprawie dostępności ma zastosowanie do strony internetowej Muzeum.", True),
+        ("a11y-zakres", "Deklaracja dostępności dotyczy strony internetowej Teatru Miejskiego.", True),
+        ("a11y-zakres", "This accessibility statement applies to the website of the Museum.", True),
+        # The opening sentence names the website too, but it is not the scope.
+        ("a11y-zakres", "Teatr zobowiązuje się zapewnić dostępność swojej strony internetowej.", False),
+        ("a11y-telefon", "Można też zadzwonić pod numer telefonu 22 345 67 89.", True),
+        ("a11y-telefon", "You can also call us on phone number +48 22 345 67 89.", True),
+        ("a11y-telefon", "Telefon: brak.", False),
+        ("a11y-komunikacja", "W kasie działa pętla indukcyjna.", True),
+        ("a11y-komunikacja", "A Polish Sign Language interpreter can be booked.", True),
+        ("a11y-komunikacja", "Budynek ma podjazd dla wózków.", False),
+        ("a11y-wstep", "The Museum is committed to making its website accessible.", True),
+        # No words identify the body's name, so it is never looked for.
+        ("a11y-podmiot", "Muzeum Regionalne w Przykładowie", False),
+    ],
+)
+def test_unmarked_element_recognised(element_id, text, found):
+    assert (find_unmarked([TextBlock("#p", text, "Kontakt")], element_id) is not None) is found
+
+
+def test_unmarked_excerpt_skips_abbreviations():
+    text = "Szkoła im. Jana zaprasza. Deklaracja dotyczy strony internetowej Szkoły im. Jana Pawła II. Koniec."
+    match = find_unmarked([TextBlock("#wstep", text, "Deklaracja dostępności")], "a11y-zakres")
+    assert match == TextMatch("#wstep", "Deklaracja dotyczy strony internetowej Szkoły im. Jana Pawła II.", "Deklaracja dostępności")
+
+
+def test_stored_text_rendered_in_active_language(app):
+    stored = Finding(
+        plugin="declaration",
+        rule="declaration-meta-missing",
+        outcome=Outcome.NEEDS_REVIEW,
+        help="The start page of the scan has no <meta> tag.",
+        data={"message": "meta-missing", "params": {"url": "http://127.0.0.1:9/deklaracja.html"}},
+    )
+    with app.app_context(), force_locale("pl"):
+        text = stored_text(stored)
+    assert text.startswith("Strona, od której zaczęto skanowanie, nie ma znacznika <meta")
+    assert "http://127.0.0.1:9/deklaracja.html" in text
+
+
+def test_stored_text_without_data_keeps_help(app):
+    old = Finding(plugin="declaration", rule="declaration-meta-missing", outcome=Outcome.NEEDS_REVIEW, help="Old text")
+    unknown = Finding(plugin="declaration", rule="x", outcome=Outcome.NEEDS_REVIEW, help="Kept", data={"message": "gone"})
+    with app.app_context(), force_locale("pl"):
+        assert stored_text(old) == "Old text"
+        assert stored_text(unknown) == "Kept"
+
+
+def test_malformed_id_invalid_only_as_violation():
+    # Scans stored before a misspelt id became a warning keep their score.
+    old = Finding(plugin="declaration", rule="declaration-id-malformed", outcome=Outcome.VIOLATION, targets=['[id="”a11y-architektura”"]'])
+    new = Finding(plugin="declaration", rule="declaration-id-malformed", outcome=Outcome.NEEDS_REVIEW, targets=['[id="”a11y-architektura”"]'])
+    assert is_element_failure(old)
+    assert not is_element_failure(new)

@@ -38,8 +38,10 @@ TODAY = "2026-12-04"
 POLISH_SCANS = {"pl-bad-in-polish": "pl-bad"}
 SITES = (
     "pl-good", "en-good", "pl-bad", "en-bad", "pl-meta-only", "en-meta-only", "pl-none", "en-none",
-    "pl-noids", "en-noids", "pl-broken", "en-broken", "off-site", "en-off-site",
+    "pl-noids", "en-noids", "pl-broken", "en-broken", "off-site", "en-off-site", "pl-unmarked", "en-unmarked",
 )
+# Declarations of the older template, whose unmarked elements are found in the text.
+UNMARKED = ("pl-unmarked", "en-unmarked")
 
 
 def serve(directory: Path) -> http.server.ThreadingHTTPServer:
@@ -60,6 +62,7 @@ def read_findings(scan: Scan) -> list[dict]:
             "targets": list(finding.targets or []),
             "help": finding.help,
             "help_url": finding.help_url,
+            "data": dict(finding.data or {}),
         }
         for page in scan.pages
         for finding in page.findings
@@ -91,6 +94,8 @@ def scanned(browser_config, tmp_path_factory):
         upgrade_database()
         institution = Institution(slug="muzeum", name="Muzeum Regionalne", default_language="en")
         db.session.add_all([institution, *(Site(institution=institution, base_url=f"{base_urls[name]}/") for name in ("pl-good", "pl-bad", "pl-none", "off-site"))])
+        library = Institution(slug="biblioteka", name="Miejska Biblioteka Publiczna", default_language="en")
+        db.session.add_all([library, *(Site(institution=library, base_url=f"{base_urls[name]}/") for name in UNMARKED)])
         db.session.commit()
         for name in (*SITES, *POLISH_SCANS):
             language = "pl" if name in POLISH_SCANS else "en"
@@ -161,7 +166,6 @@ def test_bad_declaration_violations(scanned, site):
     assert rules(findings, "violation") == {
         "declaration-link-name",
         "declaration-element-missing",
-        "declaration-id-malformed",
         "declaration-element-empty",
         "declaration-date-invalid",
         "declaration-date-format",
@@ -180,6 +184,10 @@ def test_bad_declaration_violations(scanned, site):
     assert targets(findings, "declaration-conditional-missing") == ["#a11y-aplikacje", "#a11y-data-przeglad", "#a11y-ocena"]
     assert targets(findings, "declaration-id-duplicate") == ["#a11y-podmiot"]
     assert rules(findings, "needs-review") >= {"declaration-meta-missing", "declaration-id-duplicate", "declaration-legacy-elements"}
+    # The misspelt architecture id has content after it, so it is accepted with a warning.
+    assert only(findings, "declaration-id-malformed")["outcome"] == "needs-review"
+    # Neither the scope nor communication accessibility is stated in the text, so they stay missing.
+    assert targets(findings, "declaration-element-unmarked") == []
 
 
 def test_bad_polish_declaration_details(scanned):
@@ -304,8 +312,7 @@ def test_scorecard_section(scanned):
     assert good["declaration_url"] == f"{base_urls['pl-good']}/deklaracja-dostepnosci.html"
     assert bad["status"] == "non-compliant"
     assert bad["invalid_elements"] == [
-        "a11y-architektura", "a11y-data-aktualizacja", "a11y-email", "a11y-komunikacja", "a11y-kontakt",
-        "a11y-telefon", "a11y-zakres",
+        "a11y-data-aktualizacja", "a11y-email", "a11y-komunikacja", "a11y-kontakt", "a11y-telefon", "a11y-zakres",
     ]
     assert bad["score"] == 0.0
     assert none["status"] == "not-found"
@@ -342,6 +349,77 @@ def test_scorecard_section(scanned):
     assert polish_deductions.caption == "Odliczenia od 100 punktów"
     assert "(przegląd zaległy)" in {row[0]: row for row in polish_main.rows}[bad["site_url"]][5]
     assert "33,3" in polish_section.summary
+
+
+@pytest.mark.parametrize("site", UNMARKED)
+def test_unmarked_elements_pass_with_warning(scanned, site):
+    findings = scanned[3][site]
+    unmarked = {finding["data"]["params"]["id"]: finding for finding in findings if finding["rule"] == "declaration-element-unmarked"}
+
+    assert rules(findings, "violation") == set()
+    assert set(unmarked) == {"a11y-zakres", "a11y-telefon", "a11y-komunikacja"}
+    assert all(finding["outcome"] == "needs-review" for finding in unmarked.values())
+    assert all(finding["impact"] == "minor" for finding in unmarked.values())
+    # Each warning points at the block of text that gives the element's content.
+    assert unmarked["a11y-zakres"]["targets"] == ["#a11y-wstep"]
+    assert unmarked["a11y-telefon"]["targets"] == ["body > main > p:nth-of-type(5)"]
+    assert unmarked["a11y-komunikacja"]["targets"] == ["body > main > p:nth-of-type(8)"]
+    assert only(findings, "declaration-id-malformed")["outcome"] == "needs-review"
+    assert rules(findings, "needs-review") == {
+        "declaration-element-unmarked", "declaration-id-malformed", "declaration-status-compliant",
+        "declaration-conditional-unknown",
+    }
+
+
+def test_unmarked_polish_elements_named_with_place(scanned):
+    findings = scanned[3]["pl-unmarked"]
+    unmarked = {finding["data"]["params"]["id"]: finding for finding in findings if finding["rule"] == "declaration-element-unmarked"}
+    phone = unmarked["a11y-telefon"]["help"]
+
+    assert phone.startswith("No element has the id a11y-telefon, but the declaration's text contains the contact phone number")
+    assert 'under the heading "Informacje zwrotne i dane kontaktowe"' in phone
+    assert '"Można też zadzwonić pod numer telefonu 22 345 67 89."' in phone
+    assert 'with id="a11y-telefon"' in phone
+    assert "ma zastosowanie do strony internetowej" in unmarked["a11y-zakres"]["help"]
+    assert "pętla indukcyjna" in unmarked["a11y-komunikacja"]["help"]
+    assert targets(findings, "declaration-id-malformed") == ['[id="”a11y-architektura”"]']
+
+
+def test_unmarked_english_elements_named_with_place(scanned):
+    findings = scanned[3]["en-unmarked"]
+    unmarked = {finding["data"]["params"]["id"]: finding for finding in findings if finding["rule"] == "declaration-element-unmarked"}
+
+    assert 'under the heading "Feedback and contact information"' in unmarked["a11y-telefon"]["help"]
+    assert '"You can also call us on phone number +48 22 345 67 89."' in unmarked["a11y-telefon"]["help"]
+    assert "This accessibility statement applies to the website" in unmarked["a11y-zakres"]["help"]
+    assert "Sign Language interpreter" in unmarked["a11y-komunikacja"]["help"]
+    assert targets(findings, "declaration-id-malformed") == ['[id="“a11y-architektura”"]']
+
+
+def test_scorecard_renders_review_texts_in_its_language(scanned):
+    app, base_urls, _ids, _findings = scanned
+    with app.app_context():
+        library = db.session.query(Institution).filter_by(slug="biblioteka").one()
+        polish = build_scorecard(library, "pl")
+        english = build_scorecard(library, "en")
+
+    polish_section = next(section for plugin, section in polish.plugin_sections.sections if plugin == "declaration")
+    english_section = next(section for plugin, section in english.plugin_sections.sections if plugin == "declaration")
+    sites = {site["site_url"]: site for site in polish_section.data["sites"]}
+    site_url = f"{base_urls['pl-unmarked']}/"
+    polish_review = [row[1] for row in polish_section.tables[-1].rows if row[0] == site_url]
+    english_review = [row[1] for row in english_section.tables[-1].rows if row[0] == site_url]
+
+    # Every mandatory element counts as present: the warnings cost nothing.
+    assert sites[site_url]["invalid_elements"] == []
+    assert sites[site_url]["score"] == 100.0
+    assert polish_section.score == 100.0
+    # The scans wrote English texts; the Polish scorecard renders them again in Polish.
+    assert any(text.startswith("Żaden element nie ma id a11y-telefon, ale w tekście deklaracji") for text in polish_review)
+    assert any(text.startswith("Element, który miał mieć id a11y-architektura") for text in polish_review)
+    assert any(text.startswith("Deklaracja pod adresem") and "strona internetowa jest zgodna (" in text for text in polish_review)
+    assert any(text.startswith("No element has the id a11y-telefon") for text in english_review)
+    assert not any(text.startswith("No element has") for text in polish_review)
 
 
 def test_axe_plugin_missing_reported(app, browser, serve_directory, monkeypatch):

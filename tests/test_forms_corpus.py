@@ -119,7 +119,8 @@ def forms_by_page(app, scan_id) -> dict[str, dict[str, set[str]]]:
             assert page.audit_errors == [], page.audit_errors
             forms: dict[str, set[str]] = {}
             for finding in page.findings:
-                forms.setdefault(finding.targets[0], set()).add(finding.rule)
+                if finding.outcome != "inventory":
+                    forms.setdefault(finding.targets[0], set()).add(finding.rule)
             pages[page.url.rsplit("/", 1)[1]] = forms
         return pages
 
@@ -165,6 +166,7 @@ def test_fields_named_in_findings(scanned):
         for (page, form, _rule), finding in found.items():
             if (page, form) in KINDS:
                 assert parse_form_label(finding.help)[1] == KINDS[(page, form)]
+                assert finding.data["form"]["kind"] == KINDS[(page, form)]
 
 
 def test_scorecard_lists_each_form_with_its_score(scanned):

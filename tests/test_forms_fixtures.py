@@ -115,7 +115,14 @@ def scan_site(app, url: str, allow_submit: bool = False) -> dict[str, dict[str, 
 
 
 def rules(findings) -> set[str]:
-    return {finding.rule for finding in findings}
+    """The rules a form failed or left to review; its inventory record is not a result."""
+    return {finding.rule for finding in findings if finding.outcome != "inventory"}
+
+
+def inventory(findings):
+    records = [finding for finding in findings if finding.outcome == "inventory"]
+    assert len(records) == 1, records
+    return records[0]
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +207,7 @@ def test_polish_scan_settings_write_polish_help(forms_app, fixture_site):
         helps = {finding.rule: finding.help for finding in findings}
         # The scorecard reads the form back from help written in either language.
         assert parse_form_label(helps["forms-email-type"]) == (1, "newsletter")
-    assert helps["forms-consent-prechecked"].startswith("Formularz 1 (newsletter): Zgody zaznaczone z góry")
+    assert helps["forms-consent-prechecked"].startswith("Formularz 1 (newsletter): Zgoda zaznaczona z góry")
 
 
 @pytest.mark.parametrize("path, expected", [
@@ -235,6 +242,29 @@ def test_forms_are_classified(forms_app, plain_scan, path, form, kind):
     with forms_app.app_context():
         labels = {parse_form_label(finding.help) for finding in pages[path][form]}
     assert {found_kind for _position, found_kind in labels} == {kind}
+    # Every finding of the form also carries its kind as data, which the scorecard reads.
+    assert {finding.data["form"]["kind"] for finding in pages[path][form]} == {kind}
+
+
+def test_every_form_has_an_inventory_record(plain_scan):
+    pages, _requests = plain_scan
+    search = inventory(pages["/search-pl.html"]["#szukaj"])
+    newsletter = inventory(pages["/search-pl.html"]["#zapis-newsletter"])
+
+    assert (search.rule, search.impact, search.targets) == ("forms-form", None, ["#szukaj"])
+    assert search.data == {"form": {"position": 1, "kind": "search", "selector": "#szukaj", "fields": 1}}
+    assert newsletter.data["form"]["position"] == 2
+    assert newsletter.help == "Form 2 (newsletter): 1 field to fill in."
+    # The record is not a result: the forms' violations are exactly those of test_other_pages.
+    assert rules(pages["/search-pl.html"]["#szukaj"]) == {HTTP}
+
+
+def test_findings_carry_the_fields_as_data(plain_scan):
+    pages, _requests = plain_scan
+    by_rule = {finding.rule: finding for finding in pages["/bad-contact-en.html"]["#contact"]}
+    assert by_rule["forms-label-not-in-name"].data["fields"] == [{"name": "mail", "label": "E-mail"}]
+    assert by_rule["forms-label-not-in-name"].data["form"]["kind"] == "contact"
+    assert by_rule["forms-focus-order"].data["fields"] == []
 
 
 def test_severity_of_https_depends_on_the_data(plain_scan):
@@ -303,6 +333,22 @@ def test_labels_wired_to_the_wrong_field_in_polish(forms_app, fixture_site):
     assert "forms-label-not-visible" not in helps
     assert "Pola bez nazwy dostępnej: „Kod z obrazka”, „Miejscowość”." in helps["forms-field-no-name"]
     assert "Opcje bez nazwanej grupy: „Wybierz termin pokazu”." in helps["forms-group-unnamed"]
+
+
+def test_unlinked_errors_named_by_label_with_plural(forms_app, fixture_site):
+    base, _requests = fixture_site
+    with forms_app.app_context():
+        scan_id = create_scan(f"{base}/unlinked-errors-pl.html", 1, settings={"language": "pl"}, allow_submit=True).id
+        run_stored_scan(scan_id)
+        findings = db.session.get(Scan, scan_id).pages[0].findings
+        unlinked = {finding.targets[0]: finding for finding in findings if finding.rule == "forms-error-not-linked"}
+    # The first text field gets a sample, so one field of the card form and two of the catalogue form stay empty.
+    assert unlinked["#karta"].targets == ["#karta", "#numer"]
+    assert "Komunikat o błędzie nie jest powiązany z polem „Numer karty”" in unlinked["#karta"].help
+    assert unlinked["#katalog"].targets == ["#katalog", "#ulica", "#miasto"]
+    assert "Komunikaty o błędach nie są powiązane z polami „Ulica i numer domu”, „Miejscowość”" in unlinked["#katalog"].help
+    assert "fld_2" not in unlinked["#karta"].help
+    assert "k_b" not in unlinked["#katalog"].help
 
 
 def test_polish_field_count_uses_plural_and_decimal_comma(forms_app, fixture_site):

@@ -53,6 +53,7 @@ def test_scan_json_file_format(scan_runner, serve_directory, tmp_path):
         "targets": ['a[href="index.html"]'],
         "help": "Links must have discernible text",
         "help_url": link_name["help_url"],
+        "data": {},
     }
     assert "/rules/axe/4.10/link-name" in link_name["help_url"]
 

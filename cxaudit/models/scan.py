@@ -27,6 +27,8 @@ class PageStatus(enum.StrEnum):
 class Outcome(enum.StrEnum):
     VIOLATION = "violation"
     NEEDS_REVIEW = "needs-review"
+    # A record of something a plugin checked, such as one form; never a problem and never counted as one.
+    INVENTORY = "inventory"
 
 
 class Scan(Base):
@@ -93,5 +95,7 @@ class Finding(Base):
     targets: Mapped[list[str]] = mapped_column(JSON, default=list)
     help: Mapped[str | None] = mapped_column(Text)
     help_url: Mapped[str | None] = mapped_column(String(2048))
+    # Structured values the plugin stores for its scorecard section (JSON object).
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
 
     page: Mapped[PageResult] = relationship(back_populates="findings")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -67,8 +68,26 @@ def _add_findings(page_result: PageResult, call: HookCall) -> None:
                 targets=list(finding.targets),
                 help=finding.help,
                 help_url=finding.help_url,
+                data=_json_data(call.plugin, finding),
             )
         )
+
+
+def _json_data(plugin: str, finding: AuditFinding) -> dict[str, Any]:
+    """Return the finding's data if it is a JSON object, else log a warning and return an empty dict.
+
+    A value the JSON column cannot store would fail the commit of the whole
+    page, and with it the other plugins' findings.
+    """
+    data = finding.data or {}
+    try:
+        if not isinstance(data, dict):
+            raise TypeError(f"data is a {type(data).__name__}, not a dict")
+        json.dumps(data)
+    except (TypeError, ValueError) as error:
+        logger.warning("Plugin %s returned data for %s that is not a JSON object (%s); it was dropped", plugin, finding.rule, error)
+        return {}
+    return dict(data)
 
 
 def _describe(error: BaseException) -> str:

@@ -42,6 +42,7 @@ def _export_finding(finding: Finding) -> dict[str, Any]:
         "targets": finding.targets or [],
         "help": finding.help,
         "help_url": finding.help_url,
+        "data": finding.data or {},
     }
 
 def _timestamp(value: datetime | None) -> str | None:

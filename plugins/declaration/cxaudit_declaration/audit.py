@@ -13,6 +13,7 @@ from cxaudit_declaration.browser import load, run_script
 from cxaudit_declaration.checks import DeclarationPage, check_declaration, summary_finding
 from cxaudit_declaration.i18n import _
 from cxaudit_declaration.locate import Location, locate_declaration
+from cxaudit_declaration.messages import review_finding
 
 logger = logging.getLogger(__name__)
 
@@ -112,47 +113,18 @@ def location_findings(location: Location, start_url: str) -> list[AuditFinding]:
 
     if location.meta_url is None:
         findings.append(
-            AuditFinding(
-                rule="declaration-meta-missing",
-                outcome="needs-review",
-                impact="minor",
-                targets=["head"],
-                help=_(
-                    "The start page of the scan has no <meta name=\"deklaracja-dostępności\" content=\"%(url)s\"> tag. It is "
-                    "recommended, not required: it lets software find the declaration.",
-                    url=location.declaration_url,
-                ),
-            )
+            review_finding("declaration-meta-missing", "meta-missing", {"url": location.declaration_url}, targets=["head"])
         )
     return findings
 
 
 def home_unreachable(home_urls: list[str]) -> AuditFinding:
     logger.info("Declaration audit skipped: no home page of %s loaded", home_urls[0])
-    return AuditFinding(
-        rule="declaration-home-unreachable",
-        outcome="needs-review",
-        impact="moderate",
-        help=_(
-            "The start page of the scan (%(urls)s) did not load as an HTML page, so the link to the declaration could not be "
-            "looked for. Check that the site works and scan it again.",
-            urls=", ".join(home_urls),
-        ),
-    )
+    return review_finding("declaration-home-unreachable", "home-unreachable", {"urls": list(home_urls)}, impact="moderate")
 
 
 def off_site(url: str) -> AuditFinding:
-    return AuditFinding(
-        rule="declaration-off-site",
-        outcome="needs-review",
-        impact="moderate",
-        help=_(
-            "The declaration link points to %(url)s, outside the scanned site, so cxaudit did not load it. "
-            "Check that declaration by hand, or scan that site too.",
-            url=url,
-        ),
-        help_url=url,
-    )
+    return review_finding("declaration-off-site", "off-site", {"url": url}, impact="moderate", help_url=url)
 
 
 def unreachable(url: str, http_status: int | None, error: str | None) -> AuditFinding:

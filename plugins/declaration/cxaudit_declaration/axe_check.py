@@ -8,7 +8,8 @@ from typing import Any
 
 from cxaudit.audit import IMPACTS, AuditFinding, PageContext
 from cxaudit.scan.browser_session import BROWSER_ERRORS
-from cxaudit_declaration.i18n import _, ngettext
+from cxaudit_declaration.i18n import ngettext
+from cxaudit_declaration.messages import review_finding
 
 logger = logging.getLogger(__name__)
 
@@ -26,33 +27,14 @@ def axe_findings(driver: Any, url: str, settings: dict[str, Any]) -> list[AuditF
     try:
         axe = importlib.import_module(AXE_MODULE)
     except ImportError:
-        return [
-            not_run(
-                url,
-                _(
-                    "The declaration page %(url)s was not checked by axe because the axe plugin is not installed. "
-                    "Install cxaudit-axe or check the page by hand: the declaration must be accessible itself.",
-                    url=url,
-                ),
-            )
-        ]
+        return [not_run(url, "axe-not-installed", {"url": url})]
 
     try:
         results = axe.cxaudit_page_audit(PageContext(url=url, driver=driver, settings=settings)) or []
     except BROWSER_ERRORS as error:
         # The declaration's own findings are kept; only the axe part is lost.
         logger.warning("axe failed on the declaration page %s: %s", url, error)
-        return [
-            not_run(
-                url,
-                _(
-                    "axe failed on the declaration page %(url)s (%(error)s). Check the page by hand: the "
-                    "declaration must be accessible itself.",
-                    url=url,
-                    error=type(error).__name__,
-                ),
-            )
-        ]
+        return [not_run(url, "axe-failed", {"url": url, "error": type(error).__name__})]
     violations = [finding for finding in results if finding.outcome == "violation"]
     if not violations:
         return []
@@ -81,5 +63,5 @@ def axe_findings(driver: Any, url: str, settings: dict[str, Any]) -> list[AuditF
     ]
 
 
-def not_run(url: str, help_text: str) -> AuditFinding:
-    return AuditFinding(rule="declaration-axe-not-run", outcome="needs-review", impact="minor", help=help_text, help_url=url)
+def not_run(url: str, key: str, params: dict[str, Any]) -> AuditFinding:
+    return review_finding("declaration-axe-not-run", key, params, help_url=url)

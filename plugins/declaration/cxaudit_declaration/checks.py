@@ -10,7 +10,7 @@ wrongly.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -25,8 +25,10 @@ from cxaudit_declaration.elements import (
     MANDATORY,
     SECTION_IDS,
 )
-from cxaudit_declaration.i18n import _, ngettext
+from cxaudit_declaration.i18n import _
+from cxaudit_declaration.messages import review_finding
 from cxaudit_declaration.status import NON_COMPLIANT, PARTIAL, classify_status
+from cxaudit_declaration.unmarked import TextBlock, find_unmarked
 
 
 @dataclass
@@ -47,6 +49,8 @@ class DeclarationPage:
     malformed: dict[str, dict[str, Any]]
     text: str
     store_links: list[str]
+    # The page's text in blocks, where elements without an id are looked for (see unmarked.py).
+    blocks: list[TextBlock] = field(default_factory=list)
 
     @classmethod
     def from_script(cls, url: str, data: dict[str, Any], home_store_links: Sequence[str] = ()) -> DeclarationPage:
@@ -59,6 +63,7 @@ class DeclarationPage:
             malformed=malformed,
             text=data.get("text") or "",
             store_links=[*(data.get("storeLinks") or []), *home_store_links],
+            blocks=[TextBlock(block["selector"], block["text"], block.get("heading") or "") for block in data.get("blocks") or []],
         )
 
     def element(self, element_id: str) -> dict[str, Any] | None:
@@ -108,28 +113,34 @@ def ids_missing(page: DeclarationPage) -> AuditFinding:
 
 def element_presence(page: DeclarationPage) -> list[AuditFinding]:
     findings = []
-    # A misspelt id of a known element, mandatory or conditional, is reported
-    # as such and the element's content is still checked.
+    # A misspelt id of a known element, mandatory or conditional, is accepted
+    # with a warning, like the old ids; the element's content is still checked.
     for element_id in ELEMENTS:
         if element_id in page.malformed and element_id not in page.elements:
             findings.append(
-                AuditFinding(
-                    rule="declaration-id-malformed",
-                    outcome="violation",
-                    impact="moderate",
+                review_finding(
+                    "declaration-id-malformed",
+                    "id-malformed",
+                    {"id": element_id, "raw": page.malformed[element_id]["raw"]},
                     targets=[target(element_id, page)],
-                    help=_(
-                        "The element meant as %(id)s has the id %(raw)s, so software does not find it. "
-                        "Write the id exactly as id=\"%(id)s\", with straight quotes and no spaces.",
-                        id=element_id,
-                        raw=page.malformed[element_id]["raw"],
-                    ),
                     help_url=page.url,
                 )
             )
 
     for element in MANDATORY:
         if page.element(element.id) is not None:
+            continue
+        found = find_unmarked(page.blocks, element.id)
+        if found is not None:
+            findings.append(
+                review_finding(
+                    "declaration-element-unmarked",
+                    "element-unmarked",
+                    {"id": element.id, "excerpt": found.excerpt, "heading": found.heading},
+                    targets=[found.selector],
+                    help_url=page.url,
+                )
+            )
             continue
         findings.append(
             AuditFinding(
@@ -179,40 +190,24 @@ def duplicates_and_legacy(page: DeclarationPage) -> list[AuditFinding]:
     duplicated = sorted(element_id for element_id, described in page.elements.items() if described.get("count", 1) > 1)
     if duplicated:
         findings.append(
-            AuditFinding(
-                rule="declaration-id-duplicate",
-                outcome="needs-review",
-                impact="minor",
+            review_finding(
+                "declaration-id-duplicate",
+                "id-duplicate",
+                {"ids": duplicated},
                 count=len(duplicated),
                 targets=[f"#{element_id}" for element_id in duplicated],
-                help=ngettext(
-                    "The id %(ids)s is used more than once; software reads only the first element. "
-                    "Keep the id on one element.",
-                    "The ids %(ids)s are used more than once; software reads only the first element of each. "
-                    "Keep each id on one element.",
-                    len(duplicated),
-                    ids=", ".join(duplicated),
-                ),
                 help_url=page.url,
             )
         )
     legacy = [element_id for element_id in LEGACY_IDS if element_id in page.elements]
     if legacy:
         findings.append(
-            AuditFinding(
-                rule="declaration-legacy-elements",
-                outcome="needs-review",
-                impact="minor",
+            review_finding(
+                "declaration-legacy-elements",
+                "legacy-elements",
+                {"ids": legacy},
                 count=len(legacy),
                 targets=[f"#{element_id}" for element_id in legacy],
-                help=ngettext(
-                    "The declaration uses %(ids)s from the 2019 technical conditions. It is accepted, but "
-                    "version 2.0 (2024) no longer names it: review the declaration against the current template.",
-                    "The declaration uses %(ids)s from the 2019 technical conditions. They are accepted, but "
-                    "version 2.0 (2024) no longer names them: review the declaration against the current template.",
-                    len(legacy),
-                    ids=", ".join(legacy),
-                ),
                 help_url=page.url,
             )
         )
@@ -451,18 +446,12 @@ def conditional_checks(page: DeclarationPage, today: date, facts: DeclarationFac
     undecided = [element_id for element_id in unknown if page.element(element_id) is None]
     if undecided:
         findings.append(
-            AuditFinding(
-                rule="declaration-conditional-unknown",
-                outcome="needs-review",
-                impact="minor",
+            review_finding(
+                "declaration-conditional-unknown",
+                "conditional-unknown",
+                {"ids": undecided},
                 count=len(undecided),
                 targets=[f"#{element_id}" for element_id in undecided],
-                help=_(
-                    "Check whether the declaration needs %(ids)s, which cxaudit could not decide from the pages: "
-                    "a11y-ocena is needed when an external body assessed the website, a11y-aplikacje when the body "
-                    "publishes mobile apps.",
-                    ids=", ".join(undecided),
-                ),
                 help_url=page.url,
             )
         )
@@ -488,31 +477,25 @@ def summary_finding(facts: DeclarationFacts) -> AuditFinding | None:
     """Return the finding that records the stated status and dates, for a person to confirm.
 
     Passes are not stored, so this needs-review finding is the only record of a
-    declaration that is otherwise correct. Its rule names the status, its
-    ``help_url`` is the declaration and its targets carry the dates as
-    ``<time datetime>`` selectors, which the scorecard reads back.
+    declaration that is otherwise correct. Its rule names the status and its
+    ``help_url`` is the declaration. Its ``data`` holds the status and the
+    dates, which the targets also carry as ``<time datetime>`` selectors.
     """
     if facts.status is None:
         return None
     dates = {key: value.isoformat() for key, value in facts.dates.items()}
-    labels = {
-        "compliant": _("compliant (zgodna)"),
-        "partial": _("partially compliant (częściowo zgodna)"),
-        "non-compliant": _("non-compliant (niezgodna)"),
+    params = {
+        "url": facts.url,
+        "status": facts.status,
+        "updated": dates.get("a11y-data-aktualizacja", "—"),
+        "prepared": dates.get("a11y-data-sporzadzenie", "—"),
     }
-    return AuditFinding(
-        rule=f"declaration-status-{facts.status}",
-        outcome="needs-review",
-        impact="minor",
+    finding = review_finding(
+        f"declaration-status-{facts.status}",
+        "status",
+        params,
         targets=["#a11y-status", *(f'#{key} time[datetime="{value}"]' for key, value in sorted(dates.items()))],
-        help=_(
-            "The declaration at %(url)s states that the website is %(status)s (last update of the website: "
-            "%(updated)s, declaration prepared: %(prepared)s). Check that the status and the list of inaccessible "
-            "content match the audit results.",
-            url=facts.url,
-            status=labels[facts.status],
-            updated=dates.get("a11y-data-aktualizacja", "—"),
-            prepared=dates.get("a11y-data-sporzadzenie", "—"),
-        ),
         help_url=facts.url,
     )
+    # The scorecard reads the status and dates from data; the targets keep them for scans stored before data.
+    return replace(finding, data={**finding.data, "status": facts.status, "dates": dates})

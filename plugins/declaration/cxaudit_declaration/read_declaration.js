@@ -81,7 +81,68 @@ for (const element of document.querySelectorAll("[id]")) {
   if (repaired !== raw && repaired.startsWith("a11y-")) malformed.push({raw: raw, id: repaired, description: describe(element)});
 }
 
+// The page's text in blocks (paragraphs, list items, cells, headings, loose
+// text), each with a selector and the heading above it. An element whose id
+// is missing is looked for in them.
+const BLOCK = new Set(["P", "LI", "TD", "TH", "DD", "DT", "H1", "H2", "H3", "H4", "H5", "H6", "ADDRESS", "CAPTION",
+  "FIGCAPTION", "BLOCKQUOTE"]);
+const BLOCK_SELECTOR = Array.from(BLOCK).join(",");
+const PLAIN_ID = /^[A-Za-z][\w-]*$/;
+
+// Browsers nest whole paragraphs in an unclosed <strong>: such an inline element is a container, not text.
+function isInlineText(node) {
+  return node.nodeType === 1 && INLINE.has(node.tagName) && !node.querySelector(BLOCK_SELECTOR);
+}
+
+function cssPath(element) {
+  const steps = [];
+  for (let node = element; node && node !== document.body; node = node.parentElement) {
+    if (node.id && PLAIN_ID.test(node.id)) {
+      steps.unshift("#" + node.id);
+      return steps.join(" > ");
+    }
+    const sameTag = Array.from(node.parentElement.children).filter((sibling) => sibling.tagName === node.tagName);
+    const name = node.tagName.toLowerCase();
+    steps.unshift(sameTag.length > 1 ? `${name}:nth-of-type(${sameTag.indexOf(node) + 1})` : name);
+  }
+  return ["body", ...steps].join(" > ");
+}
+
+const HEADINGS = Array.from(document.querySelectorAll("h1, h2, h3, h4, h5, h6"));
+
+// The text of the last heading before ``node`` in document order, or "".
+function headingBefore(node) {
+  let found = "";
+  for (const heading of HEADINGS) {
+    if (!(heading.compareDocumentPosition(node) & Node.DOCUMENT_POSITION_FOLLOWING) || heading.contains(node)) break;
+    found = clean(heading.innerText || heading.textContent);
+  }
+  return found;
+}
+
+function textBlocks() {
+  const blocks = [];
+  for (const element of document.body ? document.body.querySelectorAll("*") : []) {
+    const inBlock = element.parentElement && element.parentElement.closest(BLOCK_SELECTOR);
+    // Inline elements outside a block are read with the text of their container.
+    if (inBlock || isInlineText(element) || ["SCRIPT", "STYLE", "NOSCRIPT", "TEMPLATE"].includes(element.tagName)) continue;
+    let text = "";
+    let start = element;
+    if (BLOCK.has(element.tagName)) {
+      text = clean(element.innerText || element.textContent);
+    } else {
+      // Text written straight into a container, outside any paragraph, with its links and other inline elements.
+      const loose = Array.from(element.childNodes).filter((node) => (node.nodeType === 3 && clean(node.textContent)) || isInlineText(node));
+      text = clean(loose.map((node) => node.nodeType === 3 ? node.textContent : (node.innerText || node.textContent)).join(" "));
+      start = loose[0] || element;
+    }
+    if (text) blocks.push({selector: cssPath(element), text: text.slice(0, 2000), heading: headingLevel(element) !== null ? "" : headingBefore(start)});
+  }
+  return blocks.slice(0, 2000);
+}
+
 return {
+  blocks: textBlocks(),
   elements: elements,
   malformed: malformed,
   text: clean(document.body ? document.body.innerText : "").slice(0, 100000),

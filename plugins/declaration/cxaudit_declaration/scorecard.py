@@ -12,6 +12,7 @@ from cxaudit.models import Finding, Scan
 from cxaudit.scorecard.sections import plugin_findings
 from cxaudit_declaration.elements import MANDATORY_IDS
 from cxaudit_declaration.i18n import _, ngettext
+from cxaudit_declaration.messages import stored_text
 
 PLUGIN_NAME = "declaration"
 STATUS_RULE_PREFIX = "declaration-status-"
@@ -67,7 +68,8 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
     result = SiteDeclaration(site_url=scan.site.base_url if scan.site else scan.url)
     rules = {finding.rule for finding in findings}
 
-    result.needs_review = [finding.help for finding in findings if finding.outcome == "needs-review"]
+    # Rendered again in the scorecard's language from the stored message id and parameters.
+    result.needs_review = [stored_text(finding) for finding in findings if finding.outcome == "needs-review"]
     if "declaration-not-found" in rules:
         result.status = "not-found"
     elif "declaration-home-unreachable" in rules:
@@ -88,7 +90,7 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
     for finding in findings:
         if finding.rule.startswith(STATUS_RULE_PREFIX) and finding.rule != "declaration-status-invalid":
             result.status = finding.rule.removeprefix(STATUS_RULE_PREFIX)
-            result.dates = dict(match.groups() for target in finding.targets if (match := DATE_TARGET.fullmatch(target)))
+            result.dates = stored_dates(finding)
         if finding.help_url and result.declaration_url is None and finding.rule != "declaration-not-found":
             result.declaration_url = finding.help_url
 
@@ -96,7 +98,7 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
         {
             element_id
             for finding in findings
-            if finding.rule in ELEMENT_RULES
+            if is_element_failure(finding)
             for target in finding.targets
             for element_id in ELEMENT_ID.findall(target)
         }
@@ -106,6 +108,24 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
         result.deductions = deductions(findings, result.invalid_elements)
         result.score = score(findings, result.invalid_elements)
     return result
+
+
+def is_element_failure(finding: Finding) -> bool:
+    """Tell whether ``finding`` makes a mandatory element count as absent or invalid.
+
+    Only violations do: a misspelt id whose element has content is a
+    needs-review warning. Scans stored before that change recorded it as a
+    violation, and their scores stay as they were.
+    """
+    return finding.rule in ELEMENT_RULES and str(finding.outcome) == "violation"
+
+
+def stored_dates(finding: Finding) -> dict[str, str]:
+    """Return the dates of a status finding: from its data, or from its targets for scans stored before data."""
+    dates = (finding.data or {}).get("dates")
+    if isinstance(dates, dict):
+        return dict(dates)
+    return dict(match.groups() for target in finding.targets if (match := DATE_TARGET.fullmatch(target)))
 
 
 def deduction_reason(finding: Finding) -> str:

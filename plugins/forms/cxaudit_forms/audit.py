@@ -10,10 +10,11 @@ from cxaudit.audit import AuditFinding, PageContext
 from cxaudit_forms import errors
 from cxaudit_forms.classify import classify
 from cxaudit_forms.keyboard import check_keyboard, check_paste
-from cxaudit_forms.kinds import form_label
+from cxaudit_forms.i18n import ngettext
+from cxaudit_forms.kinds import INVENTORY_RULE, form_label
 from cxaudit_forms.labels import check_labels
 from cxaudit_forms.model import Form, PageForms, read_page_forms
-from cxaudit_forms.problems import Problem
+from cxaudit_forms.problems import Problem, describe
 from cxaudit_forms.purpose import check_purpose
 from cxaudit_forms.required import check_required
 from cxaudit_forms.trust import (
@@ -32,7 +33,7 @@ def audit_page(page: PageContext) -> list[AuditFinding]:
     forms = read_page_forms(page.driver)
     for form in forms.forms:
         form.kind = classify(form, page.url)
-    findings = []
+    findings = [inventory_record(form) for form in forms.forms]
     for form in forms.forms:
         findings += to_findings(form, static_problems(forms, form, page.url))
         findings += to_findings(form, browser_problems(page.driver, form))
@@ -71,18 +72,42 @@ def browser_problems(driver, form: Form) -> list[Problem]:
     return problems
 
 
+def form_data(form: Form) -> dict:
+    """Return the position, kind, selector and number of fields of ``form``, stored as finding data."""
+    return {"position": form.position, "kind": form.kind, "selector": form.selector,
+            "fields": form.visitor_field_count()}
+
+
+def inventory_record(form: Form) -> AuditFinding:
+    """Record that the page has ``form``, so the scorecard lists it even when no check fails."""
+    label = form_label(form.position, form.kind)
+    size = ngettext("%(num)d field to fill in.", "%(num)d fields to fill in.", form.visitor_field_count())
+    return AuditFinding(
+        rule=INVENTORY_RULE,
+        outcome="inventory",
+        targets=[form.selector],
+        help=f"{label}: {size}",
+        data={"form": form_data(form)},
+    )
+
+
 def to_findings(form: Form, problems: list[Problem]) -> list[AuditFinding]:
     label = form_label(form.position, form.kind)
-    return [
-        AuditFinding(
+    by_selector = {item.selector: item for item in form.fields}
+    findings = []
+    for problem in problems:
+        targets = [form.selector, *(target for target in problem.targets if target != form.selector)]
+        concerned = [by_selector[target] for target in targets[1:] if target in by_selector]
+        findings.append(AuditFinding(
             rule=problem.rule,
             outcome=problem.outcome,
             impact=problem.impact,
             wcag=problem.wcag,
             count=problem.count,
-            targets=[form.selector, *(target for target in problem.targets if target != form.selector)],
+            targets=targets,
             help=f"{label}: {problem.message}",
             help_url=problem.help_url,
-        )
-        for problem in problems
-    ]
+            data={"form": form_data(form),
+                  "fields": [{"name": item.name, "label": describe(item)} for item in concerned]},
+        ))
+    return findings

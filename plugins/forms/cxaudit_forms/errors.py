@@ -10,9 +10,9 @@ from pathlib import Path
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 
-from cxaudit_forms.i18n import _
+from cxaudit_forms.i18n import _, ngettext
 from cxaudit_forms.model import Form
-from cxaudit_forms.problems import Problem, describe, quoted
+from cxaudit_forms.problems import Problem, describe, names_of, quoted
 
 logger = logging.getLogger(__name__)
 PROBE_SCRIPT = Path(__file__).parent / "errors.js"
@@ -123,6 +123,34 @@ def wait_for_errors(driver, names: list[str], sample_name: str | None, origin: f
         time.sleep(POLL_SECONDS)
 
 
+def not_linked(form: Form, flagged: list[dict]) -> list[Problem]:
+    """Report the fields whose error is not marked aria-invalid and tied to them by aria-describedby.
+
+    The probe identifies fields by their name attribute. The message names
+    them by their labels, as every other message does.
+    """
+    by_name: dict[str, object] = {}
+    for item in form.live_fields:
+        by_name.setdefault(item.name, item)
+    not_tied = [by_name[entry["name"]] for entry in flagged
+                if not (entry["invalid"] and entry["described"]) and entry["name"] in by_name]
+    if flagged and not not_tied:
+        return []
+    if not_tied:
+        message = ngettext(
+            "The error message is not tied to its field %(fields)s: mark the field aria-invalid=\"true\" and point "
+            "aria-describedby at the message next to it, so a screen reader reads the error with the field.",
+            "Error messages are not tied to their fields %(fields)s: mark each field aria-invalid=\"true\" and point "
+            "its aria-describedby at the message next to it, so a screen reader reads the error with the field.",
+            len(not_tied), fields=names_of(not_tied))
+    else:
+        message = _("Error messages are shown, but none is tied to its field: mark each field aria-invalid=\"true\" "
+                    "and point its aria-describedby at the message next to it, so a screen reader reads the error "
+                    "with the field.")
+    return [Problem("forms-error-not-linked", "violation", "serious", message, wcag=["3.3.1", "1.3.1"],
+                    targets=[item.selector for item in not_tied])]
+
+
 def judge(form: Form, result: dict, sample_name: str | None, value: str, sample_label: str = "") -> list[Problem]:
     """Turn what the page showed after the submission into problems."""
     fields = [item for item in result["fields"] if item]
@@ -137,14 +165,7 @@ def judge(form: Form, result: dict, sample_name: str | None, value: str, sample_
                         "field is wrong and why, next to the field.")
         return [Problem("forms-error-not-shown", "violation", "serious", message, wcag=["3.3.1"], targets=[])]
     problems = []
-    not_tied = [item["name"] for item in flagged if not (item["invalid"] and item["described"])]
-    if not_tied or not flagged:
-        problems.append(Problem(
-            "forms-error-not-linked", "violation", "serious",
-            _("Error messages are not tied to their fields (%(fields)s): mark the field aria-invalid=\"true\" and point "
-              "aria-describedby at the message next to it, so a screen reader reads the error with the field.",
-              fields=", ".join(not_tied) or _("all fields")),
-            wcag=["3.3.1", "1.3.1"], targets=[]))
+    problems += not_linked(form, flagged)
     messages = [text for item in flagged for text in item["described"] + item["near"]] or result["errors"]
     if any(text.strip(" .:!").lower() in GENERIC_MESSAGES for text in messages):
         problems.append(Problem(

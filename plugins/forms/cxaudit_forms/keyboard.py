@@ -11,7 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from cxaudit_forms.i18n import _
+from cxaudit_forms.i18n import _, ngettext
 from cxaudit_forms.model import Form
 from cxaudit_forms.problems import Problem, names_of, quoted
 
@@ -49,8 +49,11 @@ def check_keyboard(driver, form: Form) -> list[Problem]:
     if positive:
         problems.append(Problem(
             "forms-positive-tabindex", "violation", "moderate",
-            _("Positive tabindex: %(fields)s. It takes these fields out of the reading order for keyboard users. "
-              "Remove the tabindex or set it to 0.", fields=names_of(positive)),
+            ngettext("Positive tabindex: %(fields)s. It takes this field out of the reading order for keyboard users. "
+                     "Remove the tabindex or set it to 0.",
+                     "Positive tabindex: %(fields)s. It takes these fields out of the reading order for keyboard users. "
+                     "Remove the tabindex or set it to 0.",
+                     len(positive), fields=names_of(positive)),
             wcag=["2.4.3"], targets=[item.selector for item in positive], count=len(positive)))
     if not fields:
         return problems
@@ -85,8 +88,11 @@ def check_keyboard(driver, form: Form) -> list[Problem]:
     if missed:
         problems.append(Problem(
             "forms-keyboard-unreachable", "violation", "critical",
-            _("Not reachable with the Tab key: %(fields)s. Keyboard users cannot fill in or send the form. Use native "
-              "form controls, or give custom ones tabindex=\"0\" and key handling.", fields=", ".join(labels)),
+            ngettext("Not reachable with the Tab key: %(fields)s. Keyboard users cannot fill in or send the form. "
+                     "Use a native form control, or give a custom one tabindex=\"0\" and key handling.",
+                     "Not reachable with the Tab key: %(fields)s. Keyboard users cannot fill in or send the form. "
+                     "Use native form controls, or give custom ones tabindex=\"0\" and key handling.",
+                     len(labels), fields=", ".join(labels)),
             wcag=["2.1.1"], targets=[target_selector(fields, form, index) for index in missed], count=len(missed)))
     if not in_reading_order([boxes[stops[number][0]] for number in visited]):
         problems.append(Problem(
@@ -98,9 +104,11 @@ def check_keyboard(driver, form: Form) -> list[Problem]:
         names = [describe_target(fields, submit, index) for index in unfocused]
         problems.append(Problem(
             "forms-focus-not-visible", "violation", "serious",
-            _("No visible change on keyboard focus: %(fields)s. Keyboard users lose track of where they "
-              "are. Add a :focus-visible style, e.g. an outline, and do not remove the browser's outline.",
-              fields=", ".join(names)),
+            ngettext("No visible change on keyboard focus: %(fields)s. Keyboard users lose track of where they "
+                     "are. Add a :focus-visible style, e.g. an outline, and do not remove the browser's outline.",
+                     "No visible change on keyboard focus: %(fields)s. Keyboard users lose track of where they "
+                     "are. Add a :focus-visible style, e.g. an outline, and do not remove the browser's outline.",
+                     len(names), fields=", ".join(names)),
             wcag=["2.4.7"], targets=[target_selector(fields, form, index) for index in unfocused], count=len(unfocused)))
     return problems
 
@@ -164,8 +172,12 @@ def check_paste(driver, form: Form) -> list[Problem]:
         return []
     return [Problem(
         "forms-paste-blocked", "violation", "serious",
-        _("Pasting is blocked in: %(fields)s. This stops password managers and visitors who copy their e-mail "
-          "address or cannot type easily (WCAG 3.3.8 for passwords; UK NCSC advice). Remove the paste handler.",
-          fields=names_of(blocked)),
+        ngettext("Pasting is blocked in the field %(fields)s. This stops password managers and visitors who copy "
+                 "their e-mail address or cannot type easily (WCAG 3.3.8 for passwords; UK NCSC advice). Remove the "
+                 "paste handler.",
+                 "Pasting is blocked in the fields %(fields)s. This stops password managers and visitors who copy "
+                 "their e-mail address or cannot type easily (WCAG 3.3.8 for passwords; UK NCSC advice). Remove the "
+                 "paste handler.",
+                 len(blocked), fields=names_of(blocked)),
         wcag=["3.3.8"] if any(item.type == "password" for item in blocked) else [],
         targets=[item.selector for item in blocked], count=len(blocked))]

@@ -17,6 +17,8 @@ KIND_LABELS = {
     "other": _l("other"),
 }
 LANGUAGES = ("pl", "en")
+# The rule of the inventory record stored for every form found, with or without problems.
+INVENTORY_RULE = "forms-form"
 
 
 def form_label(position: int, kind: str) -> str:
@@ -25,7 +27,10 @@ def form_label(position: int, kind: str) -> str:
 
 
 def parse_form_label(help_text: str) -> tuple[int, str] | None:
-    """Read the position and kind back from a help text written in any supported language."""
+    """Read the position and kind back from a help text written in any supported language.
+
+    Only findings stored before findings had ``data`` need this.
+    """
     for language in LANGUAGES:
         with force_locale(language):
             template = _("Form %(position)s (%(kind)s)")

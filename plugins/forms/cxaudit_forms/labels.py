@@ -44,9 +44,13 @@ def check_labels(form: Form) -> list[Problem]:
     if mismatched:
         problems.append(Problem(
             "forms-label-not-in-name", "violation", "serious",
-            _("The accessible name does not contain the visible label: %(fields)s. People who use voice control "
-              "cannot say the label to reach the field. Start the aria-label with the visible words, or use the label itself.",
-              fields=names_of(mismatched)),
+            ngettext("The accessible name does not contain the visible label: %(fields)s. People who use voice "
+                     "control cannot say the label to reach the field. Start the aria-label with the visible words, "
+                     "or use the label itself.",
+                     "The accessible names do not contain the visible labels: %(fields)s. People who use voice "
+                     "control cannot say a label to reach its field. Start each aria-label with the visible words, "
+                     "or use the label itself.",
+                     len(mismatched), fields=names_of(mismatched)),
             wcag=["2.5.3"], targets=[item.selector for item in mismatched], count=len(mismatched)))
 
     ungrouped = ungrouped_choices(form)

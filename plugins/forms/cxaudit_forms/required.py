@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cxaudit_forms.i18n import _
+from cxaudit_forms.i18n import _, ngettext
 from cxaudit_forms.model import Form
 from cxaudit_forms.problems import Problem, names_of
 
@@ -30,24 +30,33 @@ def check_required(form: Form) -> list[Problem]:
     if not_coded:
         problems.append(Problem(
             "forms-required-not-programmatic", "violation", "serious",
-            _("Marked as required on screen but not in the code: %(fields)s. A screen reader does not say "
-              "\"required\". Add the required attribute (or aria-required=\"true\").", fields=names_of(not_coded)),
+            ngettext("Marked as required on screen but not in the code: %(fields)s. A screen reader does not say "
+                     "\"required\". Add the required attribute (or aria-required=\"true\").",
+                     "Marked as required on screen but not in the code: %(fields)s. A screen reader does not say "
+                     "\"required\". Add the required attribute (or aria-required=\"true\") to each.",
+                     len(not_coded), fields=names_of(not_coded)),
             wcag=["1.3.1", "3.3.2"], targets=[item.selector for item in not_coded], count=len(not_coded)))
 
     not_shown = [item for item in fields if item.required and item not in marked]
     if not_shown:
         problems.append(Problem(
             "forms-required-not-visible", "violation", "serious",
-            _("Required in the code but not marked on screen: %(fields)s. Mark each required field in its "
-              "label, e.g. with an asterisk explained above the form.", fields=names_of(not_shown)),
+            ngettext("Required in the code but not marked on screen: %(fields)s. Mark the field as required in its "
+                     "label, e.g. with an asterisk explained above the form.",
+                     "Required in the code but not marked on screen: %(fields)s. Mark each required field in its "
+                     "label, e.g. with an asterisk explained above the form.",
+                     len(not_shown), fields=names_of(not_shown)),
             wcag=["3.3.2"], targets=[item.selector for item in not_shown], count=len(not_shown)))
 
     starred = [item for item in fields if "*" in item.label]
     if starred and not ASTERISK_EXPLAINED.search(free_text):
         problems.append(Problem(
             "forms-required-asterisk-unexplained", "violation", "moderate",
-            _("Marked with an asterisk that the form does not explain: %(fields)s. Add a line such as "
-              "\"Fields marked * are required\" before the fields.", fields=names_of(starred)),
+            ngettext("Marked with an asterisk that the form does not explain: %(fields)s. Add a line such as "
+                     "\"Fields marked * are required\" before the fields.",
+                     "Marked with an asterisk that the form does not explain: %(fields)s. Add a line such as "
+                     "\"Fields marked * are required\" before the fields.",
+                     len(starred), fields=names_of(starred)),
             wcag=["3.3.2"], targets=[item.selector for item in starred], count=len(starred)))
 
     styles = {("*" in item.label, bool(REQUIRED_WORDS.search(item.label))) for item in fields if item.required and item in marked}

@@ -14,6 +14,7 @@ from cxaudit_forms.kinds import KIND_LABELS, parse_form_label
 from cxaudit_forms.score import form_score, mean, rule_penalty
 
 PLUGIN_NAME = "forms"
+INVENTORY = "inventory"
 MAIN_PROBLEMS = 3
 RULE_TITLES = {
     "forms-field-no-name": _l("fields without a name"),
@@ -63,6 +64,8 @@ class FormResult:
     selector: str
     position: int
     kind: str
+    # Fields a visitor fills in, from the inventory record (None for scans stored before inventory records).
+    fields: int | None = None
     results: list[tuple[str, str, str | None]] = field(default_factory=list)
     signature: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
@@ -86,19 +89,35 @@ class FormResult:
 
 
 def forms_of_scan(scan) -> list[FormResult]:
-    """Group a scan's forms findings by page and form selector (the first target)."""
+    """Group a scan's forms findings by page and form selector (the first target).
+
+    Every form has an inventory record, so forms without problems are listed
+    too. The form's position and kind come from the finding's ``data``; only
+    findings stored before findings had ``data`` are read from the help text.
+    """
     forms: dict[tuple[str, str], FormResult] = {}
     for page_url, finding in plugin_findings([scan], PLUGIN_NAME):
-        parsed = parse_form_label(finding.help)
-        if not finding.targets or parsed is None:
+        described = form_of(finding)
+        if not finding.targets or described is None:
             continue
         key = (page_url, finding.targets[0])
         if key not in forms:
-            forms[key] = FormResult(page_url, finding.targets[0], parsed[0], parsed[1])
+            forms[key] = FormResult(page_url, finding.targets[0], *described)
         outcome = getattr(finding.outcome, "value", finding.outcome)
+        if outcome == INVENTORY:
+            forms[key].fields = (finding.data or {}).get("form", {}).get("fields")
+            continue
         forms[key].results.append((finding.rule, outcome, finding.impact))
         forms[key].signature.add((finding.rule, tuple(finding.targets)))
     return list(forms.values())
+
+
+def form_of(finding) -> tuple[int, str] | None:
+    """Return the position and kind of the form a finding belongs to, or ``None`` when neither data nor help text contains them."""
+    form = (finding.data or {}).get("form")
+    if form and form.get("kind") in KIND_LABELS:
+        return int(form["position"]), form["kind"]
+    return parse_form_label(finding.help)
 
 
 def site_score(forms: list[FormResult]) -> float | None:
@@ -133,11 +152,11 @@ def forms_section(scans) -> ScorecardSection:
             rows.append([form.page_url, format_decimal(form.position), str(KIND_LABELS[form.kind]), whole(form.score),
                          ", ".join(form.main_problems()) or _("none")])
             data.append({"site": scan.url, "page": form.page_url, "form": form.selector, "position": form.position,
-                         "kind": form.kind, "score": form.score, "rules": sorted({r for r, _o, _i in form.results})})
+                         "kind": form.kind, "fields": form.fields, "score": form.score, "rules": sorted({r for r, _o, _i in form.results})})
 
     overall = mean(site_scores)
     if overall is None:
-        summary = _("No forms were found with results in the latest scans.")
+        summary = _("No forms were found in the latest scans.")
     else:
         summary = ngettext("%(num)d form checked; the forms score is %(score)s out of 100.",
                            "%(num)d forms checked; the forms score is %(score)s out of 100.",
@@ -154,7 +173,6 @@ def forms_section(scans) -> ScorecardSection:
         method=_("Each form starts at 100 and loses points once per failed check: 25 for critical, 15 for serious, "
                  "8 for moderate and 3 for minor problems, half as much for results to review, never below 0. A site's "
                  "score is the mean of its distinct forms (a form repeated on many pages counts once, at its worst); "
-                 "the section's score is the mean of the sites. Forms with no findings are not stored by the scan and "
-                 "so are not listed."),
+                 "the section's score is the mean of the sites. A form with no problem scores 100."),
         data={"forms": data, "site_scores": site_scores},
     )

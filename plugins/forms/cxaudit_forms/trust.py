@@ -68,8 +68,11 @@ def check_consent(form: Form) -> list[Problem]:
     if ticked:
         problems.append(Problem(
             "forms-consent-prechecked", "violation", "serious",
-            _("Consent boxes ticked in advance: %(fields)s. Consent must be given by the visitor's own act "
-              "(RODO/GDPR art. 7, recital 32). Leave them unticked.", fields=names_of(ticked)),
+            ngettext("Consent box ticked in advance: %(fields)s. Consent must be given by the visitor's own act "
+                     "(RODO/GDPR art. 7, recital 32). Leave it unticked.",
+                     "Consent boxes ticked in advance: %(fields)s. Consent must be given by the visitor's own act "
+                     "(RODO/GDPR art. 7, recital 32). Leave them unticked.",
+                     len(ticked), fields=names_of(ticked)),
             targets=[item.selector for item in ticked], count=len(ticked), source_url=GDPR_URL))
     if form.kind not in NO_NOTICE_KINDS and collects_personal_data(form) and not any(PRIVACY_WORDS.search(f"{link['text']} {link['href']}") for link in form.links):
         problems.append(Problem(
