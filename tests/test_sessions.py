@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import redis
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
@@ -12,6 +13,8 @@ from accounts import PASSWORD, add_user
 from cxaudit.extensions import db
 from cxaudit.models import AuditEntry, User
 
+# The Redis database number this suite may use.
+REDIS_URL = "redis://127.0.0.1:6379/2"
 CSRF_PATTERN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 
@@ -182,3 +185,20 @@ def test_password_change_signs_out_other_sessions(anna):
     assert sign_in(anna.test_client(), password="a brand new password").status_code == 302
     with anna.app_context():
         assert "password_changed" in db.session.scalars(select(AuditEntry.action)).all()
+
+
+
+def test_sign_in_limits_are_shared_through_redis(make_app):
+    """Two apps stand for two server processes: with Redis, a limit reached in one applies in the other."""
+    connection = redis.Redis.from_url(REDIS_URL)
+    for key in connection.scan_iter("*cxaudit-login*"):
+        connection.delete(key)
+    settings = {"REDIS_URL": REDIS_URL, "LOGIN_RATE_LIMIT_PER_LOGIN": "3 per 15 minutes"}
+    first, second = make_app(**settings), make_app(**settings)
+    add_user(first, "anna", deployment_admin=True)
+
+    for attempt in range(3):
+        assert sign_in(first.test_client(), password=f"wrong {attempt}").status_code == 400
+
+    assert sign_in(second.test_client()).status_code == 429
+    assert any(connection.scan_iter("*cxaudit-login*"))
