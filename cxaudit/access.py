@@ -103,11 +103,16 @@ def scan_exists(scan_id: int) -> bool:
     return db.session.get(Scan, scan_id) is not None
 
 
+def institution_of_site(site_id: int) -> int | None:
+    return db.session.scalar(select(Site.institution_id).where(Site.id == site_id))
+
+
 # Each entry: the view argument, how to find its institution, and how to tell
 # whether the object exists at all (for objects that may belong to none).
 RESOLVERS: dict[str, tuple[Callable[[object], int | None], Callable[[object], bool] | None]] = {
     "slug": (institution_of_slug, None),
     "scan_id": (institution_of_scan, scan_exists),
+    "site_id": (institution_of_site, None),
 }
 
 
@@ -136,6 +141,20 @@ def check_view_arguments(user: User, permission: Permission, arguments: dict, sc
         if institution_id is None and (exists is None or not exists(value)):
             abort(404)
         check_institution(user, permission, institution_id)
+
+
+def scan_or_404(scan_id: int, permission: Permission = Permission.SCANS) -> Scan:
+    """Return the scan when the current user has ``permission`` in its
+    institution; abort with 404 (or 403 for a member without the permission).
+
+    For views that take scan ids from the query string, which the
+    decorators do not see.
+    """
+    scan = db.session.get(Scan, scan_id)
+    if scan is None:
+        abort(404)
+    check_institution(current_user, permission, scan.site.institution_id if scan.site else None)
+    return scan
 
 
 def check_institution(user: User, permission: Permission, institution_id: int | None) -> None:

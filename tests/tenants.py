@@ -33,6 +33,7 @@ class Tenant:
 
     slug: str
     institution_id: int
+    site_id: int
     site_url: str
     survey_public_id: str
     scan_id: int
@@ -65,6 +66,7 @@ def add_tenant(app, slug: str, port: int) -> Tenant:
         return Tenant(
             slug=slug,
             institution_id=institution.id,
+            site_id=site.id,
             site_url=site.base_url,
             survey_public_id=survey.public_id,
             scan_id=scan.id,

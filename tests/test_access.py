@@ -4,12 +4,14 @@ through any admin page or API endpoint, including pages added later."""
 from __future__ import annotations
 
 import pytest
+from flask_login import login_user
 from sqlalchemy import func, select
+from werkzeug.exceptions import NotFound
 
 from accounts import add_user, sign_in, sign_in_existing
-from cxaudit.access import ACCESS_MARKER
+from cxaudit.access import ACCESS_MARKER, scan_or_404
 from cxaudit.extensions import db
-from cxaudit.models import ApiToken, Membership, Role, Scan, Survey
+from cxaudit.models import ApiToken, Membership, Role, Scan, Survey, User
 from tenants import add_tenant
 
 # Endpoints anyone may call: the widget, its public API, static files and signing in.
@@ -32,6 +34,7 @@ def url_for_tenant(app, rule, tenant) -> str:
     known = {
         "slug": tenant.slug,
         "scan_id": tenant.scan_id,
+        "site_id": tenant.site_id,
         "public_id": tenant.survey_public_id,
         "token_id": tenant.token_id,
         "user_id": tenant.member_id,
@@ -193,3 +196,16 @@ def test_roles_open_their_pages_and_forbid_the_others(city, role, allowed, forbi
         assert client.get(path(suffix)).status_code == 200, path(suffix)
     for suffix in forbidden:
         assert client.get(path(suffix)).status_code == 403, path(suffix)
+
+
+def test_scan_or_404_checks_the_scan_institution(city):
+    """Views that read scan ids from the query string check them with scan_or_404."""
+    app, _client, muzeum, teatr = city
+    with app.test_request_context():
+        login_user(db.session.scalar(select(User).where(User.login == "anna")))
+
+        assert scan_or_404(muzeum.scan_id).id == muzeum.scan_id
+        with pytest.raises(NotFound):
+            scan_or_404(teatr.scan_id)
+        with pytest.raises(NotFound):
+            scan_or_404(999)
