@@ -8,6 +8,7 @@ from cxaudit.auth import create_api_token
 from cxaudit.extensions import db
 from cxaudit.models import (
     Finding,
+    Funnel,
     Institution,
     Membership,
     Outcome,
@@ -41,11 +42,12 @@ class Tenant:
     token_secret: str
     member_id: int
     member_login: str
+    funnel_id: int
 
 
 def add_tenant(app, slug: str, port: int) -> Tenant:
     """Store an institution with a site, a survey with an answer, a finished
-    scan with a finding, an API token and a viewer. Nothing listens on the
+    scan with a finding, a funnel, an API token and a viewer. Nothing listens on the
     site's address, and no scan runs against it."""
     with app.app_context():
         institution = Institution(slug=slug, name=slug.capitalize(), default_language="en")
@@ -60,7 +62,8 @@ def add_tenant(app, slug: str, port: int) -> Tenant:
         member = User(login=f"viewer-{slug}")
         member.set_password(PASSWORD)
         member.memberships.append(Membership(institution=institution, role=Role.VIEWER))
-        db.session.add_all([institution, site, survey, scan, member])
+        funnel = Funnel(institution=institution, name=f"Booking at {slug}", steps=["booking_started", "booking_completed"])
+        db.session.add_all([institution, site, survey, scan, member, funnel])
         db.session.commit()
         token, secret = create_api_token(institution, f"CI of {slug}", None)
         return Tenant(
@@ -74,4 +77,5 @@ def add_tenant(app, slug: str, port: int) -> Tenant:
             token_secret=secret,
             member_id=member.id,
             member_login=member.login,
+            funnel_id=funnel.id,
         )

@@ -38,6 +38,7 @@ def url_for_tenant(app, rule, tenant) -> str:
         "public_id": tenant.survey_public_id,
         "token_id": tenant.token_id,
         "user_id": tenant.member_id,
+        "funnel_id": tenant.funnel_id,
         "fmt": FORMATS.get(rule.endpoint, "json"),
     }
     unknown = rule.arguments - known.keys()
@@ -176,8 +177,8 @@ def test_deployment_pages_are_forbidden_to_institution_admins(city):
     ("role", "allowed", "forbidden"),
     [
         (Role.VIEWER, ["", "/scorecard"], ["/surveys/{survey}", "/tokens", "/members", "/audit-log", "/scan"]),
-        (Role.EDITOR, ["", "/surveys/{survey}", "/surveys/{survey}/answers"], ["/tokens", "/members", "/scan"]),
-        (Role.AUDITOR, ["", "/tokens", "/scan"], ["/surveys/{survey}", "/members", "/audit-log"]),
+        (Role.EDITOR, ["", "/surveys/{survey}", "/surveys/{survey}/answers", "/funnels"], ["/tokens", "/members", "/scan"]),
+        (Role.AUDITOR, ["", "/tokens", "/scan"], ["/surveys/{survey}", "/funnels", "/members", "/audit-log"]),
         (Role.ADMIN, ["/surveys/{survey}", "/tokens", "/members", "/audit-log", "/scan"], []),
     ],
 )

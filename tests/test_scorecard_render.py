@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -141,7 +142,7 @@ def test_html_lists_accessibility(signed_in):
 def test_html_without_data_says_so(signed_in):
     html = signed_in.get("/institutions/pusta/scorecard.html?lang=en").get_data(as_text=True)
 
-    assert "No data: no survey responses yet." in html
+    assert "No data: no NPS answers in this period." in html
     assert "No data: no site of this institution has a finished scan." in html
     assert "NPS 0" not in html
 
@@ -151,7 +152,8 @@ def test_html_has_no_external_resources(signed_in):
 
     assert "<link" not in html
     assert "<script" not in html
-    assert "src=" not in html
+    # Trend charts are images carried in the page itself.
+    assert re.findall(r'src="(?!data:image/svg\+xml;base64,)', html) == []
 
 
 def test_pdf_contains_polish_name_and_nps(signed_in):
@@ -170,7 +172,19 @@ def test_json_has_documented_keys(signed_in):
     response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.json?lang=en")
     data = json.loads(response.get_data(as_text=True))
 
-    assert set(data) == {"institution", "generated_at", "language", "nps", "accessibility", "sections", "errored_plugins"}
+    assert set(data) == {
+        "institution",
+        "generated_at",
+        "language",
+        "nps",
+        "accessibility",
+        "sections",
+        "errored_plugins",
+        "period",
+        "previous_period",
+        "satisfaction",
+        "funnels",
+    }
     assert data["institution"] == {"slug": "muzeum-lodzkie", "name": POLISH_NAME}
     assert data["language"] == "en"
     assert data["nps"]["score"] == 30.0
@@ -268,7 +282,7 @@ def test_summary_partial(museum_app):
     assert '<tr><th scope="row">serious</th><td class="number">0</td></tr>' in filled
     assert "image-alt</a></th><td>critical</td><td class=\"number\">1</td>" in filled
     assert "No data" not in filled
-    assert "No data: no survey responses yet." in blank
+    assert "No data: no NPS answers in this period." in blank
     assert "No data: no site of this institution has a finished scan." in blank
 
 

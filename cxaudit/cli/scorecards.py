@@ -9,7 +9,9 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from cxaudit.forms import InvalidValue
 from cxaudit.scorecard.data import build_scorecard
+from cxaudit.scorecard.periods import parse_period
 from cxaudit.scorecard.render import FORMATS, find_institution, render, scorecard_language, unknown_language_message
 
 # Exit status for bad input, as click uses for usage errors.
@@ -26,8 +28,13 @@ EXIT_BAD_INPUT = 2
     help="File to write the scorecard to. Without it, the scorecard goes to standard output.",
 )
 @click.option("--lang", help="Scorecard language, pl or en. Without it, the institution's default language is used.")
+@click.option(
+    "--period",
+    help="Days the survey and funnel figures cover: 30d (the last 30 days, the default), "
+    "a month such as 2026-11, or dates such as 2026-11-01..2026-11-15.",
+)
 @with_appcontext
-def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None) -> None:
+def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None, period: str | None) -> None:
     """Write the scorecard of the institution SLUG as PDF, HTML or JSON."""
     institution = find_institution(slug)
     if institution is None:
@@ -39,11 +46,16 @@ def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None
     if language is None:
         _fail(unknown_language_message(lang))
 
+    try:
+        chosen_period = parse_period(period)
+    except InvalidValue as error:
+        _fail(str(error))
+
     stdout = sys.stdout.buffer
     if output is None and fmt == "pdf" and stdout.isatty():
         _fail(_("A PDF cannot be written to the terminal. Give a file with -o, for example -o scorecard.pdf."))
 
-    content = render(build_scorecard(institution, language), fmt)
+    content = render(build_scorecard(institution, language, chosen_period), fmt)
     if output is None:
         stdout.write(content)
         stdout.flush()

@@ -2,7 +2,7 @@
 
 from cxaudit.models.audit_log import AuditEntry
 from cxaudit.models.base import Base
-from cxaudit.models.funnel import FunnelEvent
+from cxaudit.models.funnel import Funnel, FunnelEvent
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.models.survey import SCORE_RANGES, Response, Survey, SurveyKind
@@ -13,6 +13,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Finding",
+    "Funnel",
     "FunnelEvent",
     "Institution",
     "Membership",

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from cxaudit.models.base import Base, utcnow
 
 if TYPE_CHECKING:
+    from cxaudit.models.funnel import Funnel
     from cxaudit.models.scan import Scan
     from cxaudit.models.survey import Survey
 
@@ -26,6 +27,7 @@ class Institution(Base):
 
     sites: Mapped[list[Site]] = relationship(back_populates="institution", order_by="Site.id")
     surveys: Mapped[list[Survey]] = relationship(back_populates="institution", order_by="Survey.id")
+    funnels: Mapped[list[Funnel]] = relationship(back_populates="institution", order_by="Funnel.name")
 
 
 class Site(Base):

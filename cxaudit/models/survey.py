@@ -60,6 +60,8 @@ class Response(Base):
     __tablename__ = "response"
     __table_args__ = (
         Index("ix_response_survey_received", "survey_id", "received_at"),
+        # Covers the scorecard's counts per score in a period, so they read no table rows.
+        Index("ix_response_survey_received_score", "survey_id", "received_at", "score"),
         # A replayed answer carries the same key and is stored once.
         UniqueConstraint("survey_id", "idempotency_key", name="uq_response_survey_key"),
     )

@@ -8,15 +8,22 @@ from typing import Any
 
 from flask_babel import force_locale
 
-from cxaudit.models import Institution
+from cxaudit.models import Institution, SurveyKind
 from cxaudit.scorecard.accessibility import AccessibilitySummary, summarise_accessibility
-from cxaudit.scorecard.nps import NpsResult, institution_nps
+from cxaudit.scorecard.funnels import FunnelResult, build_funnels
+from cxaudit.scorecard.nps import NpsResult
+from cxaudit.scorecard.periods import Period, parse_period
+from cxaudit.scorecard.satisfaction_report import SatisfactionReport, build_satisfaction
 from cxaudit.scorecard.sections import PluginSections, collect_sections
 
 
 @dataclass(frozen=True)
 class Scorecard:
-    """An institution's results. A dimension without data is None, never zero."""
+    """An institution's results. A dimension without data is None, never zero.
+
+    Survey and funnel figures cover ``period``; ``nps`` is the NPS of every
+    NPS survey in that period. Accessibility uses the latest finished scans.
+    """
 
     institution_slug: str
     institution_name: str
@@ -25,6 +32,9 @@ class Scorecard:
     accessibility: AccessibilitySummary | None
     plugin_sections: PluginSections = field(default_factory=lambda: PluginSections([], []))
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    period: Period = field(default_factory=lambda: parse_period(None))
+    satisfaction: SatisfactionReport | None = None
+    funnels: list[FunnelResult] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scorecard as JSON-ready values; missing dimensions become None (JSON null)."""
@@ -36,22 +46,33 @@ class Scorecard:
             "accessibility": self.accessibility.to_dict() if self.accessibility else None,
             "sections": self.plugin_sections.to_list(),
             "errored_plugins": self.plugin_sections.errored_plugins,
+            "period": self.period.to_dict(),
+            "previous_period": self.period.previous().to_dict(),
+            "satisfaction": self.satisfaction.to_dict() if self.satisfaction else None,
+            "funnels": [funnel.to_dict() for funnel in self.funnels],
         }
 
 
-def build_scorecard(institution: Institution, language: str) -> Scorecard:
-    """Collect the institution's NPS, accessibility results and plugin sections.
+def build_scorecard(institution: Institution, language: str, period: Period | None = None) -> Scorecard:
+    """Collect the institution's survey and funnel figures for ``period`` (by default
+    the last 30 days), its accessibility results and plugin sections.
 
     Plugin sections are built in ``language`` because their texts are
     translated when they are made.
     """
+    period = period or parse_period(None)
     with force_locale(language):
         plugin_sections = collect_sections(institution, language)
+    satisfaction = build_satisfaction(institution.id, period)
+    nps_figures = satisfaction.for_kind(SurveyKind.NPS) if satisfaction else None
     return Scorecard(
         institution_slug=institution.slug,
         institution_name=institution.name,
         language=language,
-        nps=institution_nps(institution.id),
+        nps=nps_figures.current if nps_figures else None,
         accessibility=summarise_accessibility(institution.id, plugin_sections.plugins_with_sections),
         plugin_sections=plugin_sections,
+        period=period,
+        satisfaction=satisfaction,
+        funnels=build_funnels(institution.id, period),
     )

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from cxaudit.extensions import db
 from cxaudit.models import Institution
+from cxaudit.scorecard.charts import trend_charts
 from cxaudit.scorecard.data import Scorecard
 
 # WeasyPrint logs every layout step at INFO, which would flood the service log.
@@ -58,7 +59,13 @@ def render_html(scorecard: Scorecard, show_downloads: bool = False) -> str:
     ``show_downloads`` adds links to the download routes, for the page shown in the browser.
     """
     with force_locale(scorecard.language):
-        return render_template("scorecard/scorecard.html", scorecard=scorecard, show_downloads=show_downloads)
+        kinds = scorecard.satisfaction.kinds if scorecard.satisfaction else []
+        return render_template(
+            "scorecard/scorecard.html",
+            scorecard=scorecard,
+            show_downloads=show_downloads,
+            charts=trend_charts(kinds, scorecard.language),
+        )
 
 
 def render_pdf(scorecard: Scorecard) -> bytes:

@@ -7,8 +7,10 @@ from flask_babel import gettext as _
 
 from cxaudit import audit_log
 from cxaudit.access import Permission, requires
+from cxaudit.forms import InvalidValue
 from cxaudit.models import Institution
 from cxaudit.scorecard.data import Scorecard, build_scorecard
+from cxaudit.scorecard.periods import Period, parse_period
 from cxaudit.scorecard.render import (
     FORMATS,
     MEDIA_TYPES,
@@ -49,7 +51,7 @@ def _requested_scorecard(slug: str) -> Scorecard:
     institution = find_institution(slug)
     if institution is None:
         abort(404, description=_("Institution “%(slug)s” not found.", slug=slug))
-    return build_scorecard(institution, _requested_language(institution))
+    return build_scorecard(institution, _requested_language(institution), _requested_period())
 
 
 def _requested_language(institution: Institution) -> str:
@@ -58,3 +60,10 @@ def _requested_language(institution: Institution) -> str:
     if language is None:
         abort(400, description=unknown_language_message(requested))
     return language
+
+
+def _requested_period() -> Period:
+    try:
+        return parse_period(request.args.get("period"))
+    except InvalidValue as error:
+        abort(400, description=str(error))
