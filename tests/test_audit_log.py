@@ -88,3 +88,17 @@ def test_deployment_admin_reads_every_entry_and_filters_them(city):
 
     assert "Site added" in log and "Institution added" in log and "biblioteka" in log
     assert "http://127.0.0.1:8108/" in only_sites and "biblioteka" not in only_sites
+
+
+def test_funnel_changes_are_recorded(city):
+    app, muzeum, _teatr = city
+    client = app.test_client()
+    sign_in(app, client, login="ewa", memberships={"muzeum": Role.EDITOR})
+
+    client.post("/institutions/muzeum/funnels", data={"name": "Tickets", "steps": "cart\npaid"})
+    client.post(f"/institutions/muzeum/funnels/{muzeum.funnel_id}/delete")
+
+    assert entries(app) == [
+        ("funnel_added", "ewa", muzeum.institution_id, "Tickets"),
+        ("funnel_deleted", "ewa", muzeum.institution_id, "Booking at muzeum"),
+    ]
