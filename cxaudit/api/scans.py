@@ -9,7 +9,9 @@ so they are exempt from CSRF protection; messages follow Accept-Language.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -18,6 +20,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from cxaudit import audit_log, jobs
+from cxaudit.access import ACCESS_MARKER
 from cxaudit.api.language import header_language
 from cxaudit.auth import find_active_token
 from cxaudit.extensions import csrf, db
@@ -69,33 +72,44 @@ def authenticated_token() -> ApiToken:
     return token
 
 
+def token_required(view: Callable) -> Callable:
+    """Call ``view`` with the request's active token, in the language of
+    Accept-Language; a request without one gets 401."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        with force_locale(header_language()):
+            return view(authenticated_token(), *args, **kwargs)
+
+    setattr(guarded, ACCESS_MARKER, "api-token")
+    return guarded
+
+
 @bp.post("")
-def start_scan() -> Response | tuple[Response, int]:
+@token_required
+def start_scan(token: ApiToken) -> tuple[Response, int]:
     """Start a scan of an address on one of the token's institution's sites."""
-    with force_locale(header_language()):
-        token = authenticated_token()
-        payload = read_payload()
-        url = scan_url(payload, token)
-        max_pages = scan_max_pages(payload)
-        scan = create_scan(url, max_pages, allow_submit=payload.get("allow_submit") is True)
-        jobs.enqueue_scan(scan.id)
-        audit_log.record(
-            "scan_started", token.institution_id, target=scan.url, actor_login=f"token {token.prefix}", scan=scan.id
-        )
-        response = jsonify(scan_body(scan))
-        response.headers["Location"] = url_for("api_scans.scan_status", scan_id=scan.id)
-        return response, 202
+    payload = read_payload()
+    url = scan_url(payload, token)
+    max_pages = scan_max_pages(payload)
+    scan = create_scan(url, max_pages, allow_submit=payload.get("allow_submit") is True)
+    jobs.enqueue_scan(scan.id)
+    audit_log.record(
+        "scan_started", token.institution_id, target=scan.url, actor_login=f"token {token.prefix}", scan=scan.id
+    )
+    response = jsonify(scan_body(scan))
+    response.headers["Location"] = url_for("api_scans.scan_status", scan_id=scan.id)
+    return response, 202
 
 
 @bp.get("/<int:scan_id>")
-def scan_status(scan_id: int) -> Response:
+@token_required
+def scan_status(token: ApiToken, scan_id: int) -> Response:
     """Return the scan's status and, once it has finished, its summary."""
-    with force_locale(header_language()):
-        token = authenticated_token()
-        scan = db.session.get(Scan, scan_id)
-        if scan is None or scan.site is None or scan.site.institution_id != token.institution_id:
-            raise ApiError(404, None, _("No scan of this token's institution has the id %(id)d.", id=scan_id))
-        return jsonify(scan_body(scan))
+    scan = db.session.get(Scan, scan_id)
+    if scan is None or scan.site is None or scan.site.institution_id != token.institution_id:
+        raise ApiError(404, None, _("No scan of this token's institution has the id %(id)d.", id=scan_id))
+    return jsonify(scan_body(scan))
 
 
 def read_payload() -> dict[str, Any]:
