@@ -83,3 +83,14 @@ def test_user_list_prints_roles(runner):
     result = runner.invoke(cli, ["user", "list"])
 
     assert result.output.splitlines() == ["anna\tmuzeum:auditor", "root\tdeployment-admin"]
+
+
+def test_init_records_the_first_administrator(any_db_app, monkeypatch):
+    monkeypatch.setenv("CXAUDIT_ADMIN_PASSWORD", PASSWORD)
+
+    assert any_db_app.test_cli_runner().invoke(cli, ["init"]).exit_code == 0
+
+    with any_db_app.app_context():
+        entry = db.session.scalar(select(AuditEntry))
+        assert (entry.action, entry.actor_login, entry.target) == ("user_added", "cli", "admin")
+        assert entry.details == {"deployment_admin": True}

@@ -105,6 +105,7 @@ def init_command() -> None:
         create_user(DEFAULT_ADMIN_LOGIN, password, deployment_admin=True)
     except AccountError as error:
         fail(_("%(variable)s is not usable: %(reason)s", variable=ADMIN_PASSWORD_VARIABLE, reason=str(error)))
+    audit_log.record("user_added", target=DEFAULT_ADMIN_LOGIN, actor_login="cli", deployment_admin=True)
 
     if generated:
         click.echo(
