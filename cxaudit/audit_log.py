@@ -22,6 +22,7 @@ ACTIONS = {
     "sign_in_blocked": _l("Sign-in blocked after too many attempts"),
     "sign_out": _l("Signed out"),
     "password_changed": _l("Password changed"),
+    "password_reset": _l("Password reset by a deployment administrator"),
     "user_added": _l("User added"),
     "deployment_admin_granted": _l("Made deployment administrator"),
     "deployment_admin_revoked": _l("No longer deployment administrator"),

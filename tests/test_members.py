@@ -151,3 +151,31 @@ def test_member_without_institutions_is_told_whom_to_ask(any_db_app):
 
     assert "Your account belongs to no institution yet." in page
     assert PASSWORD not in page
+
+
+def test_deployment_admin_resets_a_lost_password(any_db_app):
+    any_db_app.config["WTF_CSRF_ENABLED"] = False
+    root = any_db_app.test_client()
+    sign_in(any_db_app, root, login="root")
+    ola_id = add_user(any_db_app, "ola", {})
+    ola = any_db_app.test_client()
+    sign_in_existing(any_db_app, ola, ola_id)
+
+    page = root.post(f"/users/{ola_id}/password?lang=en").get_data(as_text=True)
+
+    assert "The password of ola is shown only now." in page
+    password = GENERATED_PASSWORD.search(page).group(1)
+    with any_db_app.app_context():
+        user = db.session.get(User, ola_id)
+        assert user.check_password(password)
+        assert not user.check_password(PASSWORD)
+        assert db.session.scalar(select(AuditEntry.action)) == "password_reset"
+    assert ola.get("/").status_code == 302
+
+
+def test_institution_admin_cannot_reset_passwords(muzeum):
+    app, client, tenant = muzeum
+
+    assert client.post(f"/users/{tenant.member_id}/password").status_code == 403
+    with app.app_context():
+        assert db.session.get(User, tenant.member_id).check_password(PASSWORD)

@@ -190,6 +190,22 @@ def toggle_deployment_admin(user_id: int) -> Response:
     return redirect(url_for("admin.users"))
 
 
+@bp.post("/users/<int:user_id>/password")
+@deployment_admin_required
+def reset_password(user_id: int) -> str:
+    """Give an account a generated password, shown once, for a person who lost theirs.
+
+    The new password also signs the person out everywhere, because the
+    session names the password hash.
+    """
+    user = db.get_or_404(User, user_id)
+    password = generate_password()
+    user.set_password(password)
+    db.session.commit()
+    audit_log.record("password_reset", target=user.login)
+    return render_users(UserForm(formdata=None), new_account=(user.login, password))
+
+
 def render_users(form: UserForm, new_account: tuple[str, str | None] | None = None) -> str:
     accounts = db.session.scalars(select(User).order_by(User.login)).all()
     return render_template(
