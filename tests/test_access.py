@@ -210,3 +210,14 @@ def test_scan_or_404_checks_the_scan_institution(city):
             scan_or_404(teatr.scan_id)
         with pytest.raises(NotFound):
             scan_or_404(999)
+
+
+def test_scan_comparison_hides_another_institutions_scan(city):
+    """The comparison page reads its scan ids from the query string, which the URL rules do not show."""
+    _app, client, muzeum, teatr = city
+
+    across = client.get(f"/scans/diff?base={teatr.scan_id}&compared={muzeum.scan_id}")
+    own = client.get(f"/scans/diff?base={muzeum.scan_id}&compared={muzeum.scan_id}")
+
+    assert across.status_code == 404
+    assert own.status_code != 404

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,7 +16,8 @@ from cxaudit.access import Permission, institution_ids_with, requires, signed_in
 from cxaudit.admin import bp
 from cxaudit.extensions import db
 from cxaudit.models import Outcome, Scan, ScanStatus, Site
-from cxaudit.scan.export import export_scan
+from cxaudit.scan.export import EXPORT_FORMATS, MEDIA_TYPES, export_filename, render_export
+from cxaudit.scan.history import previous_finished_scan
 from cxaudit.scan.runner import create_scan, find_site
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import InvalidScanURL, validate_scan_url
@@ -103,6 +102,8 @@ def scan_detail(scan_id: int):
         running=running,
         refresh_seconds=REFRESH_SECONDS,
         violation=Outcome.VIOLATION,
+        export_formats=EXPORT_FORMATS,
+        previous_scan=previous_finished_scan(scan) if scan.status == ScanStatus.FINISHED else None,
     )
 
 
@@ -119,14 +120,15 @@ def scan_progress(scan_id: int):
     )
 
 
-@bp.route("/scans/<int:scan_id>.json")
+@bp.route("/scans/<int:scan_id>.<any(json, csv, sarif):fmt>")
 @requires(Permission.SCANS)
-def scan_export(scan_id: int):
+def scan_export(scan_id: int, fmt: str):
     scan = db.get_or_404(Scan, scan_id)
-    audit_log.record("scan_exported", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id)
-    body = json.dumps(export_scan(scan), ensure_ascii=False, indent=2)
+    audit_log.record(
+        "scan_exported", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id, format=fmt
+    )
     return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="cxaudit-scan-{scan.id}.json"'},
+        render_export(scan, fmt),
+        mimetype=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{export_filename(scan, fmt)}"'},
     )

@@ -31,13 +31,12 @@ from cxaudit.forms.surveys import (
     survey_snippet,
 )
 from cxaudit.models import SCORE_RANGES, Institution, Survey, SurveyKind
+from cxaudit.spreadsheet import neutralise_formula
 from cxaudit.models import Response as Answer
 
 
 ANSWERS_PAGE_SIZE = 200
 QR_MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
-# A spreadsheet runs a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = ("received_at", "score", "comment", "language", "page_url")
 
 
@@ -48,12 +47,6 @@ def qr_code(url: str, fmt: str) -> bytes:
     buffer = io.BytesIO()
     code.save(buffer, kind=fmt, scale=8 if fmt == "png" else 4, border=4)
     return buffer.getvalue()
-
-
-def neutralise_formula(value: object) -> str:
-    """Return ``value`` as CSV text that no spreadsheet runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @dataclass

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import TextIO
 
 import click
+from click_default_group import DefaultGroup
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from cxaudit.audit import IMPACTS
 from cxaudit.extensions import db
 from cxaudit.models import PageResult, Scan, ScanStatus
-from cxaudit.scan.export import export_scan
+from cxaudit.scan.export import render_export
+from cxaudit.scan.fail_on import EXIT_VIOLATIONS_FOUND, count_violations_at_or_above
 from cxaudit.scan.runner import create_scan, run_stored_scan
 from cxaudit.scan.summary import ScanSummary, summarize_scan
 from cxaudit.scan.urls import InvalidScanURL
@@ -26,15 +28,35 @@ USAGE_ERROR = 2
 
 def register(group: click.Group) -> None:
     """Add this module's commands to ``group``."""
-    group.add_command(scan_command)
+    # Imported here because those commands use this module's helpers.
+    from cxaudit.cli import scan_reports
+
+    scan_reports.register(scan_group)
+    group.add_command(scan_group)
     group.add_command(plugins_command)
     group.add_command(worker_command)
 
 
-@click.command("scan")
+# `cxaudit scan URL` runs a scan, and `cxaudit scan list|export|diff` read
+# stored scans. A URL is never a subcommand's name, so the group passes it
+# to the default subcommand `run`.
+@click.group("scan", cls=DefaultGroup, default="run")
+def scan_group() -> None:
+    """Scan a site (cxaudit scan URL), list stored scans, export one or compare two."""
+
+
+@scan_group.command("run")
 @click.argument("url")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Maximum number of pages to audit (default: SCAN_MAX_PAGES, 50).")
 @click.option("--json", "json_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as JSON to this file; - writes to standard output.")
+@click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8"), default=None, help="Write one CSV row per finding and failed page to this file; - writes to standard output.")
+@click.option("--sarif", "sarif_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as SARIF 2.1.0 to this file; - writes to standard output.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(IMPACTS),
+    default=None,
+    help="Exit with status 3 when violations of this impact or worse are found; needs-review results never count.",
+)
 @click.option(
     "--allow-submit",
     is_flag=True,
@@ -42,8 +64,21 @@ def register(group: click.Group) -> None:
 )
 @click.pass_context
 @with_appcontext
-def scan_command(ctx: click.Context, url: str, max_pages: int | None, json_file: TextIO | None, allow_submit: bool) -> None:
-    """Crawl URL's site in headless Chromium, audit every page and print a summary."""
+def scan_command(
+    ctx: click.Context,
+    url: str,
+    max_pages: int | None,
+    json_file: TextIO | None,
+    csv_file: TextIO | None,
+    sarif_file: TextIO | None,
+    fail_on: str | None,
+    allow_submit: bool,
+) -> None:
+    """Crawl URL's site in headless Chromium, audit every page and print a summary.
+
+    Exit status: 0 when the scan finished (and found nothing at --fail-on),
+    1 when the scan failed, 2 for invalid options, 3 when --fail-on matched.
+    """
     try:
         scan = create_scan(url, max_pages, allow_submit=allow_submit)
     except InvalidScanURL as error:
@@ -64,15 +99,35 @@ def scan_command(ctx: click.Context, url: str, max_pages: int | None, json_file:
     run_stored_scan(scan.id, progress=_echo_progress)
     db.session.refresh(scan)
 
-    if json_file is not None:
-        json.dump(export_scan(scan), json_file, ensure_ascii=False, indent=2)
-        json_file.write("\n")
-    # The summary goes to standard error when the JSON takes standard output.
-    to_stderr = json_file is not None and json_file.name == "<stdout>"
+    outputs = {"json": json_file, "csv": csv_file, "sarif": sarif_file}
+    for fmt, output in outputs.items():
+        if output is not None:
+            output.write(render_export(scan, fmt))
+    # The summary goes to standard error when an export takes standard output.
+    to_stderr = any(output is not None and output.name == "<stdout>" for output in outputs.values())
     if scan.status == ScanStatus.FAILED:
         click.echo(_("Scan failed: %(error)s", error=scan.error), err=True)
         ctx.exit(1)
     _echo_summary(summarize_scan(scan), err=to_stderr)
+    if fail_on is not None:
+        _apply_fail_on(ctx, scan, fail_on)
+
+
+def _apply_fail_on(ctx: click.Context, scan: Scan, threshold: str) -> None:
+    found = count_violations_at_or_above(scan, threshold)
+    if not found:
+        return
+    click.echo(
+        ngettext(
+            "%(num)d violation of impact %(impact)s or worse found (--fail-on %(threshold)s).",
+            "%(num)d violations of impact %(impact)s or worse found (--fail-on %(threshold)s).",
+            found,
+            impact=impact_label(threshold),
+            threshold=threshold,
+        ),
+        err=True,
+    )
+    ctx.exit(EXIT_VIOLATIONS_FOUND)
 
 
 def _echo_progress(scan: Scan, page: PageResult) -> None:
@@ -97,7 +152,7 @@ def _echo_summary(summary: ScanSummary, err: bool) -> None:
     echo()
     echo(_("Violations by impact (rule results, elements):"))
     for total in summary.by_impact:
-        echo(f"  {_impact_label(total.impact)}: {total.results}, {total.elements}")
+        echo(f"  {impact_label(total.impact)}: {total.results}, {total.elements}")
 
     echo()
     if not summary.failing_rules:
@@ -106,10 +161,10 @@ def _echo_summary(summary: ScanSummary, err: bool) -> None:
     echo(_("Rules violated on most pages:"))
     for rule in summary.failing_rules:
         pages = ngettext("%(num)d page", "%(num)d pages", rule.pages)
-        echo(f"  {rule.rule} ({rule.plugin}, {_impact_label(rule.impact)}): {pages}")
+        echo(f"  {rule.rule} ({rule.plugin}, {impact_label(rule.impact)}): {pages}")
 
 
-def _impact_label(impact: str | None) -> str:
+def impact_label(impact: str | None) -> str:
     labels = {
         "critical": _("critical"),
         "serious": _("serious"),

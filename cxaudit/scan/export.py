@@ -1,11 +1,40 @@
-"""The JSON export of a scan, documented in docs/scan-json.md."""
+"""Exports of a scan: JSON (docs/scan-json.md), CSV and SARIF (docs/scan-exports.md)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
 from cxaudit.models import Finding, PageResult, Scan
+from cxaudit.scan.export_csv import export_csv
+from cxaudit.scan.loading import load_results
+from cxaudit.scan.sarif import export_sarif
+
+EXPORT_FORMATS = ("json", "csv", "sarif")
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv",
+    "sarif": "application/sarif+json",
+}
+
+
+def render_export(scan: Scan, fmt: str) -> str:
+    """Return the scan as text in ``fmt``, one of ``EXPORT_FORMATS``."""
+    load_results(scan)
+    if fmt == "csv":
+        return export_csv(scan)
+    if fmt == "sarif":
+        # SARIF logs are read by programs and get large, so they are written
+        # compact, which also lets the json module use its C encoder.
+        return json.dumps(export_sarif(scan), ensure_ascii=False, separators=(",", ":")) + "\n"
+    return json.dumps(export_scan(scan), ensure_ascii=False, indent=2) + "\n"
+
+
+def export_filename(scan: Scan, fmt: str) -> str:
+    """Return the download name of the scan's export in ``fmt``."""
+    return f"cxaudit-scan-{scan.id}.{fmt}"
+
 
 def export_scan(scan: Scan) -> dict[str, Any]:
     """Return the scan, its pages and their findings as JSON-ready data."""
