@@ -8,6 +8,8 @@ from typing import Any
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from cxaudit.scan.user_agent import apply_browser_user_agent
+
 # Keep Chromium off the network except for the pages it is sent to: no
 # update checks, sync, safe-browsing or metrics, which would also be blocked
 # on closed networks and slow every start.
@@ -64,4 +66,5 @@ def start_browser(config: dict[str, Any]) -> webdriver.Remote:
 
     driver.set_page_load_timeout(config.get("SCAN_PAGE_TIMEOUT", 30))
     driver.set_script_timeout(config.get("SCAN_PAGE_TIMEOUT", 30))
+    apply_browser_user_agent(driver, config)
     return driver

@@ -15,6 +15,8 @@ ENV_PREFIX = "CXAUDIT_"
 TYPED_SETTINGS = {
     "SCAN_MAX_PAGES",
     "SCAN_PAGE_TIMEOUT",
+    "SCAN_MAX_DEPTH",
+    "SCAN_POLITENESS_DELAY",
     "WORKER_THREADS",
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
@@ -36,6 +38,12 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "WEBDRIVER_URL": None,
         "SCAN_MAX_PAGES": 50,
         "SCAN_PAGE_TIMEOUT": 30,
+        # None: no depth limit. See docs/scanning.md for these settings.
+        "SCAN_MAX_DEPTH": None,
+        "SCAN_POLITENESS_DELAY": 0.25,
+        "SCAN_CONTACT": None,
+        # Comma-separated CIDR networks the SSRF guard lets scans reach.
+        "SCAN_ALLOWED_NETWORKS": "",
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
         "LANGUAGES": ["pl", "en"],

@@ -19,6 +19,11 @@ from cxaudit.app import create_app
 from cxaudit.database import upgrade_database
 from cxaudit.extensions import db
 
+# Test sites are served on this machine, and the scanner's SSRF guard
+# rejects loopback addresses by default. create_app reads this variable, so
+# every app a test builds may scan loopback addresses.
+os.environ["CXAUDIT_SCAN_ALLOWED_NETWORKS"] = "127.0.0.0/8,::1/128"
+
 TESTS_DIR = Path(__file__).parent
 PAGES_DIR = TESTS_DIR / "pages"
 POSTGRES_URL = os.environ.get("CXAUDIT_TEST_DATABASE_URL")

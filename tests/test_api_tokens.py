@@ -166,3 +166,18 @@ def test_ci_starts_a_scan_and_reads_its_result(make_app, browser_config, serve_d
         assert entry.actor_login.startswith("token cxa_")
         assert entry.institution_id == institution_id
         assert db.session.scalar(select(ApiToken.last_used_at)) is not None
+
+
+def test_ssrf_guard_applies_to_api_scans(make_app):
+    """A site registered on a loopback address is still refused when the guard does not allow loopback."""
+    app = make_app(SCAN_ALLOWED_NETWORKS="")
+    tenant = add_tenant(app, "muzeum", 8110)
+
+    response = app.test_client().post(
+        "/api/v1/scans", json={"url": tenant.site_url}, headers=bearer(tenant.token_secret)
+    )
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "url"
+    with app.app_context():
+        assert db.session.scalars(select(Scan.id)).all() == [tenant.scan_id]

@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, StringField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from cxaudit import audit_log, jobs
 from cxaudit.access import Permission, institution_ids_with, requires, signed_in, user_can
@@ -18,9 +18,11 @@ from cxaudit.extensions import db
 from cxaudit.models import Outcome, Scan, ScanStatus, Site
 from cxaudit.scan.export import EXPORT_FORMATS, MEDIA_TYPES, export_filename, render_export
 from cxaudit.scan.history import previous_finished_scan
+from cxaudit.scan.crawl_settings import CrawlSettings
+from cxaudit.scan.guard import InvalidAllowedNetworks, guard_from_config
 from cxaudit.scan.runner import create_scan, find_site
 from cxaudit.scan.summary import summarize_scan
-from cxaudit.scan.urls import InvalidScanURL, validate_scan_url
+from cxaudit.scan.urls import SCOPE_HOST, SCOPE_PATH, InvalidPattern, InvalidScanURL, compile_patterns, validate_scan_url
 
 # Seconds between reloads of a scan page while the scan is queued or running.
 REFRESH_SECONDS = 3
@@ -30,7 +32,8 @@ MAX_PAGES_LIMIT = 1000
 def _valid_scan_url(form: FlaskForm, field: StringField) -> None:
     try:
         url = validate_scan_url(field.data)
-    except InvalidScanURL as error:
+        guard_from_config(current_app.config).check_url(url)
+    except (InvalidScanURL, InvalidAllowedNetworks) as error:
         raise ValidationError(str(error)) from error
     site = find_site(url)
     if not user_can(current_user, Permission.SCANS, site.institution_id if site else None):
@@ -41,6 +44,18 @@ def _valid_scan_url(form: FlaskForm, field: StringField) -> None:
                 url=url,
             )
         )
+
+
+def _valid_patterns(form: FlaskForm, field: TextAreaField) -> None:
+    try:
+        compile_patterns(pattern_lines(field.data))
+    except InvalidPattern as error:
+        raise ValidationError(str(error)) from error
+
+
+def pattern_lines(text: str | None) -> list[str]:
+    """Return the patterns of a text area, one per non-empty line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 class ScanForm(FlaskForm):
@@ -55,6 +70,37 @@ class ScanForm(FlaskForm):
             InputRequired(_l("Enter the maximum number of pages, a whole number.")),
             NumberRange(min=1, max=MAX_PAGES_LIMIT, message=_l("Enter a number from %(min)s to %(max)s.")),
         ],
+    )
+    max_depth = IntegerField(
+        _l("Maximum depth"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, message=_l("Enter a whole number of 0 or more, or leave the field empty.")),
+        ],
+        description=_l("How many clicks from the start page the scan follows links; 0 audits only the start page. Empty: no limit."),
+    )
+    scope = SelectField(
+        _l("Scope"),
+        choices=[
+            SelectChoice(SCOPE_HOST, _l("The whole host of the start page")),
+            SelectChoice(SCOPE_PATH, _l("Only pages under the start page's folder")),
+        ],
+        default=SCOPE_HOST,
+    )
+    include = TextAreaField(
+        _l("Only pages matching"),
+        validators=[_valid_patterns],
+        description=_l("One pattern per line, matched against the path and query, such as /events/*; re: starts a regular expression. Empty: every page."),
+    )
+    exclude = TextAreaField(
+        _l("Skip pages matching"),
+        validators=[_valid_patterns],
+        description=_l("One pattern per line, such as */print/* or re:[?&]page=."),
+    )
+    sitemap = BooleanField(
+        _l("Read the sitemaps"),
+        default=True,
+        description=_l("Also scan the pages listed in the site's sitemap.xml and in the sitemaps named in robots.txt."),
     )
     allow_submit = BooleanField(
         _l("Allow form submissions"),
@@ -77,10 +123,18 @@ def scans():
     form = ScanForm()
     if not form.is_submitted():
         form.max_pages.data = current_app.config["SCAN_MAX_PAGES"]
+        form.max_depth.data = current_app.config.get("SCAN_MAX_DEPTH")
         # "Scan this site" links pass the site's address.
         form.url.data = request.args.get("url", "")
     if form.validate_on_submit():
-        scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data))
+        crawl = CrawlSettings.build(
+            max_depth=form.max_depth.data,
+            scope=form.scope.data,
+            include=pattern_lines(form.include.data),
+            exclude=pattern_lines(form.exclude.data),
+            sitemap=form.sitemap.data,
+        )
+        scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data), crawl=crawl)
         jobs.enqueue_scan(scan.id)
         audit_log.record("scan_started", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id)
         flash(_("Scan of %(url)s queued.", url=scan.url), "success")

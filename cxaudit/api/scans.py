@@ -26,6 +26,7 @@ from cxaudit.auth import find_active_token
 from cxaudit.extensions import csrf, db
 from cxaudit.models import ApiToken, Scan, ScanStatus
 from cxaudit.models.base import utcnow
+from cxaudit.scan.guard import InvalidAllowedNetworks
 from cxaudit.scan.runner import create_scan, find_site
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import InvalidScanURL, validate_scan_url
@@ -92,7 +93,11 @@ def start_scan(token: ApiToken) -> tuple[Response, int]:
     payload = read_payload()
     url = scan_url(payload, token)
     max_pages = scan_max_pages(payload)
-    scan = create_scan(url, max_pages, allow_submit=payload.get("allow_submit") is True)
+    try:
+        # create_scan also runs the SSRF guard on the address.
+        scan = create_scan(url, max_pages, allow_submit=payload.get("allow_submit") is True)
+    except (InvalidScanURL, InvalidAllowedNetworks) as error:
+        raise ApiError(400, "url", str(error)) from None
     jobs.enqueue_scan(scan.id)
     audit_log.record(
         "scan_started", token.institution_id, target=scan.url, actor_login=f"token {token.prefix}", scan=scan.id

@@ -17,6 +17,8 @@ from cxaudit.extensions import db
 from cxaudit.models import PageResult, Scan, ScanStatus
 from cxaudit.scan.export import render_export
 from cxaudit.scan.fail_on import EXIT_VIOLATIONS_FOUND, count_violations_at_or_above
+from cxaudit.scan.crawl_settings import CrawlSettings, InvalidCrawlSetting
+from cxaudit.scan.guard import InvalidAllowedNetworks
 from cxaudit.scan.runner import create_scan, run_stored_scan
 from cxaudit.scan.summary import ScanSummary, summarize_scan
 from cxaudit.scan.urls import InvalidScanURL
@@ -48,6 +50,31 @@ def scan_group() -> None:
 @scan_group.command("run")
 @click.argument("url")
 @click.option("--max-pages", type=click.IntRange(min=1), default=None, help="Maximum number of pages to audit (default: SCAN_MAX_PAGES, 50).")
+@click.option(
+    "--max-depth",
+    default=None,
+    metavar="N",
+    help="Follow links at most N clicks from the start page; 0 audits only the start page (default: SCAN_MAX_DEPTH, no limit).",
+)
+@click.option(
+    "--scope",
+    default="host",
+    metavar="host|path",
+    help="host: every page on the start page's host; path: only pages under the start page's folder (default: host).",
+)
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="PATTERN",
+    help="Audit only pages whose /path?query matches; a glob such as /events/*, or re:REGEX. Repeatable.",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="PATTERN",
+    help="Skip pages whose /path?query matches; a glob such as */print/*, or re:REGEX. Repeatable.",
+)
+@click.option("--sitemap/--no-sitemap", default=True, help="Also queue the pages listed in the site's sitemaps (default: yes).")
 @click.option("--json", "json_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as JSON to this file; - writes to standard output.")
 @click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8"), default=None, help="Write one CSV row per finding and failed page to this file; - writes to standard output.")
 @click.option("--sarif", "sarif_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as SARIF 2.1.0 to this file; - writes to standard output.")
@@ -68,6 +95,11 @@ def scan_command(
     ctx: click.Context,
     url: str,
     max_pages: int | None,
+    max_depth: str | None,
+    scope: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    sitemap: bool,
     json_file: TextIO | None,
     csv_file: TextIO | None,
     sarif_file: TextIO | None,
@@ -80,8 +112,11 @@ def scan_command(
     1 when the scan failed, 2 for invalid options, 3 when --fail-on matched.
     """
     try:
-        scan = create_scan(url, max_pages, allow_submit=allow_submit)
-    except InvalidScanURL as error:
+        if max_depth is None:
+            max_depth = current_app.config.get("SCAN_MAX_DEPTH")
+        crawl = CrawlSettings.build(max_depth=max_depth, scope=scope, include=include, exclude=exclude, sitemap=sitemap)
+        scan = create_scan(url, max_pages, allow_submit=allow_submit, crawl=crawl)
+    except (InvalidScanURL, InvalidCrawlSetting, InvalidAllowedNetworks) as error:
         click.echo(str(error), err=True)
         ctx.exit(USAGE_ERROR)
     if allow_submit and not scan.settings["allow_submit"]:

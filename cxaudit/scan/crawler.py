@@ -1,12 +1,16 @@
-"""Breadth-first crawl of one site in one Chromium session, auditing every page once."""
+"""Breadth-first crawl of one site in one Chromium session, auditing every page once.
+
+Which pages are visited, and when, is decided by ``Frontier``.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections import deque
+import time
 from collections.abc import Callable
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from cxaudit.extensions import db
@@ -14,7 +18,11 @@ from cxaudit.models import PageResult, PageStatus, Scan
 from cxaudit.plugins import PluginRegistry
 from cxaudit.scan.audits import audit_page, audit_site
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession, LoadedDocument
-from cxaudit.scan.urls import is_crawlable_link, is_same_origin, normalize_url
+from cxaudit.scan.fetch import GuardedFetcher
+from cxaudit.scan.frontier import CrawlTarget, Frontier
+from cxaudit.scan.guard import guard_from_config
+from cxaudit.scan.urls import normalize_url
+from cxaudit.scan.user_agent import build_user_agent
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +30,7 @@ ProgressCallback = Callable[[Scan, PageResult], None]
 
 
 class Crawler:
-    """Visit pages of ``scan.url``'s origin breadth first, up to ``max_pages``, storing a
+    """Visit the pages ``Frontier`` admits, up to ``max_pages``, storing a
     ``PageResult`` for each URL attempted and committing after every page."""
 
     def __init__(
@@ -38,33 +46,40 @@ class Crawler:
         self.session = session
         self.max_pages = max_pages
         self.progress = progress
-        self.queue: deque[str] = deque()
-        self.seen: set[str] = set()
+        config = current_app.config
+        self.frontier = Frontier(
+            scan.url,
+            {**(scan.settings or {}), "max_pages": max_pages},
+            config,
+            fetch_text=make_fetcher(config),
+        )
         # The reason the start page failed or was an error page. The runner
         # then fails the scan, so it never replaces the site's results.
         self.start_page_problem: str | None = None
         self.last_http_status: int | None = None
 
     def run(self) -> None:
-        start_url = normalize_url(self.scan.url)
-        self._enqueue(start_url)
+        self.frontier.seed()
         start_page: PageResult | None = None
+        start_url: str | None = None
 
-        while self.queue and self.scan.pages_done < self.max_pages:
-            url = self.queue.popleft()
-            page_result = self._visit(url)
+        while self.scan.pages_done < self.max_pages:
+            target = self.frontier.pop()
+            if target is None:
+                break
+            page_result = self._visit(target)
             if start_page is None:
-                start_page = page_result
+                start_page, start_url = page_result, target.url
                 self._check_start_page(page_result)
             self.scan.pages.append(page_result)
             self.scan.pages_done += 1
-            self.scan.pages_queued = min(len(self.queue), self.max_pages - self.scan.pages_done)
+            self.scan.pages_queued = self.frontier.queued
             db.session.commit()
-            logger.info("Scan %s: %s %s (%s/%s)", self.scan.id, page_result.status, url, self.scan.pages_done, self.max_pages)
+            logger.info("Scan %s: %s %s (%s/%s)", self.scan.id, page_result.status, target.url, self.scan.pages_done, self.max_pages)
             if self.progress:
                 self.progress(self.scan, page_result)
 
-        if start_page is not None:
+        if start_page is not None and start_url is not None:
             self._run_site_audits(start_url, start_page)
 
     def _check_start_page(self, page_result: PageResult) -> None:
@@ -72,22 +87,25 @@ class Crawler:
         if page_result.status == PageStatus.FAILED or (http_status and http_status >= 400):
             self.start_page_problem = page_result.error
 
-    def _enqueue(self, url: str) -> None:
-        if url not in self.seen:
-            self.seen.add(url)
-            self.queue.append(url)
-
-    def _visit(self, url: str) -> PageResult:
+    def _visit(self, target: CrawlTarget) -> PageResult:
+        url = target.url
         page_result = PageResult(url=url, status=PageStatus.AUDITED, audit_errors=[])
         self.last_http_status = None
+        refusal = self.frontier.check_final_url(target, url)
+        if refusal:
+            return self._fail(page_result, refusal)
+
+        time.sleep(self.frontier.delay_before(url))
         try:
             document = self.session.load(url)
         except BROWSER_ERRORS as error:
             return self._fail(page_result, _page_load_error(url, error))
 
-        refusal = self._refusal(document)
+        refusal = self._refusal(target, document)
         if refusal:
             return self._fail(page_result, refusal)
+        # After a redirect within the site the page is recorded at the address it was served from.
+        url = page_result.url = normalize_url(document.url)
         self.last_http_status = document.http_status
         if document.http_status and document.http_status >= 400:
             # Visitors see the error page, so it is audited. The status is kept
@@ -95,7 +113,7 @@ class Crawler:
             page_result.error = _("The server answered with HTTP status %(status)s.", status=document.http_status)
 
         try:
-            self._collect_links()
+            self.frontier.add_links(target, self.session.links())
         except BROWSER_ERRORS as error:
             return self._fail(page_result, _page_load_error(url, error))
 
@@ -106,18 +124,13 @@ class Crawler:
             return self._fail(page_result, _("The browser stopped while the page was audited."))
         return page_result
 
-    def _refusal(self, document: LoadedDocument) -> str | None:
-        if not is_same_origin(document.url, self.scan.url):
-            return _("The page redirected to %(url)s, which is outside the scanned site.", url=document.url)
+    def _refusal(self, target: CrawlTarget, document: LoadedDocument) -> str | None:
+        refusal = self.frontier.check_final_url(target, document.url)
+        if refusal:
+            return refusal
         if not document.is_html:
             return _("The address is not an HTML page (content type %(type)s).", type=document.content_type)
-        self.seen.add(normalize_url(document.url))
         return None
-
-    def _collect_links(self) -> None:
-        for link in self.session.links():
-            if is_crawlable_link(link, self.scan.url):
-                self._enqueue(normalize_url(link))
 
     def _fail(self, page_result: PageResult, reason: str) -> PageResult:
         page_result.status = PageStatus.FAILED
@@ -134,6 +147,15 @@ class Crawler:
             logger.warning("Scan %s: site audits skipped, the browser could not start: %s", self.scan.id, error)
             return
         db.session.commit()
+
+
+def make_fetcher(config: Any) -> GuardedFetcher:
+    """Return the frontier's ``fetch_text``: robots.txt and sitemaps through the guard."""
+    return GuardedFetcher(
+        guard_from_config(config),
+        user_agent=build_user_agent(config),
+        timeout=float(config.get("SCAN_PAGE_TIMEOUT", 30)),
+    )
 
 
 def _page_load_error(url: str, error: BaseException) -> str:

@@ -15,7 +15,9 @@ from cxaudit.models.base import utcnow
 from cxaudit.plugins import PluginRegistry
 from cxaudit.scan.audits import collect_tool_versions
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
+from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.crawler import Crawler, ProgressCallback
+from cxaudit.scan.guard import guard_from_config
 from cxaudit.scan.urls import InvalidScanURL, is_same_origin, validate_scan_url
 
 logger = logging.getLogger(__name__)
@@ -38,7 +40,11 @@ def find_site(url: str) -> Site | None:
 
 
 def create_scan(
-    url: str, max_pages: int | None = None, settings: dict[str, Any] | None = None, allow_submit: bool = False
+    url: str,
+    max_pages: int | None = None,
+    settings: dict[str, Any] | None = None,
+    allow_submit: bool = False,
+    crawl: CrawlSettings | None = None,
 ) -> Scan:
     """Store a queued scan of ``url``, attached to its registered site if there is one.
 
@@ -46,10 +52,13 @@ def create_scan(
     caller asks with ``allow_submit`` and the site's own settings allow it;
     an ad hoc URL never allows it.
 
-    :raises InvalidScanURL: when ``url`` is not an http(s) URL with a host.
+    :raises InvalidScanURL: when ``url`` is not an http(s) URL with a host, or
+        ``BlockedAddress`` (a subclass) when the SSRF guard refuses its host.
     :raises ValueError: when ``max_pages`` is below 1.
     """
     url = validate_scan_url(url)
+    guard_from_config(current_app.config).check_url(url)
+    crawl = crawl or CrawlSettings.from_settings({}, current_app.config)
     max_pages = current_app.config["SCAN_MAX_PAGES"] if max_pages is None else max_pages
     if max_pages < 1:
         raise ValueError(_("Invalid maximum number of pages: %(value)s. Give 1 or more.", value=max_pages))
@@ -64,6 +73,7 @@ def create_scan(
         status=ScanStatus.QUEUED,
         settings={
             "language": language,
+            **crawl.to_settings(),
             **(settings or {}),
             "max_pages": max_pages,
             "allow_submit": bool(allow_submit and site and site.settings.get("allow_submit")),
