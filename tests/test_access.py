@@ -177,8 +177,12 @@ def test_deployment_pages_are_forbidden_to_institution_admins(city):
     ("role", "allowed", "forbidden"),
     [
         (Role.VIEWER, ["", "/scorecard"], ["/surveys/{survey}", "/tokens", "/members", "/audit-log", "/scan"]),
-        (Role.EDITOR, ["", "/surveys/{survey}", "/surveys/{survey}/answers", "/funnels"], ["/tokens", "/members", "/scan"]),
-        (Role.AUDITOR, ["", "/tokens", "/scan"], ["/surveys/{survey}", "/funnels", "/members", "/audit-log"]),
+        (
+            Role.EDITOR,
+            ["", "/surveys/{survey}", "/surveys/{survey}/answers", "/funnels", "/inquiries"],
+            ["/tokens", "/members", "/scan"],
+        ),
+        (Role.AUDITOR, ["", "/tokens", "/scan"], ["/surveys/{survey}", "/funnels", "/inquiries", "/members", "/audit-log"]),
         (Role.ADMIN, ["/surveys/{survey}", "/tokens", "/members", "/audit-log", "/scan"], []),
     ],
 )

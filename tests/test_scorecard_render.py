@@ -8,7 +8,7 @@ import pty
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from accounts import sign_in
 from cxaudit.cli import cli
 from cxaudit.extensions import db
+from cxaudit.inquiries.imports import import_csv
 from cxaudit.models import (
     Finding,
     Institution,
@@ -184,6 +185,7 @@ def test_json_has_documented_keys(signed_in):
         "previous_period",
         "satisfaction",
         "funnels",
+        "response_times",
     }
     assert data["institution"] == {"slug": "muzeum-lodzkie", "name": POLISH_NAME}
     assert data["language"] == "en"
@@ -272,6 +274,9 @@ def test_summary_partial(museum_app):
     with museum_app.test_request_context(), force_locale("en"):
         museum = db.session.execute(db.select(Institution).filter_by(slug="muzeum-lodzkie")).scalar_one()
         empty = db.session.execute(db.select(Institution).filter_by(slug="pusta")).scalar_one()
+        # One inquiry from yesterday fills the response-times part of the summary.
+        yesterday = (datetime.now(UTC) - timedelta(days=1)).replace(microsecond=0).isoformat()
+        import_csv(museum, f"id,channel,received_at,first_response_at\nQ-1,email,{yesterday},{yesterday}\n".encode())
         template = '{% include "scorecard/_summary.html" %}'
         filled = render_template_string(template, scorecard=build_scorecard(museum, "en"))
         blank = render_template_string(template, scorecard=build_scorecard(empty, "en"))

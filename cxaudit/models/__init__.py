@@ -3,6 +3,7 @@
 from cxaudit.models.audit_log import AuditEntry
 from cxaudit.models.base import Base
 from cxaudit.models.funnel import Funnel, FunnelEvent
+from cxaudit.models.inquiry import Channel, Inquiry, InquirySettings, InquirySource
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.models.survey import SCORE_RANGES, Response, Survey, SurveyKind
@@ -12,9 +13,13 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "Channel",
     "Finding",
     "Funnel",
     "FunnelEvent",
+    "Inquiry",
+    "InquirySettings",
+    "InquirySource",
     "Institution",
     "Membership",
     "Outcome",

@@ -13,6 +13,7 @@ from cxaudit.scorecard.accessibility import AccessibilitySummary, summarise_acce
 from cxaudit.scorecard.funnels import FunnelResult, build_funnels
 from cxaudit.scorecard.nps import NpsResult
 from cxaudit.scorecard.periods import Period, parse_period
+from cxaudit.scorecard.response_times import ResponseTimes, institution_response_times
 from cxaudit.scorecard.satisfaction_report import SatisfactionReport, build_satisfaction
 from cxaudit.scorecard.sections import PluginSections, collect_sections
 
@@ -31,6 +32,7 @@ class Scorecard:
     nps: NpsResult | None
     accessibility: AccessibilitySummary | None
     plugin_sections: PluginSections = field(default_factory=lambda: PluginSections([], []))
+    response_times: ResponseTimes | None = None
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     period: Period = field(default_factory=lambda: parse_period(None))
     satisfaction: SatisfactionReport | None = None
@@ -50,6 +52,7 @@ class Scorecard:
             "previous_period": self.period.previous().to_dict(),
             "satisfaction": self.satisfaction.to_dict() if self.satisfaction else None,
             "funnels": [funnel.to_dict() for funnel in self.funnels],
+            "response_times": self.response_times.to_dict() if self.response_times else None,
         }
 
 
@@ -75,4 +78,5 @@ def build_scorecard(institution: Institution, language: str, period: Period | No
         period=period,
         satisfaction=satisfaction,
         funnels=build_funnels(institution.id, period),
+        response_times=institution_response_times(institution.id, period),
     )

@@ -1,0 +1,112 @@
+"""Read mail threads from folders of an IMAP mailbox with imaplib.
+
+Only the headers threading needs are fetched (BODY.PEEK, so no message is
+marked as read), and the folders are opened read-only.
+"""
+
+from __future__ import annotations
+
+import email
+import imaplib
+import logging
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import Message
+
+from flask_babel import gettext as _
+
+from cxaudit.inquiries.threads import MailReadResult, read_messages
+
+logger = logging.getLogger(__name__)
+
+SECURITY_MODES = ("ssl", "starttls", "none")
+DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
+HEADER_FIELDS = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES FROM DATE)]"
+# Message numbers fetched per FETCH command, so one command line stays short.
+FETCH_BATCH = 200
+TIMEOUT_SECONDS = 60
+
+
+class ImapError(Exception):
+    """Connecting, signing in or reading a folder failed; the message is translated."""
+
+
+@dataclass(frozen=True)
+class ImapAccount:
+    host: str
+    user: str
+    password: str
+    folders: tuple[str, ...]
+    port: int | None = None
+    security: str = "ssl"
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or DEFAULT_PORTS[self.security]
+
+
+def connect(account: ImapAccount) -> imaplib.IMAP4:
+    port = account.effective_port
+    try:
+        if account.security == "ssl":
+            return imaplib.IMAP4_SSL(account.host, port, ssl_context=ssl.create_default_context(), timeout=TIMEOUT_SECONDS)
+        connection = imaplib.IMAP4(account.host, port, timeout=TIMEOUT_SECONDS)
+        if account.security == "starttls":
+            connection.starttls(ssl_context=ssl.create_default_context())
+        return connection
+    except (OSError, imaplib.IMAP4.error) as error:
+        logger.warning("IMAP connection to %s:%d failed: %s", account.host, port, error)
+        raise ImapError(
+            _(
+                "Could not connect to %(host)s on port %(port)d: %(error)s. Check the host, the port and --security.",
+                host=account.host,
+                port=port,
+                error=error,
+            )
+        ) from error
+
+
+def folder_messages(connection: imaplib.IMAP4, folder: str) -> Iterator[Message]:
+    status, _data = connection.select(quote_folder(folder), readonly=True)
+    if status != "OK":
+        raise ImapError(
+            _("The folder %(folder)s was not found. Give a folder name as your mail program shows it.", folder=folder)
+        )
+    status, data = connection.search(None, "ALL")
+    numbers = data[0].split() if status == "OK" and data and data[0] else []
+    for start in range(0, len(numbers), FETCH_BATCH):
+        batch = b",".join(numbers[start : start + FETCH_BATCH]).decode()
+        status, fetched = connection.fetch(batch, f"({HEADER_FIELDS})")
+        if status != "OK":
+            raise ImapError(_("Reading the folder %(folder)s failed. Try again later.", folder=folder))
+        for item in fetched:
+            # Each message comes as a (description, header bytes) tuple, followed by a closing b")".
+            if isinstance(item, tuple):
+                yield email.message_from_bytes(item[1])
+
+
+def quote_folder(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def read_imap(account: ImapAccount) -> MailReadResult:
+    """Read the threading headers of every message in the account's folders."""
+    connection = connect(account)
+    try:
+        try:
+            connection.login(account.user, account.password)
+        except imaplib.IMAP4.error as error:
+            raise ImapError(
+                _("Signing in as %(user)s failed. Check the user name and the password.", user=account.user)
+            ) from error
+        messages: list[Message] = []
+        for folder in account.folders:
+            messages.extend(folder_messages(connection, folder))
+        logger.info("Read %d messages from %s at %s", len(messages), ", ".join(account.folders), account.host)
+        return read_messages(messages)
+    finally:
+        try:
+            connection.logout()
+        except (OSError, imaplib.IMAP4.error):
+            pass
