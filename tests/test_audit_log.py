@@ -102,3 +102,13 @@ def test_funnel_changes_are_recorded(city):
         ("funnel_added", "ewa", muzeum.institution_id, "Tickets"),
         ("funnel_deleted", "ewa", muzeum.institution_id, "Booking at muzeum"),
     ]
+
+
+def test_inquiry_token_is_recorded(city):
+    app, muzeum, _teatr = city
+    client = app.test_client()
+    sign_in(app, client, login="ewa", memberships={"muzeum": Role.EDITOR})
+
+    assert client.post("/institutions/muzeum/inquiries/token").status_code == 200
+
+    assert entries(app) == [("inquiry_token_created", "ewa", muzeum.institution_id, None)]
