@@ -22,6 +22,7 @@ TYPED_SETTINGS = {
     "HUEY_IMMEDIATE",
     "ENABLED_PLUGINS",
     "SESSION_COOKIE_SECURE",
+    "PROXY_FIX_X_FOR",
 }
 
 
@@ -47,6 +48,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
         "LANGUAGES": ["pl", "en"],
+        # Reverse proxies whose X-Forwarded-For header is trusted; 0 trusts none.
+        "PROXY_FIX_X_FOR": 0,
         "DEFAULT_LANGUAGE": "pl",
         # Always Secure when true; without it, Secure only for HTTPS requests.
         "SESSION_COOKIE_SECURE": False,

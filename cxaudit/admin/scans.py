@@ -134,11 +134,18 @@ def scans():
             exclude=pattern_lines(form.exclude.data),
             sitemap=form.sitemap.data,
         )
-        scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data), crawl=crawl)
-        jobs.enqueue_scan(scan.id)
-        audit_log.record("scan_started", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id)
-        flash(_("Scan of %(url)s queued.", url=scan.url), "success")
-        return redirect(url_for("admin.scan_detail", scan_id=scan.id))
+        try:
+            scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data), crawl=crawl)
+        except ValueError as error:
+            # A plugin rejected the configured defaults, such as an unknown tag in CXAUDIT_AXE_TAGS.
+            flash(str(error), "error")
+        else:
+            jobs.enqueue_scan(scan.id)
+            audit_log.record(
+                "scan_started", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id
+            )
+            flash(_("Scan of %(url)s queued.", url=scan.url), "success")
+            return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
     return render_template("admin/scans/index.html", form=form, scans=visible_scans())
 

@@ -6,8 +6,9 @@ sign in right are never slowed down. A login under attack may be blocked for
 its owner too until the window passes. That is accepted, because it stops
 password guessing against one account from many addresses.
 
-NOTE: the address is the connection's; behind a reverse proxy every client
-shares the proxy's address and so its limit.
+The address is the client's as the app sees it: behind a reverse proxy,
+PROXY_FIX_X_FOR must be set, or every client shares the proxy's address and
+so its limit.
 """
 
 from __future__ import annotations

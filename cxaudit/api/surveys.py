@@ -16,7 +16,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from cxaudit.api import bp
 from cxaudit.api.cors import add_cors_headers, add_preflight_headers, origin_is_allowed, request_origin
 from cxaudit.api.language import header_language, response_language
-from cxaudit.api.settings import survey_settings
+from cxaudit.api.settings import path_pattern, survey_settings
 from cxaudit.api.texts import choice_labels, score_range, widget_plurals, widget_texts
 from cxaudit.api.validation import Answer, InvalidAnswer, max_body_bytes, parse_answer, read_json_object
 from cxaudit.extensions import db
@@ -121,6 +121,7 @@ def survey_config_body(survey: Survey, language: str) -> dict[str, Any]:
         "plurals": widget_plurals(),
         "triggers": settings["triggers"],
         "url_rules": settings["url_rules"],
+        "path_pattern": path_pattern(settings["url_rules"]),
         "sample_percent": settings["sample_percent"],
         "snooze_days": settings["snooze_days"],
     }

@@ -17,11 +17,9 @@ from cxaudit.extensions import db
 from cxaudit.models import PageResult, Scan, ScanStatus
 from cxaudit.scan.export import render_export
 from cxaudit.scan.fail_on import EXIT_VIOLATIONS_FOUND, count_violations_at_or_above
-from cxaudit.scan.crawl_settings import CrawlSettings, InvalidCrawlSetting
-from cxaudit.scan.guard import InvalidAllowedNetworks
+from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.runner import create_scan, run_stored_scan
 from cxaudit.scan.summary import ScanSummary, summarize_scan
-from cxaudit.scan.urls import InvalidScanURL
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +87,19 @@ def scan_group() -> None:
     is_flag=True,
     help="Let audits submit forms, empty, to check error messages; only on sites added with --allow-submit.",
 )
+@click.option(
+    "--axe-tags",
+    default=None,
+    metavar="TAGS",
+    help="axe-core tags whose rules run, separated by commas (default: AXE_TAGS, else wcag2a,wcag2aa,wcag21a,wcag21aa).",
+)
+@click.option(
+    "--axe-rule",
+    "axe_rules",
+    multiple=True,
+    metavar="RULE=on|off",
+    help="Run or skip one axe-core rule whatever its tags, such as empty-heading=on; repeat for more rules.",
+)
 @click.pass_context
 @with_appcontext
 def scan_command(
@@ -105,18 +116,27 @@ def scan_command(
     sarif_file: TextIO | None,
     fail_on: str | None,
     allow_submit: bool,
+    axe_tags: str | None,
+    axe_rules: tuple[str, ...],
 ) -> None:
     """Crawl URL's site in headless Chromium, audit every page and print a summary.
 
     Exit status: 0 when the scan finished (and found nothing at --fail-on),
     1 when the scan failed, 2 for invalid options, 3 when --fail-on matched.
     """
+    settings = {}
+    if axe_tags is not None:
+        settings["axe_tags"] = axe_tags
+    if axe_rules:
+        settings["axe_rules"] = list(axe_rules)
     try:
         if max_depth is None:
             max_depth = current_app.config.get("SCAN_MAX_DEPTH")
         crawl = CrawlSettings.build(max_depth=max_depth, scope=scope, include=include, exclude=exclude, sitemap=sitemap)
-        scan = create_scan(url, max_pages, allow_submit=allow_submit, crawl=crawl)
-    except (InvalidScanURL, InvalidCrawlSetting, InvalidAllowedNetworks) as error:
+        scan = create_scan(url, max_pages, settings=settings, allow_submit=allow_submit, crawl=crawl)
+    except ValueError as error:
+        # InvalidScanURL, InvalidCrawlSetting, InvalidAllowedNetworks, and a
+        # plugin's rejection of its settings such as an unknown axe-core tag.
         click.echo(str(error), err=True)
         ctx.exit(USAGE_ERROR)
     if allow_submit and not scan.settings["allow_submit"]:

@@ -13,7 +13,7 @@ from cxaudit.extensions import db
 from cxaudit.models import Scan, ScanStatus, Site
 from cxaudit.models.base import utcnow
 from cxaudit.plugins import PluginRegistry
-from cxaudit.scan.audits import collect_tool_versions
+from cxaudit.scan.audits import collect_scan_settings, collect_tool_versions
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.crawler import Crawler, ProgressCallback
@@ -54,7 +54,8 @@ def create_scan(
 
     :raises InvalidScanURL: when ``url`` is not an http(s) URL with a host, or
         ``BlockedAddress`` (a subclass) when the SSRF guard refuses its host.
-    :raises ValueError: when ``max_pages`` is below 1.
+    :raises ValueError: when ``max_pages`` is below 1, or a plugin rejects
+        its settings (such as an unknown axe-core tag).
     """
     url = validate_scan_url(url)
     guard_from_config(current_app.config).check_url(url)
@@ -62,6 +63,9 @@ def create_scan(
     max_pages = current_app.config["SCAN_MAX_PAGES"] if max_pages is None else max_pages
     if max_pages < 1:
         raise ValueError(_("Invalid maximum number of pages: %(value)s. Give 1 or more.", value=max_pages))
+
+    registry: PluginRegistry = current_app.extensions["cxaudit_plugins"]
+    plugin_settings = collect_scan_settings(registry, settings or {}, current_app.config)
 
     site = find_site(url)
     # Plugins write their findings' texts in the language of the institution
@@ -75,6 +79,7 @@ def create_scan(
             "language": language,
             **crawl.to_settings(),
             **(settings or {}),
+            **plugin_settings,
             "max_pages": max_pages,
             "allow_submit": bool(allow_submit and site and site.settings.get("allow_submit")),
         },
