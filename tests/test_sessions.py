@@ -204,3 +204,19 @@ def test_sign_in_limits_are_shared_through_redis(make_app):
 
     assert sign_in(second.test_client()).status_code == 429
     assert any(connection.scan_iter("*cxaudit-login*"))
+
+
+def test_address_limit_counts_clients_behind_a_proxy(make_app):
+    app = make_app(LOGIN_RATE_LIMIT_PER_ADDRESS="2 per 15 minutes", PROXY_FIX_X_FOR=1)
+    first_client = {"X-Forwarded-For": "198.51.100.7"}
+    second_client = {"X-Forwarded-For": "198.51.100.8"}
+
+    def attempt(headers):
+        client = app.test_client()
+        token = csrf_token(client, "/login?lang=en")
+        return client.post("/login", data={"login": "guess", "password": "wrong", "csrf_token": token}, headers=headers)
+
+    assert attempt(first_client).status_code == 400
+    assert attempt(first_client).status_code == 400
+    assert attempt(first_client).status_code == 429
+    assert attempt(second_client).status_code == 400
