@@ -225,3 +225,17 @@ def test_scan_comparison_hides_another_institutions_scan(city):
 
     assert across.status_code == 404
     assert own.status_code != 404
+
+
+def test_scans_page_offers_the_form_only_to_scanners(city):
+    app, _client, _muzeum, _teatr = city
+    viewer, auditor = app.test_client(), app.test_client()
+    sign_in(app, viewer, login="ewa", memberships={"muzeum": Role.VIEWER})
+    sign_in(app, auditor, login="jan", memberships={"muzeum": Role.AUDITOR})
+
+    viewer_page = viewer.get("/scans?lang=en").get_data(as_text=True)
+    auditor_page = auditor.get("/scans?lang=en").get_data(as_text=True)
+
+    assert "Your roles include no scans." in viewer_page
+    assert "Start the scan" not in viewer_page
+    assert "Start the scan" in auditor_page

@@ -147,7 +147,10 @@ def scans():
             flash(_("Scan of %(url)s queued.", url=scan.url), "success")
             return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
-    return render_template("admin/scans/index.html", form=form, scans=visible_scans())
+    allowed = institution_ids_with(current_user, Permission.SCANS)
+    return render_template(
+        "admin/scans/index.html", form=form, scans=visible_scans(), may_start_scans=allowed is None or bool(allowed)
+    )
 
 
 @bp.route("/scans/<int:scan_id>")
