@@ -44,6 +44,7 @@ ACTIONS = {
     "inquiry_addresses_changed": _l("Own addresses for inquiries changed"),
     "inquiry_token_created": _l("Inquiries API token created"),
     "scan_started": _l("Scan started"),
+    "scan_cancelled": _l("Scan cancelled"),
     "answers_exported": _l("Answers exported"),
     "scan_exported": _l("Scan exported"),
     "scorecard_downloaded": _l("Scorecard downloaded"),

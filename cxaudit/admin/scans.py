@@ -20,7 +20,7 @@ from cxaudit.scan.export import EXPORT_FORMATS, MEDIA_TYPES, export_filename, re
 from cxaudit.scan.history import previous_finished_scan
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.guard import InvalidAllowedNetworks, guard_from_config
-from cxaudit.scan.runner import create_scan, find_site
+from cxaudit.scan.runner import create_scan, find_site, request_cancel
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import SCOPE_HOST, SCOPE_PATH, InvalidPattern, InvalidScanURL, compile_patterns, validate_scan_url
 
@@ -169,6 +169,23 @@ def scan_detail(scan_id: int):
         export_formats=EXPORT_FORMATS,
         previous_scan=previous_finished_scan(scan) if scan.status == ScanStatus.FINISHED else None,
     )
+
+
+@bp.route("/scans/<int:scan_id>/cancel", methods=["POST"])
+@requires(Permission.SCANS)
+def cancel_scan(scan_id: int):
+    """Ask a queued or running scan to stop. CSRFProtect checks the token of this POST."""
+    scan = db.get_or_404(Scan, scan_id)
+    if not request_cancel(scan):
+        flash(_("The scan has already ended; there is nothing to cancel."), "error")
+        return redirect(url_for("admin.scan_detail", scan_id=scan.id))
+
+    audit_log.record("scan_cancelled", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id)
+    if scan.status == ScanStatus.CANCELLED:
+        flash(_("The scan is cancelled."), "success")
+    else:
+        flash(_("The scan stops after the pages being visited now; the pages already audited are kept."), "success")
+    return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
 
 @bp.route("/scans/<int:scan_id>/progress")

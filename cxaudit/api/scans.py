@@ -172,7 +172,7 @@ def scan_max_pages(payload: dict[str, Any]) -> int:
 
 
 def scan_body(scan: Scan) -> dict[str, Any]:
-    finished = scan.status in (ScanStatus.FINISHED, ScanStatus.FAILED)
+    finished = scan.status in (ScanStatus.FINISHED, ScanStatus.FAILED, ScanStatus.CANCELLED)
     return {
         "id": scan.id,
         "url": scan.url,
