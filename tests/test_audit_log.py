@@ -116,3 +116,16 @@ def test_inquiry_token_is_recorded(city):
     assert client.post("/institutions/muzeum/inquiries/token").status_code == 200
 
     assert entries(app) == [("inquiry_token_created", "ewa", muzeum.institution_id, None)]
+
+
+def test_scan_cancel_is_recorded(city):
+    app, muzeum, _teatr = city
+    client = app.test_client()
+    sign_in(app, client, login="jan", memberships={"muzeum": Role.AUDITOR})
+    client.post("/scans", data={"url": muzeum.site_url, "max_pages": "1"})
+    with app.app_context():
+        queued_id = db.session.scalar(select(AuditEntry.details).where(AuditEntry.action == "scan_started"))["scan"]
+
+    assert client.post(f"/scans/{queued_id}/cancel").status_code == 302
+
+    assert entries(app)[-1] == ("scan_cancelled", "jan", muzeum.institution_id, muzeum.site_url)
