@@ -32,6 +32,8 @@ ACTIONS = {
     "token_created": _l("API token created"),
     "token_revoked": _l("API token revoked"),
     "institution_added": _l("Institution added"),
+    "institution_exported": _l("Institution's data exported"),
+    "institution_deleted": _l("Institution deleted with all its data"),
     "site_added": _l("Site added"),
     "survey_added": _l("Survey added"),
     "survey_changed": _l("Survey changed"),

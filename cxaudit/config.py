@@ -25,6 +25,8 @@ TYPED_SETTINGS = {
     "ENABLED_PLUGINS",
     "SESSION_COOKIE_SECURE",
     "PROXY_FIX_X_FOR",
+    "RETENTION_MONTHS",
+    "SCRUB_COMMENTS",
 }
 
 
@@ -57,6 +59,10 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "SCAN_ALLOWED_NETWORKS": "",
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
+        # Answers, inquiries and funnel events older than this many months are deleted; None keeps them.
+        "RETENTION_MONTHS": None,
+        # Replace e-mail addresses and phone numbers in comments as answers are stored.
+        "SCRUB_COMMENTS": False,
         "LANGUAGES": ["pl", "en"],
         # Reverse proxies whose X-Forwarded-For header is trusted; 0 trusts none.
         "PROXY_FIX_X_FOR": 0,

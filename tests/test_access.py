@@ -14,8 +14,8 @@ from cxaudit.extensions import db
 from cxaudit.models import ApiToken, Membership, Role, Scan, Survey, User
 from tenants import add_tenant
 
-# Endpoints anyone may call: the widget, its public API, static files and signing in.
-PUBLIC_BLUEPRINTS = {"widget", "api"}
+# Endpoints anyone may call: the widget, its public API and its OpenAPI document, static files and signing in.
+PUBLIC_BLUEPRINTS = {"widget", "api", "openapi"}
 PUBLIC_ENDPOINTS = {"static", "admin.login"}
 # A file format is no object of an institution; these are valid values of it.
 FORMATS = {"scorecard.download": "json", "admin.survey_qr": "png", "admin.scan_export": "json"}
@@ -102,6 +102,8 @@ def test_own_institution_urls_open(city):
     for rule in guarded_rules(app):
         if not rule.arguments or "GET" not in rule.methods or rule.endpoint.startswith("api_"):
             continue
+        if getattr(app.view_functions[rule.endpoint], ACCESS_MARKER) == "deployment":
+            continue  # Closed to institution admins by design; tested on its own.
         url = url_for_tenant(app, rule, muzeum)
         response = client.get(url)
         assert response.status_code in (200, 302), f"GET {url} answered {response.status_code}"
@@ -168,8 +170,9 @@ def test_scan_form_refuses_another_institutions_site(city):
 
 def test_deployment_pages_are_forbidden_to_institution_admins(city):
     _app, client, _muzeum, _teatr = city
-    for path in ("/users", "/audit-log"):
+    for path in ("/users", "/audit-log", "/institutions/muzeum/delete"):
         assert client.get(path).status_code == 403
+    assert client.get("/institutions/muzeum/export.zip").status_code == 200
     assert client.post("/institutions", data={"slug": "nowe", "name": "Nowe", "default_language": "en"}).status_code == 403
 
 
