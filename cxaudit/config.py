@@ -73,6 +73,9 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # Failed sign-ins allowed per login and per client address.
         "LOGIN_RATE_LIMIT_PER_LOGIN": "10 per 15 minutes",
         "LOGIN_RATE_LIMIT_PER_ADDRESS": "30 per 15 minutes",
+        # JSON objects read by cxaudit.scorecard.overall; None keeps its defaults.
+        "SCORECARD_WEIGHTS": None,
+        "SCORECARD_BANDS": None,
     }
 
 
