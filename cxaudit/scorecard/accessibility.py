@@ -58,6 +58,14 @@ class RuleSummary:
 
 
 @dataclass(frozen=True)
+class PluginViolations:
+    """Violations of a plugin that shows its findings in a scorecard section of its own."""
+
+    plugin: str
+    findings: int
+
+
+@dataclass(frozen=True)
 class AccessibilitySummary:
     """Accessibility results of an institution's sites."""
 
@@ -70,6 +78,8 @@ class AccessibilitySummary:
     by_impact: list[ImpactCount]
     top_rules: list[RuleSummary]
     needs_review: list[RuleSummary] = field(default_factory=list)
+    # Counted apart so the accessibility block can point to the sections that list them.
+    other_plugins: list[PluginViolations] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         values = asdict(self)
@@ -118,6 +128,7 @@ def summarise_accessibility(
         by_impact=by_impact,
         top_rules=_rules_by_pages(scan_ids, excluded_plugins, Outcome.VIOLATION, limit=TOP_RULES_LIMIT),
         needs_review=_rules_by_pages(scan_ids, excluded_plugins, Outcome.NEEDS_REVIEW, limit=None),
+        other_plugins=_violations_of_plugins(scan_ids, excluded_plugins),
     )
 
 
@@ -164,6 +175,24 @@ def _violations_by_impact(scan_ids: Select, excluded_plugins: Collection[str]) -
 
     levels = list(IMPACTS) + sorted(name for name in counts if name not in IMPACTS)
     return [ImpactCount(name, *counts.get(name, (0, 0))) for name in levels]
+
+
+def _violations_of_plugins(scan_ids: Select, plugins: Collection[str]) -> list[PluginViolations]:
+    """Count the violations of each of ``plugins``, leaving out plugins without any."""
+    if not plugins:
+        return []
+    query = (
+        select(Finding.plugin, func.count(Finding.id))
+        .join(PageResult, Finding.page_id == PageResult.id)
+        .where(
+            PageResult.scan_id.in_(scan_ids),
+            Finding.outcome == Outcome.VIOLATION,
+            Finding.plugin.in_(list(plugins)),
+        )
+        .group_by(Finding.plugin)
+        .order_by(Finding.plugin)
+    )
+    return [PluginViolations(plugin, int(count)) for plugin, count in db.session.execute(query)]
 
 
 def _pages_with_violations(scan_ids: Select, excluded_plugins: Collection[str]) -> int:
