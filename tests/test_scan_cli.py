@@ -51,7 +51,7 @@ def test_scan_json_file_format(scan_runner, serve_directory, tmp_path):
         "wcag": ["2.4.4", "4.1.2"],
         "count": 1,
         "targets": ['a[href="index.html"]'],
-        "help": "Links must have discernible text",
+        "help": "Give every link a name that can be read out",
         "help_url": link_name["help_url"],
         "data": {},
     }
@@ -121,7 +121,7 @@ def test_plugins_lists_axe(runner):
 
     assert result.exit_code == 0, result.output
     axe_version = version("cxaudit-axe")
-    assert result.output.splitlines() == [f"axe {axe_version} (cxaudit-axe): cxaudit_page_audit, cxaudit_tool_versions"]
+    assert result.output.splitlines() == [f"axe {axe_version} (cxaudit-axe): cxaudit_page_audit, cxaudit_rule_help, cxaudit_tool_versions"]
 
 
 def test_worker_help_names_threads(runner):

@@ -83,7 +83,7 @@ def test_csv_row_per_finding(stored_scan):
         "wcag": "1.1.1",
         "count": "2",
         "targets": "#logo\nmuseum-card >>> img",
-        "help": "Help for image-alt",
+        "help": "Give every image a text alternative, or an empty alt when it only decorates",
         "help_url": "https://rules.example/image-alt",
     }
     assert rows[1]["outcome"] == "needs-review"

@@ -17,6 +17,7 @@ from sqlalchemy import Select, case, distinct, func, select
 
 from cxaudit.extensions import db
 from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus, Site
+from cxaudit.rule_help import rule_help
 
 # axe-core impact levels, most severe first.
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -235,5 +236,6 @@ def _rules_by_pages(
     rules = []
     for plugin, rule, rank, page_count, instances, help_text, help_url in db.session.execute(query):
         impact = IMPACTS[rank] if rank < len(IMPACTS) else None
+        help_text = rule_help(plugin, rule, help_text)
         rules.append(RuleSummary(plugin, rule, impact, int(page_count), int(instances), help_text, help_url))
     return rules

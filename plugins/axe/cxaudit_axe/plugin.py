@@ -15,6 +15,7 @@ from selenium.webdriver.common.by import By
 from cxaudit.audit import AuditFinding, PageContext, ToolVersion
 from cxaudit.hookspecs import hookimpl
 from cxaudit_axe.results import findings_from_results
+from cxaudit_axe.rule_texts import rule_help
 
 # WCAG 2.0 and 2.1 success criteria of levels A and AA.
 DEFAULT_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
@@ -62,6 +63,11 @@ def inject_into_frames(driver, source: str, depth: int = 1) -> None:
 @cache
 def _axe_source() -> str:
     return AXE_SCRIPT.read_text(encoding="utf-8")
+
+
+@hookimpl
+def cxaudit_rule_help(plugin: str, rule: str) -> list[str]:
+    return rule_help(plugin, rule)
 
 
 @hookimpl
