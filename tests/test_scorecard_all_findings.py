@@ -8,9 +8,11 @@ named link is a serious violation that must be shown.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from accounts import sign_in
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Site
+from cxaudit.models import Institution, Scan, Site
 from cxaudit.scorecard.data import build_scorecard
 from cxaudit.scorecard.render import render_html
 from scan_rows import add_scan, review, violation
@@ -75,3 +77,20 @@ def test_accessibility_summary_counts_other_plugins(app, planetarium):
 
     assert summary.violation_findings == 0
     assert [(item.plugin, item.findings) for item in summary.other_plugins] == [("declaration", 1)]
+
+
+def test_scorecard_labels_axe_only_counts(app, planetarium):
+    html = _scorecard_html(app, planetarium)
+
+    assert "<caption>Violations of the axe-core accessibility rules by impact</caption>" in html
+    assert "<h3>axe-core results that need review</h3>" in html
+
+
+def test_scan_page_labels_all_checks(app, client, planetarium):
+    sign_in(app, client)
+    with app.app_context():
+        scan_id = db.session.scalars(select(Scan.id)).one()
+
+    page = client.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
+
+    assert "<caption>Violations by impact, all checks (axe-core and the other plugins)</caption>" in page
