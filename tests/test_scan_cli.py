@@ -29,7 +29,7 @@ def test_scan_json_file_format(scan_runner, serve_directory, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(output.read_text(encoding="utf-8"))
     assert set(data) == {"scan", "pages"}
-    assert set(data["scan"]) == {"id", "url", "status", "started_at", "finished_at", "axe_core_version", "settings"}
+    assert set(data["scan"]) == {"id", "url", "status", "started_at", "finished_at", "error", "axe_core_version", "settings"}
     assert data["scan"]["status"] == "finished"
     assert data["scan"]["axe_core_version"].startswith("4.10.")
     assert data["scan"]["settings"]["max_pages"] == 3

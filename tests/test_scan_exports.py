@@ -260,3 +260,20 @@ def test_export_loads_pages_at_once(any_db_app, fmt):
     # One query for the scan, one for its pages and one for their findings,
     # instead of one query per page.
     assert len(statements) <= 3
+
+
+def test_json_export_names_scan_failure(any_db_app):
+    with any_db_app.app_context():
+        site = add_site(BASE)
+        scan = add_scan(site, {}, status=ScanStatus.FAILED)
+        scan.error = "Chromium could not start: chromedriver is missing."
+        db.session.commit()
+
+        exported = json.loads(render_export(scan, "json"))
+
+    assert exported["scan"]["status"] == "failed"
+    assert exported["scan"]["error"] == "Chromium could not start: chromedriver is missing."
+
+
+def test_json_export_of_finished_scan_has_no_error(stored_scan):
+    assert export_scan(stored_scan)["scan"]["error"] is None

@@ -46,6 +46,7 @@ def export_scan(scan: Scan) -> dict[str, Any]:
             "status": str(scan.status),
             "started_at": _timestamp(scan.started_at),
             "finished_at": _timestamp(scan.finished_at),
+            "error": scan.error,
             "axe_core_version": scan.axe_core_version,
             "settings": scan.settings or {},
         },
