@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cxaudit import config as config_module
 from cxaudit.extensions import babel, csrf, db
-from cxaudit.i18n import select_locale
+from cxaudit.i18n import check_ui_languages, select_locale
 from cxaudit.paths import TRANSLATIONS_DIR
 from cxaudit.plugins import PluginRegistry
 
@@ -31,6 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     _apply_derived_settings(app)
+    _trust_proxies(app)
 
     _init_extensions(app)
     _init_plugins(app)
@@ -47,17 +50,43 @@ def _apply_derived_settings(app: Flask) -> None:
         app.config["SECRET_KEY"] = config_module.load_secret_key(Path(app.instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
     app.config["BABEL_DEFAULT_LOCALE"] = app.config["DEFAULT_LANGUAGE"]
+    check_ui_languages(app.config["LANGUAGES"])
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client address from ``X-Forwarded-For`` when cxaudit runs
+    behind PROXY_FIX_X_FOR trusted reverse proxies.
+
+    Each trusted proxy appends the address it received the request from, so
+    the n-th entry from the right is the real client. Without this, rate
+    limits would count every visitor as the proxy's one address. The same
+    proxies' ``X-Forwarded-Proto`` tells cxaudit.security that the visitor
+    used HTTPS, so HSTS is sent.
+    """
+    proxies = app.config.get("PROXY_FIX_X_FOR", 0)
+    if type(proxies) is not int or proxies < 0:
+        raise ValueError(
+            _l(
+                "CXAUDIT_PROXY_FIX_X_FOR is %(value)r. Set it to the number of reverse proxies in front of "
+                "cxaudit, such as 1, or to 0 when clients connect directly.",
+                value=proxies,
+            )
+        )
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
 
 
 def _init_extensions(app: Flask) -> None:
-    from cxaudit import auth, errors, jobs
+    from cxaudit import auth, errors, jobs, retention, security, sqlite  # noqa: F401  (sqlite: connection settings)
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     auth.init_app(app)
     jobs.init_app(app)
+    retention.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
 
 
 def _init_plugins(app: Flask) -> None:
@@ -78,11 +107,13 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from cxaudit.admin import bp as admin_bp
     from cxaudit.api import bp as api_bp
+    from cxaudit.api.openapi import bp as openapi_bp
     from cxaudit.scorecard.views import bp as scorecard_bp
     from cxaudit.widget import bp as widget_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(openapi_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(scorecard_bp)
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
+from selenium.webdriver.remote.client_config import ClientConfig
 
 from cxaudit.scan.user_agent import apply_browser_user_agent
 
@@ -40,11 +42,15 @@ def chrome_options(config: dict[str, Any]) -> webdriver.ChromeOptions:
     options = webdriver.ChromeOptions()
     for argument in CHROMIUM_ARGUMENTS:
         options.add_argument(argument)
-    if config.get("CHROMIUM_PATH") and not config.get("WEBDRIVER_URL"):
-        options.binary_location = config["CHROMIUM_PATH"]
-    # Pages are audited once their DOM is ready; waiting for every image and
-    # third-party script would let one slow resource stall the scan.
-    options.page_load_strategy = "normal"
+    # The binary path travels in goog:chromeOptions, so on a remote WebDriver
+    # it must be the path on the remote machine, not this one's.
+    binary = config.get("WEBDRIVER_CHROMIUM_PATH") if config.get("WEBDRIVER_URL") else config.get("CHROMIUM_PATH")
+    if binary:
+        options.binary_location = binary
+    # "eager" returns at DOMContentLoaded. With "normal", a page whose load
+    # event never fires (an image or script that never finishes) would time
+    # out; BrowserSession.load waits for a quiet DOM itself, with an upper bound.
+    options.page_load_strategy = "eager"
     return options
 
 
@@ -57,14 +63,36 @@ def start_browser(config: dict[str, Any]) -> webdriver.Remote:
     """
     os.environ.setdefault("SE_AVOID_STATS", "true")
     options = chrome_options(config)
+    page_timeout = config.get("SCAN_PAGE_TIMEOUT", 30)
 
     if config.get("WEBDRIVER_URL"):
-        driver = webdriver.Remote(command_executor=config["WEBDRIVER_URL"], options=options)
+        driver = webdriver.Remote(command_executor=_remote_connection(config["WEBDRIVER_URL"]), options=options)
     else:
         service = Service(executable_path=config["CHROMEDRIVER_PATH"])
         driver = webdriver.Chrome(service=service, options=options)
 
-    driver.set_page_load_timeout(config.get("SCAN_PAGE_TIMEOUT", 30))
-    driver.set_script_timeout(config.get("SCAN_PAGE_TIMEOUT", 30))
+    # Page loads and scripts time out inside the browser after the page
+    # timeout. The HTTP timeout bounds any command to the driver as well,
+    # so a browser that stopped responding at all raises instead of blocking
+    # its thread for good.
+    driver.command_executor.client_config.timeout = command_timeout(page_timeout)
+    driver.set_page_load_timeout(page_timeout)
+    driver.set_script_timeout(page_timeout)
     apply_browser_user_agent(driver, config)
     return driver
+
+
+def command_timeout(page_timeout: float) -> float:
+    """Return the seconds any one WebDriver command may take: twice the page timeout plus a margin."""
+    return 2 * page_timeout + 10
+
+
+def _remote_connection(url: str) -> ChromiumRemoteConnection:
+    # The Chromium connection adds the vendor commands, among them the CDP
+    # command BrowserSession uses to clear cookies and storage between pages.
+    return ChromiumRemoteConnection(
+        remote_server_addr=url,
+        vendor_prefix="goog",
+        browser_name="chrome",
+        client_config=ClientConfig(remote_server_addr=url, timeout=120),
+    )

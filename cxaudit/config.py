@@ -15,12 +15,17 @@ ENV_PREFIX = "CXAUDIT_"
 TYPED_SETTINGS = {
     "SCAN_MAX_PAGES",
     "SCAN_PAGE_TIMEOUT",
+    "SCAN_BROWSERS",
+    "SCAN_LEASE_SECONDS",
     "SCAN_MAX_DEPTH",
     "SCAN_POLITENESS_DELAY",
     "WORKER_THREADS",
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
     "ENABLED_PLUGINS",
+    "PROXY_FIX_X_FOR",
+    "RETENTION_MONTHS",
+    "SCRUB_COMMENTS",
 }
 
 
@@ -35,8 +40,16 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "CHROMIUM_PATH": "/usr/bin/chromium",
         "CHROMEDRIVER_PATH": "/usr/bin/chromedriver",
         "WEBDRIVER_URL": None,
+        # Chromium's path on the WebDriver server's machine; None lets the server choose.
+        "WEBDRIVER_CHROMIUM_PATH": None,
         "SCAN_MAX_PAGES": 50,
         "SCAN_PAGE_TIMEOUT": 30,
+        # Chromium sessions a scan runs in parallel; by default one per CPU
+        # core of the machine that runs the scan.
+        "SCAN_BROWSERS": os.cpu_count() or 1,
+        # A running scan whose worker sent no heartbeat for this many seconds
+        # is taken over by another worker.
+        "SCAN_LEASE_SECONDS": 60,
         # None: no depth limit. See docs/scanning.md for these settings.
         "SCAN_MAX_DEPTH": None,
         "SCAN_POLITENESS_DELAY": 0.25,
@@ -45,7 +58,13 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "SCAN_ALLOWED_NETWORKS": "",
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
+        # Answers, inquiries and funnel events older than this many months are deleted; None keeps them.
+        "RETENTION_MONTHS": None,
+        # Replace e-mail addresses and phone numbers in comments as answers are stored.
+        "SCRUB_COMMENTS": False,
         "LANGUAGES": ["pl", "en"],
+        # Reverse proxies whose X-Forwarded-For header is trusted; 0 trusts none.
+        "PROXY_FIX_X_FOR": 0,
         "DEFAULT_LANGUAGE": "pl",
     }
 

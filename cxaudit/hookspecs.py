@@ -12,7 +12,8 @@ lists, so one plugin never sees or replaces another's results.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -26,6 +27,22 @@ PROJECT_NAME = "cxaudit"
 
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
+
+
+@hookspec
+def cxaudit_scan_settings(settings: dict[str, Any], config: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    """Fix a plugin's settings for a new scan, so the scan stores what it runs with.
+
+    Called once when a scan is created, before it is stored.
+
+    :param settings: the settings the caller gave the scan (command-line
+        options, for example ``axe_tags``); do not change them.
+    :param config: the application's configuration, for the plugin's defaults.
+    :return: dicts of settings to store with the scan; keys should start with
+        the plugin's name. Raise ``ValueError`` with a translated message that
+        names the invalid value and the fix: the scan is then not created and
+        the caller shows the message.
+    """
 
 
 @hookspec

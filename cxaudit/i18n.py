@@ -11,6 +11,30 @@ from flask_login import current_user
 if TYPE_CHECKING:
     from flask_babel import Domain
 
+# Languages whose catalogs translate the whole interface, the command line and
+# the scorecard. Ukrainian is translated only for the survey widget and the
+# hosted survey page (cxaudit.api.settings.WIDGET_LANGUAGES), which speak it
+# whatever LANGUAGES says.
+UI_LANGUAGES = ("pl", "en")
+
+
+def check_ui_languages(languages: list[str]) -> None:
+    """Raise ValueError when ``languages`` names a language the interface is
+    not fully translated into, so no user ever sees it half translated."""
+    from flask_babel import lazy_gettext as _l
+
+    partial = [code for code in languages if code not in UI_LANGUAGES]
+    if partial:
+        raise ValueError(
+            _l(
+                "LANGUAGES contains %(languages)s, but the interface is translated only into %(complete)s. "
+                "Remove it from LANGUAGES in instance/config.py; the survey widget and the hosted survey page "
+                "speak Ukrainian without it.",
+                languages=", ".join(partial),
+                complete=", ".join(UI_LANGUAGES),
+            )
+        )
+
 
 def supported_languages() -> list[str]:
     return current_app.config["LANGUAGES"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +55,42 @@ def enqueue_scan(scan_id: int) -> None:
     logger.info("Scan %s queued", scan_id)
 
 
+class LeaseSweeper(threading.Thread):
+    """Queue again, every half lease, the running scans whose worker stopped sending heartbeats.
+
+    Every worker runs one. The UPDATE in ``requeue_abandoned_scans`` lets one
+    sweeper win per scan, so a scan is queued again once however many sweep.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(name="cxaudit-lease-sweeper", daemon=True)
+        self.app = app
+        self.interval = max(float(app.config["SCAN_LEASE_SECONDS"]) / 2, 1.0)
+        self._stopped = threading.Event()
+
+    def run(self) -> None:
+        logger.info("Lease sweeper started; it checks every %ss for scans of stopped workers", self.interval)
+        while True:
+            self.sweep()
+            if self._stopped.wait(self.interval):
+                return
+
+    def sweep(self) -> None:
+        from cxaudit.scan.lease import requeue_abandoned_scans
+
+        with self.app.app_context():
+            try:
+                scan_ids = requeue_abandoned_scans(float(self.app.config["SCAN_LEASE_SECONDS"]))
+                for scan_id in scan_ids:
+                    enqueue_scan(scan_id)
+            except Exception:
+                # A database or Redis outage must not stop the sweeper; the next round retries.
+                logger.exception("Looking for scans of stopped workers failed")
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
 def start_worker(app: Flask, threads: int | None = None) -> Consumer:
     """Start a Huey consumer in background threads of this process and return it.
 
@@ -70,6 +107,8 @@ def start_worker(app: Flask, threads: int | None = None) -> Consumer:
     consumer.start()
     for signum, handler in previous.items():
         signal.signal(signum, handler)
+    # A daemon thread: it keeps no state and stops with the web server.
+    LeaseSweeper(app).start()
 
     logger.info("In-process worker started with %s thread(s)", consumer.workers)
     return consumer

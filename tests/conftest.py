@@ -36,6 +36,9 @@ def _base_config(tmp_path: Path) -> dict:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cxaudit.db'}",
         "HUEY_SQLITE_PATH": str(tmp_path / "jobs.db"),
         "SCAN_PAGE_TIMEOUT": 15,
+        # One browser session visits pages in breadth-first order, which many
+        # tests check; the pool's own tests ask for more sessions.
+        "SCAN_BROWSERS": 1,
         # Tests read messages in English unless they ask for Polish; the
         # product's default stays Polish.
         "DEFAULT_LANGUAGE": "en",

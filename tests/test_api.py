@@ -3,6 +3,7 @@ storage, CORS and the absence of cookies."""
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import pytest
@@ -360,3 +361,31 @@ def test_widget_script_served(client):
     assert response.cache_control.max_age == 300
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert b"window.cxaudit" in response.data
+
+
+def test_widget_script_gzip_when_accepted(client):
+    plain = client.get("/widget/v1.js")
+    compressed = client.get("/widget/v1.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+
+    assert plain.headers.get("Content-Encoding") is None
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert "Accept-Encoding" in plain.headers["Vary"]
+    assert gzip.decompress(compressed.data) == plain.data
+    assert len(compressed.data) < len(plain.data) / 2
+    assert compressed.headers["ETag"] != plain.headers["ETag"]
+
+
+def test_widget_script_gzip_refused(client):
+    response = client.get("/widget/v1.js", headers={"Accept-Encoding": "gzip;q=0, identity"})
+
+    assert response.headers.get("Content-Encoding") is None
+    assert b"window.cxaudit" in response.data
+
+
+def test_widget_script_not_modified(client):
+    first = client.get("/widget/v1.js", headers={"Accept-Encoding": "gzip"})
+
+    again = client.get("/widget/v1.js", headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+
+    assert again.status_code == 304

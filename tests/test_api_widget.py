@@ -251,3 +251,45 @@ def test_sessions_counted_per_step(app, client):
         counts = sessions_per_step(institution_id)
 
     assert counts == {"booking_started": 2, "booking_completed": 1}
+
+
+@pytest.mark.parametrize(
+    ("requested", "expected"),
+    [("de,uk-UA,en", "uk"), (",pl-PL,en-US", "pl"), ("de,fr", "en"), (",,", "en"), ("en-GB", "en")],
+)
+def test_first_supported_candidate_chosen(app, client, requested, expected):
+    public_id = create_survey(app)
+
+    body = client.get(f"/api/v1/surveys/{public_id}?lang={requested}").get_json()
+
+    assert body["language"] == expected
+
+
+@pytest.mark.parametrize(
+    ("rules", "matching", "other"),
+    [
+        ([], ["/", "/any/page"], []),
+        ([{"match": "equals", "value": "/bilety.html"}], ["/bilety.html"], ["/bilety.html/x", "/bilety"]),
+        ([{"match": "contains", "value": "/a.b?"}], ["/x/a.b?"], ["/x/aXb"]),
+        ([{"match": "regex", "value": r"^/wystawy/\d+$"}], ["/wystawy/12"], ["/wystawy/"]),
+        (
+            [{"match": "equals", "value": "/"}, {"match": "contains", "value": "kup"}],
+            ["/", "/bilety/kup"],
+            ["/bilety"],
+        ),
+    ],
+)
+def test_url_rules_joined_into_pattern(app, client, rules, matching, other):
+    import re
+
+    public_id = create_survey(app, settings={"url_rules": rules})
+
+    pattern = client.get(f"/api/v1/surveys/{public_id}?lang=en").get_json()["path_pattern"]
+
+    if not rules:
+        assert pattern is None
+        return
+    for path in matching:
+        assert re.search(pattern, path), path
+    for path in other:
+        assert not re.search(pattern, path), path

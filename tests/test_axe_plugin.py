@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cxaudit_axe.plugin import DEFAULT_TAGS, bundled_axe_version, cxaudit_page_audit, cxaudit_tool_versions
+from cxaudit_axe.bundle import bundled_axe_version
+from cxaudit_axe.plugin import cxaudit_page_audit, cxaudit_tool_versions
+from cxaudit_axe.frames import CROSS_ORIGIN, FrameRecord
 from cxaudit_axe.results import findings_from_results, flatten_target, wcag_criteria
+from cxaudit_axe.untested import frame_not_tested_findings
 
 from cxaudit.audit import AuditFinding, PageContext
 
@@ -75,6 +78,28 @@ def test_incomplete_is_needs_review():
             rule="color-contrast", outcome="needs-review", impact=None, wcag=["1.4.3"], count=1, targets=["p"], help="h", help_url="u"
         ),
     ]
+
+
+def test_frame_tested_becomes_frame_not_tested():
+    results = {
+        "incomplete": [
+            {
+                "id": "frame-tested",
+                "nodes": [
+                    {"target": ["#shop"], "html": '<iframe id="shop" src="https://tickets.example/" data-cxaudit-frame="0">'},
+                    {"target": ["#late"], "html": '<iframe id="late" src="/late.html">'},
+                ],
+            }
+        ]
+    }
+
+    marked, unmarked = frame_not_tested_findings(results, [FrameRecord(url="https://tickets.example/", reason=CROSS_ORIGIN)])
+
+    assert findings_from_results(results) == []
+    assert (marked.rule, marked.outcome, marked.targets) == ("frame-not-tested", "needs-review", ["#shop"])
+    assert "https://tickets.example/ from another origin" in marked.help
+    assert (unmarked.rule, unmarked.outcome, unmarked.targets) == ("frame-not-tested", "needs-review", ["#late"])
+    assert "/late.html did not respond to axe-core" in unmarked.help
 
 
 @pytest.mark.browser

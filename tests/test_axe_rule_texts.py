@@ -16,7 +16,8 @@ from cxaudit.scan.export import export_scan
 from cxaudit.scan.export_csv import export_csv
 from cxaudit.scorecard.data import build_scorecard
 from cxaudit.scorecard.render import render_html
-from cxaudit_axe.plugin import AXE_SCRIPT, DEFAULT_TAGS
+from cxaudit_axe.bundle import AXE_SCRIPT
+from cxaudit_axe.selection import DEFAULT_TAGS
 from cxaudit_axe.rule_texts import RULE_HELP
 from scan_rows import add_scan, add_site, violation
 

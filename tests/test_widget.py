@@ -83,8 +83,8 @@ def test_polish_page_gets_polish_texts(app, browser, page, survey_id):
     assert widget_text(browser, "h2") == polish["question"]
     assert "Muzeum Miejskie" in polish["question"]
     assert not polish["question"].startswith("How likely")
-    assert widget_text(browser, "#cxaudit-low") == polish["scale_low"]
-    assert widget_text(browser, "#cxaudit-high") == polish["scale_high"]
+    assert widget_text(browser, "#low") == polish["scale_low"]
+    assert widget_text(browser, "#high") == polish["scale_high"]
     assert shadow_root(browser).find_element(By.CSS_SELECTOR, ".panel").get_attribute("lang") == "pl"
 
 
@@ -92,7 +92,7 @@ def test_english_page_gets_english_texts(browser, page):
     open_page(browser, page("english.html"))
 
     assert widget_text(browser, "h2") == "How likely is it that you would recommend Muzeum Miejskie to a friend?"
-    assert widget_text(browser, "#cxaudit-low") == "0 – not at all likely"
+    assert widget_text(browser, "#low") == "0 – not at all likely"
     assert shadow_root(browser).find_element(By.CSS_SELECTOR, ".panel").get_attribute("lang") == "en"
 
 

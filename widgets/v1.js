@@ -9,8 +9,8 @@
  * dialog or inline in a container of the page. It sets no cookie; the only
  * things it keeps are in localStorage (when not to ask again, answers waiting
  * to be sent) and sessionStorage (a random id of the tab for funnel events).
- * Every text a visitor sees comes from the server's catalogs and is set with
- * textContent, never as HTML.
+ * Every text a visitor sees comes from the server's catalogs and is added as
+ * text nodes, never as HTML.
  *
  * Optional attributes of the <script> tag:
  *   data-lang="pl|en|uk"     language; default: <html lang>, then the browser
@@ -31,7 +31,6 @@
 
   const LOG_PREFIX = "[cxaudit]";
   const SCRIPT_PATH = "/widget/v1.js";
-  const LANGUAGES = ["pl", "en", "uk"];
   const KINDS = ["nps", "csat", "ces", "helpful"];
   const OUTBOX_KEY = "cxaudit:outbox";
   const SESSION_KEY = "cxaudit:session";
@@ -39,56 +38,51 @@
   const RETRY_FIRST_MS = 2000;
   const RETRY_MAX_MS = 300000;
   const KIOSK_RESET_MS = 5000;
-  const STEP_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 
   const warn = (...details) => console.warn(LOG_PREFIX, ...details);
 
   const STYLES = `
 :host { all: initial !important; }
-:host([data-mode="inline"]) { display: block !important; }
+:host([data-mode=inline]) { display: block !important; }
 [hidden] { display: none !important; }
-*, *::before, *::after { box-sizing: border-box; }
+* { box-sizing: border-box; }
 .panel {
-  margin: 0; padding: 1em; background: #fff; color: #1a1a1a;
+  padding: clamp(0.75em, 3vw, 1em); background: #fff; color: #1a1a1a;
   border: 2px solid #1f4e79; border-radius: 0.5em;
-  font: normal 400 medium/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
-  text-align: start; letter-spacing: normal; word-spacing: normal; text-transform: none;
+  font: medium/1.45 system-ui, sans-serif;
 }
 .dialog {
   position: fixed; z-index: 2147483647; right: 0.5em; bottom: 0.5em;
   width: min(24em, calc(100vw - 1em)); max-height: calc(100vh - 1em); overflow: auto;
-  box-shadow: 0 0.25em 1em rgba(0, 0, 0, 0.25);
+  box-shadow: 0 0.25em 1em #0004;
   animation: cxaudit-enter 160ms ease-out;
 }
-@keyframes cxaudit-enter { from { opacity: 0; transform: translateY(0.5em); } to { opacity: 1; transform: none; } }
+@keyframes cxaudit-enter { from { opacity: 0; transform: translateY(0.5em); } }
 @media (prefers-reduced-motion: reduce) { .dialog { animation: none; } }
-@media (max-width: 30em) { .panel { padding: 0.75em; } }
-.header { display: flex; align-items: flex-start; gap: 0.5em; margin: 0 0 0.75em; }
-h2 { flex: 1; margin: 0; font-size: 1.05em; font-weight: 700; line-height: 1.35; }
-button, textarea, input { font: inherit; color: inherit; margin: 0; letter-spacing: normal; text-transform: none; }
+.header { display: flex; align-items: flex-start; gap: 0.5em; margin-bottom: 0.75em; }
+h2 { flex: 1; margin: 0; font-size: 1.05em; line-height: 1.35; }
+button, textarea { font: inherit; color: inherit; margin: 0; }
 button { cursor: pointer; }
 .close {
-  flex: none; width: 2.25em; height: 2.25em; padding: 0;
-  border: 1px solid #595959; border-radius: 0.25em; background: #fff; color: #1a1a1a; line-height: 1;
+  flex: none; width: 1.8em; height: 1.8em; padding: 0;
+  border: 1px solid #595959; border-radius: 0.2em; background: #fff; font-size: 1.25em; line-height: 1;
 }
-.close svg { width: 1em; height: 1em; vertical-align: middle; }
-form { margin: 0; }
-.choices { display: flex; flex-wrap: wrap; gap: 3px; margin: 0; padding: 0; }
+.choices { display: flex; flex-wrap: wrap; gap: 3px; }
 .choices.words { flex-direction: column; gap: 0.35em; }
-.choice { position: relative; display: block; flex: 1 1 0; min-width: 24px; margin: 0; }
-.choice input { position: absolute; inset: 0; width: 100%; height: 100%; opacity: 0; cursor: pointer; }
+.choice { position: relative; flex: 1 1 0; min-width: 24px; }
+input { position: absolute; inset: 0; width: 100%; height: 100%; margin: 0; opacity: 0; cursor: pointer; }
 .choice span {
   display: flex; align-items: center; justify-content: center; min-height: 2.5em; padding: 0.25em;
   border: 1px solid #1f4e79; border-radius: 0.25em; background: #fff; color: #1f4e79; font-weight: 600;
 }
-.words .choice span { justify-content: flex-start; padding: 0.35em 0.75em; }
-.choice input:hover + span { background: #e8f0f8; }
-.choice input:checked + span { background: #1f4e79; color: #fff; text-decoration: underline; box-shadow: inset 0 0 0 2px #fff; }
-.choice input:focus-visible + span { outline: 3px solid #c05600; outline-offset: 2px; }
+.words span { justify-content: flex-start; padding: 0.35em 0.75em; }
+input:hover + span { background: #e8f0f8; }
+input:checked + span { background: #1f4e79; color: #fff; text-decoration: underline; box-shadow: inset 0 0 0 2px #fff; }
+input:focus-visible + span { outline: 3px solid #c05600; outline-offset: 2px; }
 .scale { display: flex; justify-content: space-between; gap: 1em; margin: 0.35em 0 0; font-size: 0.875em; color: #404040; }
-.scale span:last-child { text-align: end; }
-.comment { margin: 1em 0 0; }
-label.text { display: block; margin: 0 0 0.35em; font-weight: 600; }
+#high { text-align: end; }
+.comment { margin-top: 1em; }
+.text { display: block; margin: 0 0 0.35em; font-weight: 600; }
 textarea {
   display: block; width: 100%; min-height: 5em; padding: 0.5em;
   border: 1px solid #595959; border-radius: 0.25em; background: #fff; resize: vertical;
@@ -104,32 +98,26 @@ textarea {
 :focus-visible { outline: 3px solid #c05600; outline-offset: 2px; }
 .thanks:focus-visible, .panel:focus-visible { outline-offset: -3px; }
 @media (forced-colors: active) {
-  .choice input:checked + span { border-width: 3px; }
+  input:checked + span { border-width: 3px; }
 }
 `;
 
   // --- Storage. Browsers may refuse it (privacy modes, sandboxed frames). ---
 
-  function storageArea(name) {
-    try {
-      return window[name];
-    } catch (error) {
-      return null;
-    }
-  }
-
+  // Reading window.localStorage itself throws where storage is blocked, so it
+  // happens inside the try.
   function load(key, area = "localStorage") {
     try {
-      return JSON.parse(storageArea(area).getItem(key));
-    } catch (error) {
+      return JSON.parse(window[area].getItem(key));
+    } catch {
       return null;
     }
   }
 
   function save(key, value, area = "localStorage") {
     try {
-      storageArea(area).setItem(key, JSON.stringify(value));
-    } catch (error) {
+      window[area].setItem(key, JSON.stringify(value));
+    } catch {
       // Without storage the widget still works, only without memory.
     }
   }
@@ -144,7 +132,7 @@ textarea {
 
   const previous = window.cxaudit;
   if (typeof previous === "function" && previous.loaded) {
-    warn("the widget script is included twice on this page; remove one of the snippets");
+    warn("loaded twice; remove one snippet");
     return;
   }
   const queuedCalls = previous && Array.isArray(previous.q) ? previous.q : [];
@@ -155,13 +143,13 @@ textarea {
   const script =
     document.currentScript || document.querySelector(`script[src*="${SCRIPT_PATH}"][data-survey]`);
   if (!script || !script.src) {
-    warn(`no <script> tag with src ending in ${SCRIPT_PATH} and a data-survey attribute was found`);
+    warn(`no <script src=...${SCRIPT_PATH} data-survey=...> found`);
     return;
   }
   const options = script.dataset;
   const surveyId = (options.survey || "").trim();
   if (!surveyId) {
-    warn("the <script> tag has no data-survey attribute; copy the snippet again from cxaudit");
+    warn("data-survey is missing; copy the snippet again");
     return;
   }
   // The API lives beside /widget/, so a server under a sub-path works too.
@@ -176,34 +164,22 @@ textarea {
   const waitingCalls = [];
   const trackedSteps = [];
 
-  function cxaudit(...args) {
-    const [command, value] = args;
+  function cxaudit(command, value) {
     if (command === "track") {
       track(value);
     } else if (command === "show" || command === "hide") {
       if (widget) {
-        command === "show" ? widget.show(true) : widget.hide(false);
+        // show(true) moves focus into the survey; hide(false) is no dismissal.
+        widget[command](command === "show");
       } else {
         waitingCalls.push(command);
       }
     } else {
-      warn(`unknown command ${JSON.stringify(command)}; use cxaudit('show'), cxaudit('hide') or cxaudit('track', STEP)`);
+      warn(`unknown command ${JSON.stringify(command)}; use show, hide or track`);
     }
   }
   cxaudit.loaded = true;
   window.cxaudit = cxaudit;
-
-  /** The first of data-lang, <html lang> and the browser's languages that the widget speaks. */
-  function pickLanguage() {
-    const candidates = [options.lang, document.documentElement.lang, ...(navigator.languages || [navigator.language])];
-    for (const tag of candidates) {
-      const primary = String(tag || "").trim().toLowerCase().split(/[-_]/)[0];
-      if (LANGUAGES.includes(primary)) {
-        return primary;
-      }
-    }
-    return "en";
-  }
 
   function pageUrl() {
     // Query strings and fragments may carry booking numbers or e-mail
@@ -223,18 +199,17 @@ textarea {
   }
 
   function track(step) {
-    if (typeof step !== "string" || !STEP_NAME.test(step)) {
-      warn(`the step ${JSON.stringify(step)} is not tracked; name it with letters, digits and _ . : - only`);
-      return;
-    }
     trackedSteps.push(step);
     const body = JSON.stringify({ step, session: sessionId(), page_url: pageUrl() });
     const url = surveyUrl("/events");
-    // text/plain needs no CORS preflight, so the event leaves even as the page unloads.
+    // text/plain needs no CORS preflight, so the event leaves even as the page
+    // unloads. The server checks the step's name, and its error message names the fix.
     try {
-      fetch(url, { method: "POST", body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain" } })
-        .catch((error) => warn(`the step ${step} could not be sent: ${error.message}`));
-    } catch (error) {
+      fetch(url, { method: "POST", body, keepalive: true, credentials: "omit", headers: { "Content-Type": "text/plain" } }).then(
+        async (response) => response.ok || warn(`step not tracked: ${await errorMessage(response)}`),
+        (error) => warn("step not sent:", error)
+      );
+    } catch {
       navigator.sendBeacon(url, body);
     }
     if (config && config.triggers.events.includes(step)) {
@@ -251,6 +226,15 @@ textarea {
     save(OUTBOX_KEY, change(outbox()));
   }
 
+  /** Return the message of the API's JSON error in ``response``, or "" for any other body. */
+  async function errorMessage(response) {
+    try {
+      return (await response.json()).error.message;
+    } catch {
+      return "";
+    }
+  }
+
   /** Post one stored answer: "sent", "retry" or {rejected: message}. */
   async function post(item) {
     let response;
@@ -263,23 +247,18 @@ textarea {
         keepalive: true,
       });
     } catch (error) {
-      warn(`the answer could not be sent to ${item.url}: ${error.message}; it will be sent again`);
+      warn("answer not sent, will retry:", error);
       return "retry";
     }
     if (response.ok) {
       return "sent";
     }
     if (response.status >= 500 || response.status === 429) {
-      warn(`the server answered HTTP ${response.status}; the answer will be sent again`);
+      warn(`answer not sent, will retry: HTTP ${response.status}`);
       return "retry";
     }
-    let message = "";
-    try {
-      message = (await response.json()).error.message;
-    } catch (error) {
-      // The body was not the API's JSON error.
-    }
-    warn(`the server rejected the answer with HTTP ${response.status}: ${message}`);
+    const message = await errorMessage(response);
+    warn(`answer rejected: HTTP ${response.status} ${message}`);
     return { rejected: message };
   }
 
@@ -334,14 +313,13 @@ textarea {
 
   // --- Building the widget. Server texts are set with textContent only. ---
 
-  function element(tag, attributes = {}, text = null) {
+  /** Create an element with attributes and children. String children become text nodes, never HTML. */
+  function element(tag, attributes, ...children) {
     const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      node.setAttribute(name, value);
+    for (const name in attributes) {
+      node.setAttribute(name, attributes[name]);
     }
-    if (text !== null) {
-      node.textContent = text;
-    }
+    node.append(...children);
     return node;
   }
 
@@ -350,89 +328,65 @@ textarea {
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(STYLES);
       root.adoptedStyleSheets = [sheet];
-    } catch (error) {
+    } catch {
       // Older engines lack constructed stylesheets; a strict CSP then needs data-nonce.
-      const style = element("style", options.nonce ? { nonce: options.nonce } : {}, STYLES);
-      root.append(style);
+      root.append(element("style", options.nonce ? { nonce: options.nonce } : {}, STYLES));
     }
-  }
-
-  function closeIcon() {
-    const namespace = "http://www.w3.org/2000/svg";
-    const svg = document.createElementNS(namespace, "svg");
-    svg.setAttribute("viewBox", "0 0 16 16");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    const path = document.createElementNS(namespace, "path");
-    path.setAttribute("d", "M3 3 13 13M13 3 3 13");
-    path.setAttribute("stroke", "currentColor");
-    path.setAttribute("stroke-width", "2");
-    svg.append(path);
-    return svg;
   }
 
   function buildPanel(inline) {
     const texts = config.texts;
-    const panel = element("div", {
-      class: inline ? "panel" : "panel dialog",
-      role: inline ? "region" : "dialog",
-      "aria-labelledby": "cxaudit-question",
-      lang: config.language,
-      tabindex: "-1",
-    });
-    panel.hidden = true;
-
-    const header = element("div", { class: "header" });
-    const close = element("button", { type: "button", class: "close", "aria-label": texts.close });
-    close.append(closeIcon());
-    header.append(element("h2", { id: "cxaudit-question" }, texts.question));
+    // Ids need no prefix: they live in the widget's own shadow root.
+    const close = element(
+      "button",
+      { type: "button", class: "close", "aria-label": texts.close },
+      // A character draws the cross; screen readers read the button's label instead.
+      element("span", { "aria-hidden": "true" }, "\u00d7")
+    );
+    const header = element("div", { class: "header" }, element("h2", { id: "question" }, texts.question));
     if (!inline) {
       header.append(close);
     }
 
-    const form = element("form", { novalidate: "" });
-    const choices = element("div", { class: "choices", role: "radiogroup", "aria-labelledby": "cxaudit-question" });
-    if (config.kind === "csat" || config.kind === "helpful") {
-      choices.classList.add("words");
-    }
+    const choices = element("div", {
+      class: config.kind === "csat" || config.kind === "helpful" ? "choices words" : "choices",
+      role: "radiogroup",
+      "aria-labelledby": "question",
+    });
     for (const choice of config.choices) {
-      const label = element("label", { class: "choice" });
-      label.append(element("input", { type: "radio", name: "score", value: String(choice.score) }), element("span", {}, choice.label));
-      choices.append(label);
+      choices.append(
+        element("label", { class: "choice" }, element("input", { type: "radio", name: "score", value: choice.score }), element("span", {}, choice.label))
+      );
     }
-    form.append(choices);
+    const form = element("form", { novalidate: "" }, choices);
     if (texts.scale_low) {
-      choices.setAttribute("aria-describedby", "cxaudit-low cxaudit-high");
-      const scale = element("p", { class: "scale" });
-      scale.append(element("span", { id: "cxaudit-low" }, texts.scale_low), element("span", { id: "cxaudit-high" }, texts.scale_high));
-      form.append(scale);
+      choices.setAttribute("aria-describedby", "low high");
+      form.append(element("p", { class: "scale" }, element("span", { id: "low" }, texts.scale_low), element("span", { id: "high" }, texts.scale_high)));
     }
 
-    const commentStep = element("div", { class: "comment" });
-    commentStep.hidden = true;
-    const comment = element("textarea", { id: "cxaudit-comment", name: "comment", rows: "3", "aria-describedby": "cxaudit-count" });
-    comment.maxLength = config.comment_max_length;
-    const count = element("p", { class: "count", id: "cxaudit-count" });
+    const comment = element("textarea", { id: "comment", name: "comment", rows: 3, "aria-describedby": "count", maxlength: config.comment_max_length });
+    const count = element("p", { class: "count", id: "count" });
     const error = element("p", { class: "error", role: "alert" });
     const submit = element("button", { type: "submit", class: "submit" }, texts.submit);
-    commentStep.append(element("label", { class: "text", for: "cxaudit-comment" }, texts.comment_label), comment, count, error, submit);
+    const commentStep = element("div", { class: "comment", hidden: "" }, element("label", { class: "text", for: "comment" }, texts.comment_label), comment, count, error, submit);
     form.append(commentStep);
 
     // A live region that exists before its text, so screen readers announce the thanks.
-    const thanks = element("p", { class: "thanks", role: "status", tabindex: "-1" });
-    panel.append(header, form, thanks);
+    const thanks = element("p", { class: "thanks", role: "status", tabindex: -1 });
+    const panel = element(
+      "div",
+      { class: inline ? "panel" : "panel dialog", role: inline ? "region" : "dialog", "aria-labelledby": "question", lang: config.language, tabindex: -1, hidden: "" },
+      header,
+      form,
+      thanks
+    );
     return { panel, close, form, choices, commentStep, comment, count, error, submit, thanks };
   }
 
   function charactersLeft(count) {
+    // The server sends one text per CLDR plural category of the language.
     const forms = config.plurals.characters_left;
-    let category = "other";
-    try {
-      category = new Intl.PluralRules(config.language).select(count);
-    } catch (error) {
-      // Without Intl the "other" form is used.
-    }
-    return (forms[category] || forms.other).replace("{n}", String(count));
+    return (forms[new Intl.PluralRules(config.language).select(count)] || forms.other).replace("{n}", count);
   }
 
   // --- Behaviour. ---
@@ -443,7 +397,7 @@ textarea {
     if (inline) {
       container = options.target ? document.querySelector(options.target) : null;
       if (!container) {
-        warn(`data-target ${JSON.stringify(options.target || "")} names no element; the survey shows in the corner instead`);
+        warn(`data-target ${JSON.stringify(options.target || "")} not found; showing in the corner`);
         inline = false;
         container = document.body;
       }
@@ -532,6 +486,8 @@ textarea {
         return;
       }
       const hadFocus = focusIsInside();
+      // The shorter thanks must not pull the page below an inline survey up.
+      parts.panel.style.minHeight = `${parts.panel.getBoundingClientRect().height}px`;
       parts.form.hidden = true;
       parts.thanks.textContent = result === "queued" ? `${config.texts.thanks} ${config.texts.saved_offline}` : config.texts.thanks;
       if (hadFocus) {
@@ -585,17 +541,12 @@ textarea {
     }
   }
 
-  function pathMatches(rule, path) {
-    if (rule.match === "equals") {
-      return path === rule.value;
-    }
-    if (rule.match === "contains") {
-      return path.includes(rule.value);
-    }
+  function pathMatches() {
+    // The server joins the survey's URL rules into one regular expression.
     try {
-      return new RegExp(rule.value).test(path);
-    } catch (error) {
-      warn(`the URL rule ${JSON.stringify(rule.value)} is not a valid regular expression`);
+      return !config.path_pattern || new RegExp(config.path_pattern).test(location.pathname);
+    } catch {
+      warn(`invalid URL rule in ${config.path_pattern}`);
       return false;
     }
   }
@@ -614,11 +565,9 @@ textarea {
   function mayShowByItself() {
     // URL rules are checked when a trigger fires, not at load, so on a
     // single-page site they follow the page's own navigation.
-    const rules = config.url_rules;
-    const path = location.pathname;
     return (
       options.autoshow !== "false" &&
-      (!rules.length || rules.some((rule) => pathMatches(rule, path))) &&
+      pathMatches() &&
       !(load(snoozeKey) > Date.now()) &&
       inSample()
     );
@@ -662,26 +611,25 @@ textarea {
 
   async function loadConfig() {
     const url = new URL(surveyUrl(""));
-    url.searchParams.set("lang", pickLanguage());
+    // The server picks the first of these it speaks: data-lang, <html lang>, the browser's languages.
+    url.searchParams.set("lang", [options.lang, document.documentElement.lang, ...navigator.languages]);
     try {
       // The admin's preview must show settings saved a moment ago, not a cached copy.
       const response = await fetch(url, { credentials: "omit", cache: options.preview === "true" ? "no-store" : "default" });
       if (response.ok) {
         return response.json();
       }
-      warn(`the survey could not be loaded from ${url}: HTTP ${response.status}`);
+      warn(`the survey could not be loaded: HTTP ${response.status} ${await errorMessage(response)}`);
     } catch (error) {
-      warn(
-        `the survey could not be loaded from ${url}: ${error.message}.`,
-        `Check that ${location.origin} is in the survey's allowed origins.`
-      );
+      // A page on an origin the survey does not allow cannot read the server's refusal, so this is a network error.
+      warn(`the survey could not be loaded; is ${location.origin} an allowed origin?`, error);
     }
     return null;
   }
 
   async function start() {
     for (const args of queuedCalls) {
-      cxaudit(...Array.from(args));
+      cxaudit(...args);
     }
     addEventListener("online", () => flush(true));
     flush();
@@ -690,7 +638,7 @@ textarea {
       return;
     }
     if (!KINDS.includes(loaded.kind)) {
-      warn(`survey kind ${JSON.stringify(loaded.kind)} is not supported by this widget version`);
+      warn(`unsupported survey kind ${JSON.stringify(loaded.kind)}`);
       return;
     }
     config = loaded;
@@ -708,10 +656,8 @@ textarea {
     }
   }
 
-  function startWhenBodyExists() {
-    start().catch((error) => warn("the widget failed to start:", error));
-  }
-
+  const startWhenBodyExists = () => start().catch((error) => warn("failed to start:", error));
+  // An async script may run before <body> exists, when the snippet is in <head>.
   if (document.body) {
     startWhenBodyExists();
   } else {

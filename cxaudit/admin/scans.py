@@ -19,7 +19,7 @@ from cxaudit.scan.export import EXPORT_FORMATS, MEDIA_TYPES, export_filename, re
 from cxaudit.scan.history import previous_finished_scan
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.guard import InvalidAllowedNetworks, guard_from_config
-from cxaudit.scan.runner import create_scan
+from cxaudit.scan.runner import create_scan, request_cancel
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import SCOPE_HOST, SCOPE_PATH, InvalidPattern, InvalidScanURL, compile_patterns, validate_scan_url
 
@@ -115,10 +115,15 @@ def scans():
             exclude=pattern_lines(form.exclude.data),
             sitemap=form.sitemap.data,
         )
-        scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data), crawl=crawl)
-        jobs.enqueue_scan(scan.id)
-        flash(_("Scan of %(url)s queued.", url=scan.url), "success")
-        return redirect(url_for("admin.scan_detail", scan_id=scan.id))
+        try:
+            scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data), crawl=crawl)
+        except ValueError as error:
+            # A plugin rejected the configured defaults, such as an unknown tag in CXAUDIT_AXE_TAGS.
+            flash(str(error), "error")
+        else:
+            jobs.enqueue_scan(scan.id)
+            flash(_("Scan of %(url)s queued.", url=scan.url), "success")
+            return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
     all_scans = db.session.scalars(select(Scan).order_by(Scan.id.desc())).all()
     return render_template("admin/scans/index.html", form=form, scans=all_scans)
@@ -140,6 +145,20 @@ def scan_detail(scan_id: int):
         export_formats=EXPORT_FORMATS,
         previous_scan=previous_finished_scan(scan) if scan.status == ScanStatus.FINISHED else None,
     )
+
+
+@bp.route("/scans/<int:scan_id>/cancel", methods=["POST"])
+@login_required
+def cancel_scan(scan_id: int):
+    """Ask a queued or running scan to stop. CSRFProtect checks the token of this POST."""
+    scan = db.get_or_404(Scan, scan_id)
+    if not request_cancel(scan):
+        flash(_("The scan has already ended; there is nothing to cancel."), "error")
+    elif scan.status == ScanStatus.CANCELLED:
+        flash(_("The scan is cancelled."), "success")
+    else:
+        flash(_("The scan stops after the pages being visited now; the pages already audited are kept."), "success")
+    return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
 
 @bp.route("/scans/<int:scan_id>/progress")

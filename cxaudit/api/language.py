@@ -27,13 +27,22 @@ def widget_languages() -> list[str]:
 
 
 def widget_language(value: Any) -> str:
-    """Reduce a language tag from the page (``pl-PL``, ``en``, ``de``) to a
-    supported language, falling back to English for unsupported ones."""
+    """Reduce language tags from the page to a supported language.
+
+    ``value`` is one tag (``pl-PL``, ``en``, ``de``) or the widget's
+    comma-separated candidates in order of preference (its ``data-lang``,
+    the page's ``lang``, the browser's languages). The first supported one
+    wins, and English stands in when none is supported.
+    """
     languages = widget_languages()
     fallback = FALLBACK_LANGUAGE if FALLBACK_LANGUAGE in languages else current_app.config["DEFAULT_LANGUAGE"]
     if not isinstance(value, str):
         return fallback
-    return normalise_language(value, languages, fallback)
+    for candidate in value.split(","):
+        language = normalise_language(candidate, languages, "")
+        if language:
+            return language
+    return fallback
 
 
 def header_language() -> str:

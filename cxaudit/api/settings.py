@@ -9,6 +9,7 @@ The stored JSON may be older or partial, so readers always go through
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from cxaudit.models import Survey
@@ -51,3 +52,25 @@ def custom_text(survey: Survey, language: str, name: str) -> str | None:
     texts = survey_settings(survey)["texts"].get(language) or {}
     value = texts.get(name)
     return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def path_pattern(url_rules: list[dict[str, str]]) -> str | None:
+    """Join the URL rules into one regular expression that the widget tests
+    page paths with, or None when there are no rules (every page matches).
+
+    ``equals`` and ``contains`` values are escaped with ``re.escape``, and
+    JavaScript reads its escapes the same way. ``regex`` values are used as
+    the administrator wrote them.
+    """
+    alternatives = []
+    for rule in url_rules:
+        value = rule.get("value", "")
+        if rule.get("match") == "equals":
+            alternatives.append(f"^{re.escape(value)}$")
+        elif rule.get("match") == "contains":
+            alternatives.append(re.escape(value))
+        else:
+            alternatives.append(value)
+    if not alternatives:
+        return None
+    return "|".join(f"(?:{alternative})" for alternative in alternatives)

@@ -16,11 +16,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from cxaudit.api import bp
 from cxaudit.api.cors import add_cors_headers, add_preflight_headers, origin_is_allowed, request_origin
 from cxaudit.api.language import header_language, response_language
-from cxaudit.api.settings import survey_settings
+from cxaudit.api.settings import path_pattern, survey_settings
 from cxaudit.api.texts import choice_labels, score_range, widget_plurals, widget_texts
 from cxaudit.api.validation import Answer, InvalidAnswer, max_body_bytes, parse_answer, read_json_object
 from cxaudit.extensions import db
 from cxaudit.models import Response, Survey
+from cxaudit.privacy.scrubber import comment_to_store
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,7 @@ def survey_config_body(survey: Survey, language: str) -> dict[str, Any]:
         "plurals": widget_plurals(),
         "triggers": settings["triggers"],
         "url_rules": settings["url_rules"],
+        "path_pattern": path_pattern(settings["url_rules"]),
         "sample_percent": settings["sample_percent"],
         "snooze_days": settings["snooze_days"],
     }
@@ -175,7 +177,7 @@ def store_answer_once(survey: Survey, answer: Answer) -> int:
     stored = Response(
         survey=survey,
         score=answer.score,
-        comment=answer.comment,
+        comment=comment_to_store(survey, answer.comment),
         language=answer.language,
         page_url=answer.page_url,
         idempotency_key=answer.idempotency_key,

@@ -60,6 +60,7 @@ def status_label(status: ScanStatus) -> str:
         ScanStatus.RUNNING: _("Running"),
         ScanStatus.FINISHED: _("Finished"),
         ScanStatus.FAILED: _("Failed"),
+        ScanStatus.CANCELLED: _("Cancelled"),
     }
     return labels.get(status, str(status))
 

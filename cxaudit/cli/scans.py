@@ -14,14 +14,13 @@ from flask_babel import ngettext
 
 from cxaudit.audit import IMPACTS
 from cxaudit.extensions import db
+from cxaudit.jobs import LeaseSweeper
 from cxaudit.models import PageResult, Scan, ScanStatus
+from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.export import render_export
 from cxaudit.scan.fail_on import EXIT_VIOLATIONS_FOUND, count_violations_at_or_above
-from cxaudit.scan.crawl_settings import CrawlSettings, InvalidCrawlSetting
-from cxaudit.scan.guard import InvalidAllowedNetworks
-from cxaudit.scan.runner import create_scan, run_stored_scan
+from cxaudit.scan.runner import create_scan, request_cancel, run_stored_scan
 from cxaudit.scan.summary import ScanSummary, summarize_scan
-from cxaudit.scan.urls import InvalidScanURL
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +38,12 @@ def register(group: click.Group) -> None:
     group.add_command(worker_command)
 
 
-# `cxaudit scan URL` runs a scan, and `cxaudit scan list|export|diff` read
-# stored scans. A URL is never a subcommand's name, so the group passes it
-# to the default subcommand `run`.
+# `cxaudit scan URL` runs a scan, `cxaudit scan list|export|diff` read
+# stored scans and `cxaudit scan cancel` stops one. A URL is never a
+# subcommand's name, so the group passes it to the default subcommand `run`.
 @click.group("scan", cls=DefaultGroup, default="run")
 def scan_group() -> None:
-    """Scan a site (cxaudit scan URL), list stored scans, export one or compare two."""
+    """Scan a site (cxaudit scan URL), list stored scans, export one, compare two or cancel one."""
 
 
 @scan_group.command("run")
@@ -89,6 +88,19 @@ def scan_group() -> None:
     is_flag=True,
     help="Let audits submit forms, empty, to check error messages; only on sites added with --allow-submit.",
 )
+@click.option(
+    "--axe-tags",
+    default=None,
+    metavar="TAGS",
+    help="axe-core tags whose rules run, separated by commas (default: AXE_TAGS, else wcag2a,wcag2aa,wcag21a,wcag21aa).",
+)
+@click.option(
+    "--axe-rule",
+    "axe_rules",
+    multiple=True,
+    metavar="RULE=on|off",
+    help="Run or skip one axe-core rule whatever its tags, such as empty-heading=on; repeat for more rules.",
+)
 @click.pass_context
 @with_appcontext
 def scan_command(
@@ -105,18 +117,29 @@ def scan_command(
     sarif_file: TextIO | None,
     fail_on: str | None,
     allow_submit: bool,
+    axe_tags: str | None,
+    axe_rules: tuple[str, ...],
 ) -> None:
     """Crawl URL's site in headless Chromium, audit every page and print a summary.
 
+    \b
     Exit status: 0 when the scan finished (and found nothing at --fail-on),
-    1 when the scan failed, 2 for invalid options, 3 when --fail-on matched.
+    1 when the scan failed or was cancelled, 2 for invalid options,
+    3 when --fail-on matched.
     """
+    settings = {}
+    if axe_tags is not None:
+        settings["axe_tags"] = axe_tags
+    if axe_rules:
+        settings["axe_rules"] = list(axe_rules)
     try:
         if max_depth is None:
             max_depth = current_app.config.get("SCAN_MAX_DEPTH")
         crawl = CrawlSettings.build(max_depth=max_depth, scope=scope, include=include, exclude=exclude, sitemap=sitemap)
-        scan = create_scan(url, max_pages, allow_submit=allow_submit, crawl=crawl)
-    except (InvalidScanURL, InvalidCrawlSetting, InvalidAllowedNetworks) as error:
+        scan = create_scan(url, max_pages, settings=settings, allow_submit=allow_submit, crawl=crawl)
+    except ValueError as error:
+        # InvalidScanURL, InvalidCrawlSetting, InvalidAllowedNetworks, and a
+        # plugin's rejection of its settings such as an unknown axe-core tag.
         click.echo(str(error), err=True)
         ctx.exit(USAGE_ERROR)
     if allow_submit and not scan.settings["allow_submit"]:
@@ -143,9 +166,46 @@ def scan_command(
     if scan.status == ScanStatus.FAILED:
         click.echo(_("Scan failed: %(error)s", error=scan.error), err=True)
         ctx.exit(1)
+    if scan.status == ScanStatus.CANCELLED:
+        click.echo(_("Scan %(id)s was cancelled; the pages audited before are kept.", id=scan.id), err=True)
     _echo_summary(summarize_scan(scan), err=to_stderr)
+    if scan.status == ScanStatus.CANCELLED:
+        ctx.exit(1)
     if fail_on is not None:
         _apply_fail_on(ctx, scan, fail_on)
+
+
+@scan_group.command("cancel")
+@click.argument("scan_id", type=int)
+@click.pass_context
+@with_appcontext
+def cancel_command(ctx: click.Context, scan_id: int) -> None:
+    """Stop scan SCAN_ID after the pages being visited; the pages already stored are kept."""
+    scan = db.session.get(Scan, scan_id)
+    if scan is None:
+        click.echo(_("Scan %(id)s not found. Give the number shown in the list of scans.", id=scan_id), err=True)
+        ctx.exit(1)
+    if not request_cancel(scan):
+        click.echo(
+            _("Scan %(id)s has already ended (%(status)s); there is nothing to cancel.", id=scan_id, status=_status_label(scan.status)),
+            err=True,
+        )
+        ctx.exit(1)
+    if scan.status == ScanStatus.CANCELLED:
+        click.echo(_("Scan %(id)s cancelled before it started.", id=scan_id))
+    else:
+        click.echo(_("Scan %(id)s stops after the pages being visited now.", id=scan_id))
+
+
+def _status_label(status: ScanStatus) -> str:
+    labels = {
+        ScanStatus.QUEUED: _("queued"),
+        ScanStatus.RUNNING: _("running"),
+        ScanStatus.FINISHED: _("finished"),
+        ScanStatus.FAILED: _("failed"),
+        ScanStatus.CANCELLED: _("cancelled"),
+    }
+    return labels[status]
 
 
 def _apply_fail_on(ctx: click.Context, scan: Scan, threshold: str) -> None:
@@ -230,10 +290,17 @@ def plugins_command() -> None:
 def worker_command(threads: int | None) -> None:
     """Run queued scans in the foreground until stopped with Ctrl+C.
 
-    Run it on any machine that shares the database and Redis with the web server.
+    Run it on any machine that shares the database and Redis with the web
+    server. It also resumes scans whose worker stopped mid-scan.
     """
-    huey = current_app.extensions["cxaudit_jobs"].huey
-    workers = threads or current_app.config["WORKER_THREADS"]
+    app = current_app._get_current_object()
+    huey = app.extensions["cxaudit_jobs"].huey
+    workers = threads or app.config["WORKER_THREADS"]
     consumer = huey.create_consumer(workers=workers, worker_type="thread")
+    sweeper = LeaseSweeper(app)
+    sweeper.start()
     logger.info("Worker started with %s thread(s)", workers)
-    consumer.run()
+    try:
+        consumer.run()
+    finally:
+        sweeper.stop()

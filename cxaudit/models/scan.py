@@ -17,6 +17,7 @@ class ScanStatus(enum.StrEnum):
     RUNNING = "running"
     FINISHED = "finished"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class PageStatus(enum.StrEnum):
@@ -49,6 +50,15 @@ class Scan(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    # The lease of the worker running the scan: its id and the last time it
+    # proved alive. A running scan whose heartbeat is older than
+    # SCAN_LEASE_SECONDS belongs to a dead worker and is queued again.
+    worker_id: Mapped[str | None] = mapped_column(String(128))
+    heartbeat_at: Mapped[datetime | None]
+    cancel_requested_at: Mapped[datetime | None]
+    # Checkpoint of the crawl, committed with every stored page: the frontier's
+    # state and the pages being visited, so a resumed scan visits each page once.
+    crawl_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     site: Mapped[Site | None] = relationship(back_populates="scans")
     pages: Mapped[list[PageResult]] = relationship(
@@ -68,6 +78,9 @@ class PageResult(Base):
     error: Mapped[str | None] = mapped_column(Text)
     # Plugins that raised on this page: [{"plugin": name, "error": message}].
     audit_errors: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # Page loads tried: 0 when the URL was refused before loading, 2 when the
+    # first navigation failed and was retried.
+    attempts: Mapped[int] = mapped_column(default=1, server_default="1")
     audited_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     scan: Mapped[Scan] = relationship(back_populates="pages")

@@ -25,6 +25,20 @@ def collect_tool_versions(registry: PluginRegistry) -> dict[str, str]:
     return versions
 
 
+def collect_scan_settings(registry: PluginRegistry, settings: dict[str, Any], config: Any) -> dict[str, Any]:
+    """Ask every plugin for its settings of a new scan and merge them.
+
+    Unlike the audit hooks, a ``ValueError`` is not isolated: it is the
+    plugin's translated message about invalid input, and the scan must not be
+    created.
+    """
+    merged: dict[str, Any] = {}
+    for plugin_settings in registry.manager.hook.cxaudit_scan_settings(settings=dict(settings), config=config):
+        for item in plugin_settings or []:
+            merged.update(item)
+    return merged
+
+
 def audit_page(registry: PluginRegistry, page_result: PageResult, url: str, driver: Any, settings: dict) -> None:
     """Run every page audit on the loaded page and add their findings to ``page_result``."""
     context = PageContext(url=url, driver=driver, settings=settings)

@@ -1,4 +1,4 @@
-"""One Chromium session reused across the pages of a scan, replaced when it dies."""
+"""One Chromium session reused across pages, cleaned between them and replaced when it dies or hangs."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import JavascriptException, TimeoutException, WebDriverException
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
 from cxaudit.browser import start_browser
+from cxaudit.scan.urls import DEFAULT_PORTS, origin
 
 logger = logging.getLogger(__name__)
 
@@ -20,10 +21,13 @@ BROWSER_ERRORS: tuple[type[BaseException], ...] = (WebDriverException, Urllib3HT
 
 # Resolves once the document is complete and no DOM mutation happened for
 # QUIET_MS, or after LIMIT_MS in any case, so scripts that keep changing the
-# page (carousels, clocks) cannot stall the scan.
+# page (carousels, clocks) and a load event that never fires cannot stall the
+# scan. The driver returns at DOMContentLoaded ("eager"), so this is the wait
+# for the rest of the page. An optional first argument sets LIMIT_MS.
 WAIT_FOR_QUIET_DOM = """
 const done = arguments[arguments.length - 1];
-const QUIET_MS = 300, LIMIT_MS = 3000, started = Date.now();
+const QUIET_MS = 300, started = Date.now();
+const LIMIT_MS = typeof arguments[0] === 'number' ? arguments[0] : 3000;
 let last = Date.now();
 const observer = new MutationObserver(() => { last = Date.now(); });
 observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
@@ -47,15 +51,29 @@ return Array.from(document.querySelectorAll('a[href]'))
 
 # The navigation entry contains the HTTP status (``responseStatus``, missing in
 # older Chromium versions), and the content type separates HTML from a file
-# shown in a viewer.
+# shown in a viewer. ``errorCode`` reads the network error code (such as
+# ERR_EMPTY_RESPONSE) from Chromium's error page, whose markup is not a
+# stable interface, so it may come back null.
 DESCRIBE_DOCUMENT = """
 const entry = performance.getEntriesByType('navigation')[0];
+const errorCode = document.querySelector('.error-code');
 return {
   status: entry && entry.responseStatus ? entry.responseStatus : null,
   contentType: document.contentType || null,
-  url: location.href
+  url: location.href,
+  errorCode: errorCode ? errorCode.textContent.trim() : null
 };
 """
+
+# Chromium shows its own error page at this address when a navigation fails
+# without an HTTP response (connection reset, empty response). ChromeDriver
+# 156 reports some of these failures as an error and loads the error page
+# for others, such as ERR_EMPTY_RESPONSE.
+CHROMIUM_ERROR_PAGE = "chrome-error://"
+
+
+class NavigationError(WebDriverException):
+    """The browser could not get the page: it shows its network error page instead."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,9 @@ class BrowserSession:
     def __init__(self, config: dict[str, Any]) -> None:
         self.config = config
         self._driver: Any = None
+        # The quiet-DOM wait must end well inside the script timeout (the page
+        # timeout), or a page that never stops changing would time out.
+        self._quiet_limit_ms = int(min(3.0, float(config.get("SCAN_PAGE_TIMEOUT", 30)) / 2) * 1000)
 
     @property
     def driver(self) -> Any:
@@ -87,12 +108,23 @@ class BrowserSession:
     def load(self, url: str) -> LoadedDocument:
         """Navigate to ``url``, wait until the DOM is quiet and describe the document.
 
+        After a timeout the browser is closed, so the next call starts a new one:
+        a renderer stuck in a script makes every later command wait the whole
+        timeout too, while a new browser costs only its start-up.
+
         :raises: one of ``BROWSER_ERRORS`` when the page times out or the browser fails.
         """
         driver = self.driver
-        driver.get(url)
-        driver.execute_async_script(WAIT_FOR_QUIET_DOM)
+        try:
+            driver.get(url)
+            driver.execute_async_script(WAIT_FOR_QUIET_DOM, self._quiet_limit_ms)
+        except TimeoutException:
+            logger.warning("Loading %s timed out; the browser is replaced", url)
+            self.close()
+            raise
         facts = driver.execute_script(DESCRIBE_DOCUMENT) or {}
+        if str(facts.get("url") or "").startswith(CHROMIUM_ERROR_PAGE):
+            raise NavigationError(facts.get("errorCode") or "unknown network error")
         return LoadedDocument(
             url=facts.get("url") or url,
             http_status=facts.get("status"),
@@ -101,6 +133,26 @@ class BrowserSession:
 
     def links(self) -> list[str]:
         return list(self.driver.execute_script(COLLECT_LINKS) or [])
+
+    def clear_site_data(self, url: str) -> None:
+        """Delete every cookie and the storage of ``url``'s origin, so the next page starts as a first visit.
+
+        Cookies go for all sites; local storage, IndexedDB, caches and service
+        workers only for ``url``'s origin. Session storage belongs to the tab,
+        so it is cleared through the page.
+
+        :raises: one of ``BROWSER_ERRORS`` when the browser fails.
+        """
+        driver = self.driver
+        driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        page_origin = _serialized_origin(url)
+        if page_origin:
+            driver.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": page_origin, "storageTypes": "all"})
+        try:
+            driver.execute_script("window.sessionStorage.clear();")
+        except JavascriptException:
+            # Error pages and sandboxed documents deny access to storage; they have none to clear.
+            pass
 
     def is_alive(self) -> bool:
         """Tell whether the browser still runs a script, the cheapest round trip."""
@@ -128,3 +180,13 @@ class BrowserSession:
         except BROWSER_ERRORS as error:
             # A crashed browser cannot quit cleanly; its processes are gone or will be reaped.
             logger.info("Browser did not quit cleanly: %s", error)
+
+
+def _serialized_origin(url: str) -> str | None:
+    """Return ``url``'s origin as a browser writes it (``http://host:8000``), or None for other schemes."""
+    scheme, host, port = origin(url)
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" if port == DEFAULT_PORTS[scheme] else f"{scheme}://{host}:{port}"

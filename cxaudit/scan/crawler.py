@@ -1,28 +1,29 @@
-"""Breadth-first crawl of one site in one Chromium session, auditing every page once.
-
-Which pages are visited, and when, is decided by ``Frontier``.
-"""
+"""Parallel crawl of one site: this thread hands the frontier's URLs to a pool of browser
+sessions and stores each page when its visit ends, so every database write comes from here."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any
 
-from flask import current_app
-from flask_babel import gettext as _
+from flask import Flask
 
 from cxaudit.extensions import db
 from cxaudit.models import PageResult, PageStatus, Scan
 from cxaudit.plugins import PluginRegistry
-from cxaudit.scan.audits import audit_page, audit_site
-from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession, LoadedDocument
+from cxaudit.scan.audits import audit_site
+from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
+from cxaudit.scan.lease import ScanLease, cancel_requested
+from cxaudit.scan.pool import BrowserPool
 from cxaudit.scan.fetch import GuardedFetcher
 from cxaudit.scan.frontier import CrawlTarget, Frontier
 from cxaudit.scan.guard import guard_from_config
 from cxaudit.scan.urls import normalize_url
 from cxaudit.scan.user_agent import build_user_agent
+from cxaudit.scan.visit import PageVisit, VisitSettings, visit_page
 
 logger = logging.getLogger(__name__)
 
@@ -30,122 +31,157 @@ ProgressCallback = Callable[[Scan, PageResult], None]
 
 
 class Crawler:
-    """Visit the pages ``Frontier`` admits, up to ``max_pages``, storing a
-    ``PageResult`` for each URL attempted and committing after every page."""
+    """Visit the frontier's pages in parallel, up to ``max_pages``, storing a ``PageResult``
+    for each URL attempted and committing it with a checkpoint of the crawl.
+
+    The pool threads call ``frontier.check_final_url`` too; ``Frontier``
+    serialises its public methods with its own lock.
+    """
 
     def __init__(
         self,
+        app: Flask,
         scan: Scan,
         registry: PluginRegistry,
-        session: BrowserSession,
+        pool: BrowserPool,
+        frontier: Frontier,
+        lease: ScanLease,
         max_pages: int,
         progress: ProgressCallback | None = None,
     ) -> None:
+        self.app = app
         self.scan = scan
         self.registry = registry
-        self.session = session
+        self.pool = pool
+        self.frontier = frontier
+        self.lease = lease
         self.max_pages = max_pages
         self.progress = progress
-        config = current_app.config
-        self.frontier = Frontier(
-            scan.url,
-            {**(scan.settings or {}), "max_pages": max_pages},
-            config,
-            fetch_text=make_fetcher(config),
-        )
+        self.settings: dict[str, Any] = dict(scan.settings or {})
+        self.start_url = normalize_url(scan.url)
         # The reason the start page failed or was an error page. The runner
         # then fails the scan, so it never replaces the site's results.
         self.start_page_problem: str | None = None
-        self.last_http_status: int | None = None
+        self.cancelled = False
+        # The start page's address as stored, which differs from start_url after a redirect.
+        self._start_page_url: str | None = (scan.crawl_state or {}).get("start_page_url")
+        self._in_flight: dict[Future[PageVisit], CrawlTarget] = {}
 
-    def run(self) -> None:
-        self.frontier.seed()
-        start_page: PageResult | None = None
-        start_url: str | None = None
+    def run(self, resumed_targets: list[CrawlTarget] | None = None) -> None:
+        """Crawl until the frontier is empty, the page limit is reached or the scan is cancelled.
 
-        while self.scan.pages_done < self.max_pages:
+        ``resumed_targets`` are the pages a previous worker was visiting when
+        it stopped; pages already stored are not visited again.
+        """
+        stored = {page.url for page in self.scan.pages}
+        for target in resumed_targets or []:
+            if target.url not in stored:
+                self._submit(target)
+
+        while True:
+            if not self._stopping():
+                self._dispatch()
+            if not self._in_flight:
+                break
+            finished, _pending = wait(self._in_flight, timeout=self.lease.heartbeat_interval, return_when=FIRST_COMPLETED)
+            for future in finished:
+                self._store(self._in_flight.pop(future), future.result())
+            self._check_lease_and_cancel()
+
+        if self._stopping():
+            return
+        start_page = next((page for page in self.scan.pages if page.url == self._start_page_url), None)
+        if start_page is not None:
+            self._run_site_audits(start_page)
+
+    def _stopping(self) -> bool:
+        return self.cancelled or self.start_page_problem is not None
+
+    def _dispatch(self) -> None:
+        while len(self._in_flight) < self.pool.size and self.scan.pages_done + len(self._in_flight) < self.max_pages:
             target = self.frontier.pop()
             if target is None:
-                break
-            page_result = self._visit(target)
-            if start_page is None:
-                start_page, start_url = page_result, target.url
-                self._check_start_page(page_result)
-            self.scan.pages.append(page_result)
-            self.scan.pages_done += 1
-            self.scan.pages_queued = self.frontier.queued
-            db.session.commit()
-            logger.info("Scan %s: %s %s (%s/%s)", self.scan.id, page_result.status, target.url, self.scan.pages_done, self.max_pages)
-            if self.progress:
-                self.progress(self.scan, page_result)
+                return
+            self._submit(target)
 
-        if start_page is not None and start_url is not None:
-            self._run_site_audits(start_url, start_page)
+    def _submit(self, target: CrawlTarget) -> None:
+        delay = self.frontier.delay_before(target.url)
+        future = self.pool.submit(lambda session: self._visit_in_thread(session, target, delay))
+        self._in_flight[future] = target
 
-    def _check_start_page(self, page_result: PageResult) -> None:
-        http_status = self.last_http_status
-        if page_result.status == PageStatus.FAILED or (http_status and http_status >= 400):
+    def _visit_in_thread(self, session: BrowserSession, target: CrawlTarget, delay: float) -> PageVisit:
+        def check_final_url(final_url: str) -> str | None:
+            return self.frontier.check_final_url(target, final_url)
+
+        with self.app.app_context():
+            if delay > 0:
+                time.sleep(delay)
+            return visit_page(session, target.url, VisitSettings(self.registry, self.settings, check_final_url))
+
+    def _store(self, target: CrawlTarget, visit: PageVisit) -> None:
+        page_result = visit.page_result
+        self.scan.pages.append(page_result)
+        self.scan.pages_done += 1
+        if visit.links:
+            self.frontier.add_links(target, visit.links)
+        if target.url == self.start_url:
+            self._start_page_url = page_result.url
+            self._check_start_page(visit)
+
+        self.scan.pages_queued = self.frontier.queued + len(self._in_flight)
+        self.scan.crawl_state = self._checkpoint()
+        db.session.commit()
+        logger.info(
+            "Scan %s: %s %s (%s/%s)", self.scan.id, page_result.status, target.url, self.scan.pages_done, self.max_pages
+        )
+        if self.progress:
+            self.progress(self.scan, page_result)
+
+    def _check_start_page(self, visit: PageVisit) -> None:
+        page_result = visit.page_result
+        if page_result.status == PageStatus.FAILED or (visit.http_status and visit.http_status >= 400):
             self.start_page_problem = page_result.error
+            logger.warning("Scan %s: the start page failed, no more pages are visited", self.scan.id)
 
-    def _visit(self, target: CrawlTarget) -> PageResult:
-        url = target.url
-        page_result = PageResult(url=url, status=PageStatus.AUDITED, audit_errors=[])
-        self.last_http_status = None
-        refusal = self.frontier.check_final_url(target, url)
-        if refusal:
-            return self._fail(page_result, refusal)
+    def _checkpoint(self) -> dict[str, Any]:
+        """Return what a resumed scan needs: the frontier's state and the pages still being visited."""
+        frontier_state = self.frontier.to_state()
+        in_flight = [[target.url, target.depth] for target in self._in_flight.values()]
+        return {"frontier": frontier_state, "in_flight": in_flight, "start_page_url": self._start_page_url}
 
-        time.sleep(self.frontier.delay_before(url))
+    def _check_lease_and_cancel(self) -> None:
+        self.lease.beat_if_due()
+        if not self.cancelled and cancel_requested(self.scan.id):
+            self.cancelled = True
+            logger.info("Scan %s: cancel requested; finishing the %s page(s) being visited", self.scan.id, len(self._in_flight))
+
+    def _run_site_audits(self, start_page: PageResult) -> None:
+        """Run the site audits in a pool session, keeping the lease alive while they run."""
+
+        def audit_in_thread(session: BrowserSession) -> PageResult:
+            # The findings go to an unsaved row first: the stored start page
+            # belongs to this thread's database session.
+            collected = PageResult(url=start_page.url, audit_errors=[])
+            with self.app.app_context():
+                audit_site(self.registry, collected, self.start_url, session.driver, self.settings)
+            return collected
+
+        future = self.pool.submit(audit_in_thread)
+        while not wait([future], timeout=self.lease.heartbeat_interval).done:
+            self.lease.beat_if_due()
         try:
-            document = self.session.load(url)
-        except BROWSER_ERRORS as error:
-            return self._fail(page_result, _page_load_error(url, error))
-
-        refusal = self._refusal(target, document)
-        if refusal:
-            return self._fail(page_result, refusal)
-        # After a redirect within the site the page is recorded at the address it was served from.
-        url = page_result.url = normalize_url(document.url)
-        self.last_http_status = document.http_status
-        if document.http_status and document.http_status >= 400:
-            # Visitors see the error page, so it is audited. The status is kept
-            # in ``error`` to set the page apart in the results.
-            page_result.error = _("The server answered with HTTP status %(status)s.", status=document.http_status)
-
-        try:
-            self.frontier.add_links(target, self.session.links())
-        except BROWSER_ERRORS as error:
-            return self._fail(page_result, _page_load_error(url, error))
-
-        audit_page(self.registry, page_result, url, self.session.driver, dict(self.scan.settings or {}))
-        if not self.session.is_alive():
-            # Results from a browser that died mid-audit are incomplete.
-            page_result.findings.clear()
-            return self._fail(page_result, _("The browser stopped while the page was audited."))
-        return page_result
-
-    def _refusal(self, target: CrawlTarget, document: LoadedDocument) -> str | None:
-        refusal = self.frontier.check_final_url(target, document.url)
-        if refusal:
-            return refusal
-        if not document.is_html:
-            return _("The address is not an HTML page (content type %(type)s).", type=document.content_type)
-        return None
-
-    def _fail(self, page_result: PageResult, reason: str) -> PageResult:
-        page_result.status = PageStatus.FAILED
-        page_result.error = reason
-        self.session.recover()
-        return page_result
-
-    def _run_site_audits(self, start_url: str, start_page: PageResult) -> None:
-        settings: dict[str, Any] = dict(self.scan.settings or {})
-        try:
-            audit_site(self.registry, start_page, start_url, self.session.driver, settings)
+            collected = future.result()
         except BROWSER_ERRORS as error:
             # Only starting a replacement browser can raise here; the pages are already stored.
             logger.warning("Scan %s: site audits skipped, the browser could not start: %s", self.scan.id, error)
             return
+
+        # Detach the findings from the unsaved row first, so the flush does not
+        # follow them back to it.
+        findings = list(collected.findings)
+        collected.findings.clear()
+        start_page.findings.extend(findings)
+        start_page.audit_errors = [*(start_page.audit_errors or []), *(collected.audit_errors or [])]
         db.session.commit()
 
 
@@ -156,12 +192,3 @@ def make_fetcher(config: Any) -> GuardedFetcher:
         user_agent=build_user_agent(config),
         timeout=float(config.get("SCAN_PAGE_TIMEOUT", 30)),
     )
-
-
-def _page_load_error(url: str, error: BaseException) -> str:
-    name = type(error).__name__
-    detail = (getattr(error, "msg", None) or str(error)).strip().splitlines()
-    reason = f"{name}: {detail[0]}" if detail else name
-    if name == "TimeoutException":
-        return _("The page %(url)s did not load in time (%(reason)s).", url=url, reason=reason)
-    return _("The browser failed on %(url)s (%(reason)s).", url=url, reason=reason)

@@ -13,11 +13,14 @@ from cxaudit.extensions import db
 from cxaudit.models import Scan, ScanStatus, Site
 from cxaudit.models.base import utcnow
 from cxaudit.plugins import PluginRegistry
-from cxaudit.scan.audits import collect_tool_versions
+from cxaudit.scan.audits import collect_scan_settings, collect_tool_versions
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
 from cxaudit.scan.crawl_settings import CrawlSettings
-from cxaudit.scan.crawler import Crawler, ProgressCallback
+from cxaudit.scan.crawler import Crawler, ProgressCallback, make_fetcher
+from cxaudit.scan.frontier import CrawlTarget, Frontier
 from cxaudit.scan.guard import guard_from_config
+from cxaudit.scan.lease import LeaseLost, ScanLease, new_worker_id
+from cxaudit.scan.pool import BrowserPool
 from cxaudit.scan.urls import InvalidScanURL, is_same_origin, validate_scan_url
 
 logger = logging.getLogger(__name__)
@@ -54,7 +57,8 @@ def create_scan(
 
     :raises InvalidScanURL: when ``url`` is not an http(s) URL with a host, or
         ``BlockedAddress`` (a subclass) when the SSRF guard refuses its host.
-    :raises ValueError: when ``max_pages`` is below 1.
+    :raises ValueError: when ``max_pages`` is below 1, or a plugin rejects
+        its settings (such as an unknown axe-core tag).
     """
     url = validate_scan_url(url)
     guard_from_config(current_app.config).check_url(url)
@@ -62,6 +66,9 @@ def create_scan(
     max_pages = current_app.config["SCAN_MAX_PAGES"] if max_pages is None else max_pages
     if max_pages < 1:
         raise ValueError(_("Invalid maximum number of pages: %(value)s. Give 1 or more.", value=max_pages))
+
+    registry: PluginRegistry = current_app.extensions["cxaudit_plugins"]
+    plugin_settings = collect_scan_settings(registry, settings or {}, current_app.config)
 
     site = find_site(url)
     # Plugins write their findings' texts in the language of the institution
@@ -75,6 +82,7 @@ def create_scan(
             "language": language,
             **crawl.to_settings(),
             **(settings or {}),
+            **plugin_settings,
             "max_pages": max_pages,
             "allow_submit": bool(allow_submit and site and site.settings.get("allow_submit")),
         },
@@ -87,28 +95,40 @@ def create_scan(
     return scan
 
 
-def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None) -> None:
-    """Run the stored scan ``scan_id`` in this process until it is finished or failed.
+def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None, worker_id: str | None = None) -> None:
+    """Run the stored scan ``scan_id`` in this process until it is finished, failed or cancelled.
 
-    Needs an app context. A scan that is not queued (already run or running
-    elsewhere) is left alone. ``progress`` is called after every page.
+    Needs an app context. Only a queued scan runs: this worker claims it, so a
+    scan queued twice still runs once. A scan with a checkpoint (its previous
+    worker died) resumes with the pages not yet stored. ``progress`` is called
+    after every page.
     """
     scan = db.session.get(Scan, scan_id)
     if scan is None:
         logger.warning("Scan %s not found; nothing to run", scan_id)
         return
-    if scan.status != ScanStatus.QUEUED:
-        logger.warning("Scan %s is %s, not queued; it is not run again", scan_id, scan.status)
+    if scan.status == ScanStatus.QUEUED and scan.cancel_requested_at is not None:
+        _mark_cancelled(scan)
         return
 
+    config = current_app.config
+    lease = ScanLease(scan_id, worker_id or new_worker_id(), float(config["SCAN_LEASE_SECONDS"]))
+    if not lease.claim():
+        logger.warning("Scan %s is %s, not queued; it is not run again", scan_id, scan.status)
+        return
+    db.session.refresh(scan)
+
     registry: PluginRegistry = current_app.extensions["cxaudit_plugins"]
-    _mark_started(scan, registry)
-    session = BrowserSession(current_app.config)
+    checkpoint = scan.crawl_state
+    _mark_started(scan, registry, resumed=checkpoint is not None)
+    max_pages = int(scan.settings.get("max_pages") or config["SCAN_MAX_PAGES"])
+    pool = BrowserPool(config, max(1, min(int(config["SCAN_BROWSERS"]), max_pages)))
     try:
-        _check_start(scan, session)
-        max_pages = int(scan.settings.get("max_pages") or current_app.config["SCAN_MAX_PAGES"])
-        crawler = Crawler(scan, registry, session, max_pages, progress)
-        crawler.run()
+        _check_start(scan, pool.sessions[0])
+        crawler = Crawler(
+            current_app._get_current_object(), scan, registry, pool, _frontier(scan, max_pages, checkpoint), lease, max_pages, progress
+        )
+        crawler.run(_resumed_targets(checkpoint))
         if crawler.start_page_problem:
             raise _ScanCannotRun(
                 _(
@@ -118,6 +138,18 @@ def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None) -> N
                     problem=crawler.start_page_problem,
                 )
             )
+    except LeaseLost as error:
+        # Another worker runs the scan now and owns its row.
+        logger.warning("Scan %s: %s; this worker stops", scan_id, error)
+        db.session.rollback()
+        return
+    except KeyboardInterrupt:
+        # Ctrl+C on `cxaudit scan` stops the scan for good; without this the
+        # scan would stay running and a worker would resume it later.
+        logger.warning("Scan %s interrupted; it is cancelled with the pages stored so far", scan_id)
+        db.session.rollback()
+        _mark_cancelled(scan)
+        raise
     except _ScanCannotRun as error:
         _mark_failed(scan, str(error))
         return
@@ -128,36 +160,70 @@ def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None) -> N
         _mark_failed(scan, _("The scan stopped because of an internal error: %(error)s", error=str(error)))
         return
     finally:
-        session.close()
+        pool.close()
 
-    scan.status = ScanStatus.FINISHED
-    scan.pages_queued = 0
-    scan.finished_at = utcnow()
-    db.session.commit()
+    if crawler.cancelled:
+        _mark_cancelled(scan)
+        return
+    _mark_ended(scan, ScanStatus.FINISHED)
     logger.info("Scan %s finished: %s pages", scan.id, scan.pages_done)
+
+
+def request_cancel(scan: Scan) -> bool:
+    """Ask the scan to stop; a queued scan is cancelled at once. False if it has already ended."""
+    if scan.status not in (ScanStatus.QUEUED, ScanStatus.RUNNING):
+        return False
+    if scan.cancel_requested_at is None:
+        scan.cancel_requested_at = utcnow()
+    if scan.status == ScanStatus.QUEUED:
+        _mark_cancelled(scan)
+        return True
+    db.session.commit()
+    logger.info("Scan %s: cancel requested", scan.id)
+    return True
+
+
+def _frontier(scan: Scan, max_pages: int, checkpoint: dict[str, Any] | None) -> Frontier:
+    settings = {**(scan.settings or {}), "max_pages": max_pages}
+    config = current_app.config
+    fetch_text = make_fetcher(config)
+    if checkpoint is not None:
+        return Frontier.from_state(checkpoint["frontier"], scan.url, settings, config, fetch_text)
+    frontier = Frontier(scan.url, settings, config, fetch_text)
+    frontier.seed()
+    return frontier
+
+
+def _resumed_targets(checkpoint: dict[str, Any] | None) -> list[CrawlTarget]:
+    if checkpoint is None:
+        return []
+    return [CrawlTarget(url, depth) for url, depth in checkpoint.get("in_flight", [])]
 
 
 class _ScanCannotRun(Exception):
     """The scan as a whole cannot run; the message is translated and stored in ``Scan.error``."""
 
 
-def _mark_started(scan: Scan, registry: PluginRegistry) -> None:
+def _mark_started(scan: Scan, registry: PluginRegistry, resumed: bool) -> None:
     tools = collect_tool_versions(registry)
     scan.settings = {**(scan.settings or {}), "tools": tools, "plugins": [info.name for info in registry.infos()]}
     scan.axe_core_version = tools.get(AXE_TOOL_NAME)
-    scan.status = ScanStatus.RUNNING
-    scan.started_at = utcnow()
-    scan.pages_queued = 1
+    if resumed:
+        logger.info("Scan %s resumes after %s stored pages", scan.id, scan.pages_done)
+    else:
+        scan.started_at = utcnow()
+        scan.pages_queued = 1
     db.session.commit()
 
 
 def _check_start(scan: Scan, session: BrowserSession) -> None:
+    """Start the first browser now, so a broken install fails the scan with one clear message."""
     try:
         validate_scan_url(scan.url)
     except InvalidScanURL as error:
         raise _ScanCannotRun(str(error)) from error
     try:
-        session.driver  # noqa: B018 - starts Chromium now, so a broken install fails the whole scan
+        session.driver  # noqa: B018 - the property starts Chromium
     except (*BROWSER_ERRORS, OSError) as error:
         config = current_app.config
         raise _ScanCannotRun(
@@ -178,9 +244,21 @@ def _first_line(error: BaseException) -> str:
 
 
 def _mark_failed(scan: Scan, message: str) -> None:
-    scan.status = ScanStatus.FAILED
     scan.error = message
+    _mark_ended(scan, ScanStatus.FAILED)
+    logger.error("Scan %s failed: %s", scan.id, message)
+
+
+def _mark_cancelled(scan: Scan) -> None:
+    _mark_ended(scan, ScanStatus.CANCELLED)
+    logger.info("Scan %s cancelled after %s pages", scan.id, scan.pages_done)
+
+
+def _mark_ended(scan: Scan, status: ScanStatus) -> None:
+    scan.status = status
     scan.pages_queued = 0
     scan.finished_at = utcnow()
+    # The checkpoint only serves a scan that may still resume.
+    scan.crawl_state = None
+    scan.worker_id = None
     db.session.commit()
-    logger.error("Scan %s failed: %s", scan.id, message)

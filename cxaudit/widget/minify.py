@@ -24,6 +24,11 @@ def compact_css(css: str) -> str:
     text = re.sub(r"\s+", " ", css).strip()
     text = re.sub(r"\s*([{};,>])\s*", r"\1", text)
     text = re.sub(r":\s+", ":", text)
+    # The sibling combinator only: inside a declaration block (the next brace
+    # is "}") a "+" may be calc()'s operator, which needs its spaces.
+    text = re.sub(r"\s+\+\s+(?![^{]*})", "+", text)
+    # "0.5em" and ".5em" are the same value.
+    text = re.sub(r"(?<![\w.])0\.(\d)", r".\1", text)
     # A space after ":" inside selectors such as ":host(...)" never occurs, but
     # the media query "(max-width: 30em)" loses its space harmlessly.
     return text.replace(";}", "}")
@@ -102,6 +107,14 @@ def minify(source: str) -> str:
             # "a + +b" must not become "a++b".
             out.append(" ")
         pending_space = False
+        if char == "}" and out and out[-1] == ";":
+            # The last statement of a block needs no semicolon. The widget
+            # source has no empty statement (a lone ";") before a "}".
+            out.pop()
+        if char in "})" and out and out[-1] == ",":
+            # A trailing comma in an object, a call or parameters changes
+            # nothing. Before "]" it could end an array hole, so it stays.
+            out.pop()
         if char in "'\"`":
             end = skip_quoted(source, index)
         elif char == "/" and (last_char() in BEFORE_REGEX or not out):
@@ -182,7 +195,10 @@ def rename_identifiers(code: str, mapping: dict[str, str]) -> str:
                     out.append(char)
                     return position + 1
                 depth -= 1
-            match = IDENTIFIER.match(code, position) if not IDENTIFIER_CHARS.match(previous_char() or " ") else None
+            # An identifier starts here unless the character just copied
+            # continues one; "await name" must rename "name".
+            inside_word = bool(out) and IDENTIFIER_CHARS.match(out[-1][-1]) is not None
+            match = None if inside_word else IDENTIFIER.match(code, position)
             if match and previous_char() != ".":
                 out.append(mapping.get(match.group(0), match.group(0)))
                 position = match.end()
@@ -234,4 +250,8 @@ def minify_and_rename(source: str) -> str:
     """Minify ``source`` and give its internal names short ones."""
     code = minify(source)
     mapping = dict(zip(renamable_names(code), short_names()))
+    # Write true and false as !0 and !1, the shortest expressions with the
+    # same values. The widget source never reads a property of either
+    # literal, where "!0.x" would misparse.
+    mapping.update({"true": "!0", "false": "!1"})
     return rename_identifiers(code, mapping)

@@ -3,66 +3,54 @@
 from __future__ import annotations
 
 import json
-import re
-from functools import cache
-from pathlib import Path
+from collections.abc import Mapping
+from typing import Any
 
-import axe_selenium_python
 from axe_selenium_python import Axe
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.common.by import By
+from flask import current_app, has_app_context
+from flask_babel import force_locale
 
 from cxaudit.audit import AuditFinding, PageContext, ToolVersion
 from cxaudit.hookspecs import hookimpl
+from cxaudit_axe.bundle import AXE_SCRIPT, axe_source, bundled_axe_version
+from cxaudit_axe.frames import prepare_frames, remove_markers
 from cxaudit_axe.results import findings_from_results
 from cxaudit_axe.rule_texts import rule_help
+from cxaudit_axe.selection import resolve_selection
+from cxaudit_axe.untested import frame_not_tested_findings
 
-# WCAG 2.0 and 2.1 success criteria of levels A and AA.
-DEFAULT_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 
-AXE_SCRIPT = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-VERSION_HEADER = re.compile(r"axe v(\d+\.\d+\.\d+\S*)")
-# Frames nested deeper than this are not audited.
-MAX_FRAME_DEPTH = 3
+@hookimpl
+def cxaudit_scan_settings(settings: Mapping[str, Any], config: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Fix the rule selection of a new scan: ``axe_tags`` and ``axe_rules``.
+
+    :raises InvalidAxeSelection: when a tag or rule id is unknown.
+    """
+    return [resolve_selection(settings, config).to_settings()]
 
 
 @hookimpl
 def cxaudit_page_audit(page: PageContext) -> list[AuditFinding]:
-    """Run axe-core with the WCAG tags from ``settings["axe_tags"]`` (default: 2.0 and 2.1 A and AA)."""
-    tags = list(page.settings.get("axe_tags") or DEFAULT_TAGS)
-    options = {"runOnly": {"type": "tag", "values": tags}, "resultTypes": ["violations", "incomplete"]}
+    """Run axe-core on the page and its same-origin frames with the scan's rule selection."""
+    selection = resolve_selection(page.settings, _app_config())
+    driver = page.driver
 
-    axe = Axe(page.driver, script_url=str(AXE_SCRIPT))
-    axe.inject()
-    # Axe.inject reaches the top document only; axe.run audits a frame's
-    # content only when axe-core is loaded in that frame too.
-    inject_into_frames(page.driver, _axe_source())
-    page.driver.switch_to.default_content()
-    # Axe.run pastes ``options`` into the script with %s, so it must be JSON text.
-    results = axe.run(options=json.dumps(options))
-    return findings_from_results(results)
+    driver.execute_script(axe_source())
+    frames = prepare_frames(driver, axe_source())
+    try:
+        # Axe.run pastes ``options`` into the script with %s, so it must be JSON text.
+        results = Axe(driver, script_url=str(AXE_SCRIPT)).run(options=json.dumps(selection.run_options()))
+    finally:
+        remove_markers(driver)
 
-
-def inject_into_frames(driver, source: str, depth: int = 1) -> None:
-    """Load axe-core into every iframe and frame of the current document, recursively."""
-    if depth > MAX_FRAME_DEPTH:
-        return
-    for frame in driver.find_elements(By.CSS_SELECTOR, "iframe, frame"):
-        try:
-            driver.switch_to.frame(frame)
-        except WebDriverException:
-            # The frame was removed or cannot be entered, so its content stays unaudited.
-            continue
-        try:
-            driver.execute_script(source)
-            inject_into_frames(driver, source, depth + 1)
-        finally:
-            driver.switch_to.parent_frame()
+    with force_locale(page.settings.get("language", "pl")):
+        return findings_from_results(results) + frame_not_tested_findings(results, frames)
 
 
-@cache
-def _axe_source() -> str:
-    return AXE_SCRIPT.read_text(encoding="utf-8")
+def _app_config() -> Mapping[str, Any]:
+    # Scans store their selection when they are created; the configuration
+    # only matters for a page audited outside a stored scan.
+    return current_app.config if has_app_context() else {}
 
 
 @hookimpl
@@ -73,14 +61,3 @@ def cxaudit_rule_help(plugin: str, rule: str) -> list[str]:
 @hookimpl
 def cxaudit_tool_versions() -> list[ToolVersion]:
     return [ToolVersion(name="axe-core", version=bundled_axe_version())]
-
-
-@cache
-def bundled_axe_version() -> str:
-    """Read the axe-core version from the banner of the bundled ``axe.min.js``."""
-    with AXE_SCRIPT.open(encoding="utf-8") as script:
-        banner = script.read(200)
-    match = VERSION_HEADER.search(banner)
-    if not match:
-        raise RuntimeError(f"No axe-core version in the banner of {AXE_SCRIPT}")
-    return match.group(1)

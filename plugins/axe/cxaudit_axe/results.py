@@ -18,6 +18,9 @@ TARGET_SEPARATOR = " >>> "
 
 OUTCOMES = {"violations": "violation", "incomplete": "needs-review"}
 
+# Reported as frame-not-tested findings by cxaudit_axe.untested instead.
+FRAME_TESTED_RULE = "frame-tested"
+
 
 def wcag_criteria(tags: list[str]) -> list[str]:
     """Return the WCAG success criteria named in axe ``tags``, such as ``["1.4.10"]``."""
@@ -41,10 +44,16 @@ def flatten_target(target: Any) -> str:
 
 
 def findings_from_results(results: dict[str, Any]) -> list[AuditFinding]:
-    """Map axe ``violations`` to violations and ``incomplete`` to needs-review findings."""
+    """Map axe ``violations`` to violations and ``incomplete`` to needs-review findings.
+
+    The ``frame-tested`` rule is left out: its results are not about the page
+    but about frames axe-core could not reach.
+    """
     findings = []
     for result_type, outcome in OUTCOMES.items():
         for rule in results.get(result_type) or []:
+            if rule["id"] == FRAME_TESTED_RULE:
+                continue
             nodes = rule.get("nodes") or []
             findings.append(
                 AuditFinding(

@@ -8,13 +8,10 @@ without a text here keeps the English help that axe-core reported.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from cxaudit.i18n import plugin_domain
+from cxaudit_axe.i18n import domain
 
 PLUGIN_NAME = "axe"
 
-domain = plugin_domain(Path(__file__).parent / "translations")
 _l = domain.lazy_gettext
 
 RULE_HELP = {

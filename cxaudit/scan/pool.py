@@ -1,0 +1,53 @@
+"""A fixed set of Chromium sessions that visit pages in parallel threads."""
+
+from __future__ import annotations
+
+import logging
+import queue
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from cxaudit.scan.browser_session import BrowserSession
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class BrowserPool:
+    """``size`` browser sessions, each used by one thread at a time.
+
+    A session is started on its first use and kept for the next pages, so
+    a scan pays Chromium's start-up once per session, not once per page.
+    """
+
+    def __init__(self, config: dict[str, Any], size: int) -> None:
+        if size < 1:
+            raise ValueError(f"A browser pool needs at least one session, not {size}")
+        self.size = size
+        self.sessions = [BrowserSession(config) for _ in range(size)]
+        self._idle: queue.SimpleQueue[BrowserSession] = queue.SimpleQueue()
+        for session in self.sessions:
+            self._idle.put(session)
+        self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="cxaudit-browser")
+
+    def submit(self, work: Callable[[BrowserSession], T]) -> Future[T]:
+        """Run ``work`` with an idle session in a pool thread and return its future."""
+
+        def run_with_session() -> T:
+            # There are as many threads as sessions, so a running task always finds one idle.
+            session = self._idle.get()
+            try:
+                return work(session)
+            finally:
+                self._idle.put(session)
+
+        return self._executor.submit(run_with_session)
+
+    def close(self) -> None:
+        """Wait for the running tasks, drop the queued ones and quit every browser."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        for session in self.sessions:
+            session.close()
+        logger.debug("Browser pool of %s session(s) closed", self.size)

@@ -1,0 +1,153 @@
+"""Visiting one page in one browser session: load with one retry, check, collect links, audit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from selenium.common.exceptions import TimeoutException
+
+from cxaudit.models import PageResult, PageStatus
+from cxaudit.plugins import PluginRegistry
+from cxaudit.scan.audits import audit_page
+from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession, LoadedDocument
+from cxaudit.scan.urls import normalize_url
+
+logger = logging.getLogger(__name__)
+
+# Loads of one page: the first one and one retry after a navigation error.
+MAX_LOAD_ATTEMPTS = 2
+
+
+@dataclass(frozen=True)
+class VisitSettings:
+    """Settings every visit of a scan shares. ``check_final_url`` returns a translated
+    reason to skip a page (before loading it and after its redirects), or None."""
+
+    registry: PluginRegistry
+    settings: dict[str, Any]
+    check_final_url: Callable[[str], str | None]
+
+
+@dataclass
+class PageVisit:
+    """The outcome of one visit: the unsaved ``PageResult`` and the links found on the page.
+
+    A page that failed after its links were read (the browser died during an
+    audit) keeps them, so the crawl still reaches the pages it links to.
+    """
+
+    page_result: PageResult
+    links: list[str] = field(default_factory=list)
+    http_status: int | None = None
+
+
+class _LoadFailed(Exception):
+    def __init__(self, error: BaseException, attempts: int) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.attempts = attempts
+
+
+def visit_page(session: BrowserSession, url: str, visit: VisitSettings) -> PageVisit:
+    """Load ``url`` in ``session`` and audit it; any browser failure becomes a failed page.
+
+    Runs in a pool thread: it builds the ``PageResult`` but never touches the
+    database session, which belongs to the coordinating thread.
+    """
+    page_result = PageResult(url=url, status=PageStatus.AUDITED, audit_errors=[], attempts=1)
+    outcome = PageVisit(page_result)
+    # Checked before loading too: the guard resolves the host again, and its
+    # address may have changed since the link was queued.
+    refusal = visit.check_final_url(url)
+    if refusal:
+        page_result.attempts = 0
+        return _fail(session, outcome, refusal)
+
+    try:
+        document, page_result.attempts = _load_with_retry(session, url)
+    except _LoadFailed as failure:
+        page_result.attempts = failure.attempts
+        return _fail(session, outcome, page_load_error(url, failure.error))
+
+    refusal = visit.check_final_url(document.url)
+    if refusal is None and not document.is_html:
+        refusal = _("The address is not an HTML page (content type %(type)s).", type=document.content_type)
+    if refusal:
+        return _fail(session, outcome, refusal)
+
+    # After a redirect within the site the page is recorded at the address it was served from.
+    url = page_result.url = normalize_url(document.url)
+    outcome.http_status = document.http_status
+    if document.http_status and document.http_status >= 400:
+        # Visitors see the error page, so it is audited. The status is kept
+        # in ``error`` to set the page apart in the results.
+        page_result.error = _("The server answered with HTTP status %(status)s.", status=document.http_status)
+
+    try:
+        outcome.links = session.links()
+    except BROWSER_ERRORS as error:
+        return _fail(session, outcome, page_load_error(url, error))
+
+    audit_page(visit.registry, page_result, url, session.driver, visit.settings)
+    if not session.is_alive():
+        # Results from a browser that died mid-audit are incomplete.
+        page_result.findings.clear()
+        return _fail(session, outcome, _("The browser stopped while the page was audited."))
+
+    _clear_site_data(session, document.url)
+    return outcome
+
+
+def _load_with_retry(session: BrowserSession, url: str) -> tuple[LoadedDocument, int]:
+    """Load ``url``, once more after a navigation error; return the document and the attempts made.
+
+    A timeout is not retried: a page that took the whole timeout once would
+    most likely take it again and double the time the scan spends on it.
+    """
+    for attempt in range(1, MAX_LOAD_ATTEMPTS + 1):
+        try:
+            return session.load(url), attempt
+        except TimeoutException as error:
+            raise _LoadFailed(error, attempt) from error
+        except BROWSER_ERRORS as error:
+            if attempt == MAX_LOAD_ATTEMPTS:
+                raise _LoadFailed(error, attempt) from error
+            logger.info("Loading %s failed (%s); retrying once", url, _first_line(error))
+            session.recover()
+    raise AssertionError("unreachable: the loop returns or raises")
+
+
+def _clear_site_data(session: BrowserSession, url: str) -> None:
+    try:
+        session.clear_site_data(url)
+    except BROWSER_ERRORS as error:
+        # The next page must not see this page's cookies, so a browser that
+        # cannot clear them is replaced.
+        logger.warning("Clearing cookies and storage after %s failed (%s); the browser is replaced", url, _first_line(error))
+        session.close()
+
+
+def _fail(session: BrowserSession, outcome: PageVisit, reason: str) -> PageVisit:
+    outcome.page_result.status = PageStatus.FAILED
+    outcome.page_result.error = reason
+    session.recover()
+    return outcome
+
+
+def page_load_error(url: str, error: BaseException) -> str:
+    """Return the translated reason a page failed to load, naming ``url`` and the browser's error."""
+    name = type(error).__name__
+    detail = _first_line(error)
+    reason = f"{name}: {detail}" if detail != name else name
+    if isinstance(error, TimeoutException):
+        return _("The page %(url)s did not load in time (%(reason)s).", url=url, reason=reason)
+    return _("The browser failed on %(url)s (%(reason)s).", url=url, reason=reason)
+
+
+def _first_line(error: BaseException) -> str:
+    lines = (getattr(error, "msg", None) or str(error)).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
