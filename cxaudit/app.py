@@ -98,7 +98,10 @@ def _init_plugins(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from cxaudit.rule_help import rule_help
+
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"])
+    app.jinja_env.globals["rule_help"] = rule_help
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -129,7 +129,7 @@ def init_command() -> None:
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535), help="TCP port to listen on; 0 picks a free one.")
-@click.option("--threads", type=click.IntRange(min=1), help="Worker threads for scans [default: WORKER_THREADS].")
+@click.option("--threads", type=click.IntRange(min=1), help="Worker threads for scans [default: the WORKER_THREADS setting, which is 1 unless set].")
 @with_appcontext
 def serve_command(host: str, port: int, threads: int | None) -> None:
     """Serve the web UI, the widget and the API, with an in-process worker for scans."""
@@ -237,7 +237,8 @@ def set_site(url: str, allow_submit: bool) -> None:
 @click.argument("slug")
 @click.option("--kind", required=True, help="Kind of survey: nps, csat, ces or helpful.")
 @click.option("--origin", "origins", multiple=True, help="Origin whose pages may post answers, such as https://www.example.org; repeat for several.")
-@click.option("--base-url", help=f"Address where cxaudit is served [default: PUBLIC_URL or {DEFAULT_BASE_URL}].")
+# A plain string, not an f-string, so the help text can be extracted for translation; it names DEFAULT_BASE_URL.
+@click.option("--base-url", help="Address where cxaudit is served [default: PUBLIC_URL or http://127.0.0.1:5000].")
 def add_survey(slug: str, kind: str, origins: tuple[str, ...], base_url: str | None) -> None:
     """Add a survey to the institution SLUG and print the snippet that shows it."""
     institution = require_institution(slug)
