@@ -10,7 +10,7 @@ import pytest
 
 from accounts import sign_in
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Scan, ScanStatus, Site
+from cxaudit.models import Institution, PageResult, PageStatus, Scan, ScanStatus, Site
 
 PAGES = Path(__file__).parent / "pages" / "scan"
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
@@ -161,3 +161,23 @@ def test_unknown_scan_is_404(app, client):
 
     assert client.get("/scans/999?lang=en").status_code == 404
     assert client.get("/scans/999.json").status_code == 404
+
+
+def test_failed_scan_describes_its_error_page(app, client):
+    sign_in(app, client)
+    with app.app_context():
+        scan = Scan(url="http://127.0.0.1:9/startt.html", status=ScanStatus.FAILED, settings={}, pages_done=1, error="x")
+        scan.pages.append(
+            PageResult(url=scan.url, status=PageStatus.HTTP_ERROR, error="HTTP 404: the server answered with an error page.")
+        )
+        db.session.add(scan)
+        db.session.commit()
+        scan_id = scan.id
+
+    page = client.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
+    listing = client.get("/scans?lang=en").get_data(as_text=True)
+
+    assert "0 pages audited,\n   1 error page (HTTP 400 or above)," in page
+    assert "<td>Broken link</td>" in page
+    assert "HTTP 404: the server answered with an error page." in page
+    assert "Pages visited" in listing
