@@ -59,7 +59,9 @@ def _trust_proxies(app: Flask) -> None:
 
     Each trusted proxy appends the address it received the request from, so
     the n-th entry from the right is the real client. Without this, rate
-    limits would count every visitor as the proxy's one address.
+    limits would count every visitor as the proxy's one address. The same
+    proxies' ``X-Forwarded-Proto`` tells cxaudit.security that the visitor
+    used HTTPS, so HSTS is sent.
     """
     proxies = app.config.get("PROXY_FIX_X_FOR", 0)
     if type(proxies) is not int or proxies < 0:
@@ -71,18 +73,20 @@ def _trust_proxies(app: Flask) -> None:
             )
         )
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=0, x_host=0, x_port=0, x_prefix=0)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0, x_port=0, x_prefix=0)
 
 
 def _init_extensions(app: Flask) -> None:
-    from cxaudit import auth, errors, jobs
+    from cxaudit import auth, errors, jobs, retention, security, sqlite  # noqa: F401  (sqlite: connection settings)
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     auth.init_app(app)
     jobs.init_app(app)
+    retention.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
 
 
 def _init_plugins(app: Flask) -> None:
@@ -100,11 +104,13 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from cxaudit.admin import bp as admin_bp
     from cxaudit.api import bp as api_bp
+    from cxaudit.api.openapi import bp as openapi_bp
     from cxaudit.scorecard.views import bp as scorecard_bp
     from cxaudit.widget import bp as widget_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(openapi_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(scorecard_bp)
 

@@ -24,6 +24,8 @@ TYPED_SETTINGS = {
     "HUEY_IMMEDIATE",
     "ENABLED_PLUGINS",
     "PROXY_FIX_X_FOR",
+    "RETENTION_MONTHS",
+    "SCRUB_COMMENTS",
 }
 
 
@@ -56,10 +58,17 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         "SCAN_ALLOWED_NETWORKS": "",
         "COMMENT_MAX_LENGTH": 2000,
         "ENABLED_PLUGINS": None,
+        # Answers, inquiries and funnel events older than this many months are deleted; None keeps them.
+        "RETENTION_MONTHS": None,
+        # Replace e-mail addresses and phone numbers in comments as answers are stored.
+        "SCRUB_COMMENTS": False,
         "LANGUAGES": ["pl", "en"],
         # Reverse proxies whose X-Forwarded-For header is trusted; 0 trusts none.
         "PROXY_FIX_X_FOR": 0,
         "DEFAULT_LANGUAGE": "pl",
+        # JSON objects read by cxaudit.scorecard.overall; None keeps its defaults.
+        "SCORECARD_WEIGHTS": None,
+        "SCORECARD_BANDS": None,
     }
 
 

@@ -230,3 +230,55 @@ def test_no_finished_scan_gives_none(any_db_app):
     assert summary is None
     assert scorecard.accessibility is None
     assert scorecard.to_dict()["accessibility"] is None
+
+
+def test_score_weights_impact_and_share_of_pages(any_db_app, museum):
+    with any_db_app.app_context():
+        summary = summarise_accessibility(museum)
+
+    # Points lost per audited page: home 10 + 7 + 3, about 10 + 7, tickets 7,
+    # basket 10 + 10; 64 points over 4 pages.
+    assert summary.score == pytest.approx(100 - 64 / 4)
+    assert summary.to_dict()["score"] == pytest.approx(84.0)
+
+
+def test_score_ignores_needs_review_and_counts_unknown_impact_as_moderate(any_db_app):
+    with any_db_app.app_context():
+        institution = _institution("library")
+        scan = _scan(_site(institution, "http://127.0.0.1:9/library"))
+        first, second = _page(scan, "/"), _page(scan, "/a")
+        _finding(first, "video-caption", "critical", outcome=Outcome.NEEDS_REVIEW)
+        _finding(second, "odd-rule", None)
+        _finding(second, "list", "minor")
+        db.session.commit()
+        summary = summarise_accessibility(institution.id)
+
+    # Only the second page loses points: 3 for the rule without impact and 1 for the minor one.
+    assert summary.score == pytest.approx(100 - 4 / 2)
+
+
+def test_page_loses_at_most_all_its_points(any_db_app):
+    with any_db_app.app_context():
+        institution = _institution("library")
+        scan = _scan(_site(institution, "http://127.0.0.1:9/library"))
+        broken = _page(scan, "/broken")
+        _page(scan, "/clean")
+        for number in range(12):
+            _finding(broken, f"rule-{number}", "critical")
+        db.session.commit()
+        summary = summarise_accessibility(institution.id)
+
+    # 120 points of violations, but the page cannot go below 0: (0 + 100) / 2.
+    assert summary.score == pytest.approx(50.0)
+
+
+def test_no_audited_page_means_no_score(any_db_app):
+    with any_db_app.app_context():
+        institution = _institution("library")
+        scan = _scan(_site(institution, "http://127.0.0.1:9/library"))
+        _page(scan, "/down", status=PageStatus.FAILED)
+        db.session.commit()
+        summary = summarise_accessibility(institution.id)
+
+    assert summary.pages_audited == 0
+    assert summary.score is None

@@ -185,6 +185,10 @@ def test_json_has_documented_keys(signed_in):
         "previous_period",
         "satisfaction",
         "funnels",
+        "overall",
+        "dimensions",
+        "fixes",
+        "benchmark",
         "response_times",
     }
     assert data["institution"] == {"slug": "muzeum-lodzkie", "name": POLISH_NAME}
@@ -219,10 +223,10 @@ def test_download_headers(signed_in, fmt, mimetype):
 
 
 def test_download_unknown_format(signed_in):
-    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.xlsx?lang=en")
+    response = signed_in.get("/institutions/muzeum-lodzkie/scorecard.docx?lang=en")
 
     assert response.status_code == 404
-    assert "Unknown scorecard format “xlsx”. Choose pdf, html or json." in response.get_data(as_text=True)
+    assert "Unknown scorecard format “docx”. Choose one of: pdf, html, json, csv, xlsx, ods." in response.get_data(as_text=True)
 
 
 def test_unknown_slug_is_404(signed_in):

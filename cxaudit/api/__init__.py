@@ -12,7 +12,7 @@ from cxaudit.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from cxaudit.api import cors, events, inquiries, surveys  # noqa: E402,F401  (hooks and route modules)
+from cxaudit.api import cors, events, inquiries, storage, surveys  # noqa: E402,F401  (hooks and route modules)
 from cxaudit.api.limits import init_limits  # noqa: E402
 
 

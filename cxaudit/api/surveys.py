@@ -21,6 +21,7 @@ from cxaudit.api.texts import choice_labels, score_range, widget_plurals, widget
 from cxaudit.api.validation import Answer, InvalidAnswer, max_body_bytes, parse_answer, read_json_object
 from cxaudit.extensions import db
 from cxaudit.models import Response, Survey
+from cxaudit.privacy.scrubber import comment_to_store
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +177,7 @@ def store_answer_once(survey: Survey, answer: Answer) -> int:
     stored = Response(
         survey=survey,
         score=answer.score,
-        comment=answer.comment,
+        comment=comment_to_store(survey, answer.comment),
         language=answer.language,
         page_url=answer.page_url,
         idempotency_key=answer.idempotency_key,

@@ -15,7 +15,7 @@ import click
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from cxaudit.app import create_app
-from cxaudit.cli import admin, inquiries, scans, scorecards
+from cxaudit.cli import admin, inquiries, privacy, scans, scorecards
 from cxaudit.plugins import PluginLoadError, PluginRegistry
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def cli() -> None:
 # (--app, --env-file, --debug) would only confuse users.
 cli.params = [param for param in cli.params if param.name not in {"app", "env_file", "debug"}]
 
-for module in (admin, inquiries, scans, scorecards):
+for module in (admin, inquiries, privacy, scans, scorecards):
     module.register(cli)
 cli.add_command(shell_command)
 cli.add_command(routes_command)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from cxaudit.forms import InvalidValue
 from cxaudit.scorecard.data import build_scorecard
 from cxaudit.scorecard.periods import parse_period
-from cxaudit.scorecard.render import FORMATS, find_institution, render, scorecard_language, unknown_language_message
+from cxaudit.scorecard.render import BINARY_FORMATS, FORMATS, find_institution, render, scorecard_language, unknown_language_message
 
 # Exit status for bad input, as click uses for usage errors.
 EXIT_BAD_INPUT = 2
@@ -35,7 +35,7 @@ EXIT_BAD_INPUT = 2
 )
 @with_appcontext
 def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None, period: str | None) -> None:
-    """Write the scorecard of the institution SLUG as PDF, HTML or JSON."""
+    """Write the scorecard of the institution SLUG as PDF, HTML, JSON, CSV, XLSX or ODS."""
     institution = find_institution(slug)
     if institution is None:
         # The same message as the admin commands, so it is translated once.
@@ -52,10 +52,20 @@ def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None
         _fail(str(error))
 
     stdout = sys.stdout.buffer
-    if output is None and fmt == "pdf" and stdout.isatty():
-        _fail(_("A PDF cannot be written to the terminal. Give a file with -o, for example -o scorecard.pdf."))
+    if output is None and fmt in BINARY_FORMATS and stdout.isatty():
+        _fail(
+            _(
+                "A %(format)s file cannot be written to the terminal. Give a file with -o, for example -o scorecard.%(extension)s.",
+                format=fmt.upper(),
+                extension=fmt,
+            )
+        )
 
-    content = render(build_scorecard(institution, language, chosen_period), fmt)
+    try:
+        scorecard = build_scorecard(institution, language, chosen_period)
+    except InvalidValue as error:
+        _fail(str(error))
+    content = render(scorecard, fmt)
     if output is None:
         stdout.write(content)
         stdout.flush()

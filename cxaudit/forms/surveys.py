@@ -300,7 +300,9 @@ class SurveySettingsForm(FlaskForm):
             values = {name: self[f"{name}_{language}"].data.strip() for name in EDITABLE_TEXTS if (self[f"{name}_{language}"].data or "").strip()}
             if values:
                 texts[language] = values
+        # Settings the editor does not show (such as scrub_comments) are kept.
         survey.settings = {
+            **(survey.settings or {}),
             "texts": texts,
             "triggers": {
                 "delay_seconds": self.delay_seconds.data,

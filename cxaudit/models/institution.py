@@ -23,6 +23,9 @@ class Institution(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     default_language: Mapped[str] = mapped_column(String(8), default="pl")
+    # Months after which answers and funnel events are deleted; None uses
+    # the deployment's CXAUDIT_RETENTION_MONTHS.
+    retention_months: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     sites: Mapped[list[Site]] = relationship(back_populates="institution", order_by="Site.id")

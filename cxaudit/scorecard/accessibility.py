@@ -4,6 +4,15 @@ Only findings with the outcome "violation" count as failures. Results that
 need a person to review them are listed apart and never added to the
 violation counts, because the audit tool could not tell whether they fail.
 All aggregation happens in the database.
+
+The accessibility score (0 to 100) weights each failing rule by its impact
+and by the share of pages it fails on. The impact weights are those of
+Lighthouse's accessibility score, which derives them from axe-core's impacts
+(critical 10, serious 7, moderate 3, minor 1; see
+https://developer.chrome.com/docs/lighthouse/accessibility/scoring). Every
+audited page starts at 100 points and loses the weight of each rule failing
+on it, never going below 0. The score is the mean over the audited pages, so
+a rule that fails on half the pages costs half its weight.
 """
 
 from __future__ import annotations
@@ -22,6 +31,12 @@ from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanS
 IMPACTS = ("critical", "serious", "moderate", "minor")
 UNKNOWN_IMPACT = "unknown"
 TOP_RULES_LIMIT = 10
+
+# Points a failing rule takes from a page, by impact (Lighthouse's weights).
+IMPACT_WEIGHTS = {"critical": 10, "serious": 7, "moderate": 3, "minor": 1}
+# A violation without an impact is weighed as a moderate one: neither ignored nor assumed critical.
+UNKNOWN_IMPACT_WEIGHT = IMPACT_WEIGHTS["moderate"]
+PAGE_POINTS = 100
 
 
 @dataclass(frozen=True)
@@ -70,6 +85,8 @@ class AccessibilitySummary:
     by_impact: list[ImpactCount]
     top_rules: list[RuleSummary]
     needs_review: list[RuleSummary] = field(default_factory=list)
+    # None when no page could be audited.
+    score: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         values = asdict(self)
@@ -78,8 +95,11 @@ class AccessibilitySummary:
         return values
 
 
-def latest_finished_scans(institution_id: int) -> Select:
-    """Select the id of the most recently finished scan of each of the institution's sites."""
+def latest_finished_scans(institution_id: int, rank: int = 1) -> Select:
+    """Select the id of the most recently finished scan of each of the institution's sites.
+
+    ``rank=2`` selects the finished scan before it, for sites scanned more than once.
+    """
     finished = func.coalesce(Scan.finished_at, Scan.created_at)
     ranked = (
         select(
@@ -90,7 +110,7 @@ def latest_finished_scans(institution_id: int) -> Select:
         .where(Site.institution_id == institution_id, Scan.status == ScanStatus.FINISHED)
         .subquery()
     )
-    return select(ranked.c.scan_id).where(ranked.c.rank == 1)
+    return select(ranked.c.scan_id).where(ranked.c.rank == rank)
 
 
 def summarise_accessibility(
@@ -118,7 +138,44 @@ def summarise_accessibility(
         by_impact=by_impact,
         top_rules=_rules_by_pages(scan_ids, excluded_plugins, Outcome.VIOLATION, limit=TOP_RULES_LIMIT),
         needs_review=_rules_by_pages(scan_ids, excluded_plugins, Outcome.NEEDS_REVIEW, limit=None),
+        score=accessibility_score(scan_ids, excluded_plugins, pages_audited),
     )
+
+
+def previous_accessibility_score(institution_id: int, excluded_plugins: Collection[str] = ()) -> float | None:
+    """Return the score of the finished scan before the latest one of each site, or None without one."""
+    scan_ids = latest_finished_scans(institution_id, rank=2)
+    pages_audited, _failed = _page_counts(scan_ids)
+    return accessibility_score(scan_ids, excluded_plugins, pages_audited)
+
+
+def impact_weight():
+    """Build the SQL expression of the points a violation takes from its page."""
+    return case(
+        *((Finding.impact == name, weight) for name, weight in IMPACT_WEIGHTS.items()),
+        else_=UNKNOWN_IMPACT_WEIGHT,
+    )
+
+
+def accessibility_score(scan_ids: Select, excluded_plugins: Collection[str], pages_audited: int) -> float | None:
+    """Return the mean page score of the scans, or None when no page was audited.
+
+    Pages without violations score 100 and need no row, so the database
+    only sums the points lost by the pages that have violations.
+    """
+    if pages_audited == 0:
+        return None
+
+    per_page = (
+        _findings(scan_ids, excluded_plugins)
+        .where(PageResult.status == PageStatus.AUDITED)
+        .add_columns(Finding.page_id, func.sum(impact_weight()).label("lost"))
+        .group_by(Finding.page_id)
+        .subquery()
+    )
+    capped = case((per_page.c.lost > PAGE_POINTS, PAGE_POINTS), else_=per_page.c.lost)
+    lost = db.session.execute(select(func.coalesce(func.sum(capped), 0))).scalar_one()
+    return PAGE_POINTS - float(lost) / pages_audited
 
 
 def _scanned_sites(scan_ids: Select) -> list[ScannedSite]:
@@ -171,7 +228,7 @@ def _pages_with_violations(scan_ids: Select, excluded_plugins: Collection[str]) 
     return int(db.session.execute(query).scalar_one())
 
 
-def _severity_rank():
+def severity_rank():
     """Build the SQL expression that ranks an impact: 0 for critical, and unknown impacts last."""
     return case(
         *((Finding.impact == name, rank) for rank, name in enumerate(IMPACTS)),
@@ -185,7 +242,7 @@ def _rules_by_pages(
     """List rules by the number of pages they report on, most pages first."""
     pages = func.count(distinct(Finding.page_id))
     # A rule may carry different impacts on different pages, so report the most severe.
-    severity = func.min(_severity_rank())
+    severity = func.min(severity_rank())
     query = (
         _findings(scan_ids, excluded_plugins, outcome)
         .add_columns(

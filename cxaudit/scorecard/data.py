@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,8 +10,11 @@ from flask_babel import force_locale
 
 from cxaudit.models import Institution, SurveyKind
 from cxaudit.scorecard.accessibility import AccessibilitySummary, summarise_accessibility
+from cxaudit.scorecard.benchmark import DimensionQuartiles, build_benchmark
+from cxaudit.scorecard.fixes import Fix, top_fixes
 from cxaudit.scorecard.funnels import FunnelResult, build_funnels
 from cxaudit.scorecard.nps import NpsResult
+from cxaudit.scorecard.overall import DimensionScore, OverallScore, overall_score, score_dimensions
 from cxaudit.scorecard.periods import Period, parse_period
 from cxaudit.scorecard.response_times import ResponseTimes, institution_response_times
 from cxaudit.scorecard.satisfaction_report import SatisfactionReport, build_satisfaction
@@ -37,6 +40,12 @@ class Scorecard:
     period: Period = field(default_factory=lambda: parse_period(None))
     satisfaction: SatisfactionReport | None = None
     funnels: list[FunnelResult] = field(default_factory=list)
+    # The overall score and its parts; overall is None when no dimension has data.
+    dimensions: list[DimensionScore] = field(default_factory=list)
+    overall: OverallScore | None = None
+    fixes: list[Fix] = field(default_factory=list)
+    # Empty unless enough institutions contribute to a dimension.
+    benchmark: list[DimensionQuartiles] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scorecard as JSON-ready values; missing dimensions become None (JSON null)."""
@@ -52,23 +61,34 @@ class Scorecard:
             "previous_period": self.period.previous().to_dict(),
             "satisfaction": self.satisfaction.to_dict() if self.satisfaction else None,
             "funnels": [funnel.to_dict() for funnel in self.funnels],
+            "overall": self.overall.to_dict() if self.overall else None,
+            "dimensions": [dimension.to_dict() for dimension in self.dimensions],
+            "fixes": [fix.to_dict() for fix in self.fixes],
+            "benchmark": [item.to_dict() for item in self.benchmark],
             "response_times": self.response_times.to_dict() if self.response_times else None,
         }
 
 
-def build_scorecard(institution: Institution, language: str, period: Period | None = None) -> Scorecard:
+def build_scorecard(
+    institution: Institution,
+    language: str,
+    period: Period | None = None,
+    with_benchmark: bool = True,
+    with_previous: bool = True,
+) -> Scorecard:
     """Collect the institution's survey and funnel figures for ``period`` (by default
     the last 30 days), its accessibility results and plugin sections.
 
     Plugin sections are built in ``language`` because their texts are
-    translated when they are made.
+    translated when they are made. ``with_benchmark`` and ``with_previous``
+    add the benchmark and the comparison with the previous scans.
     """
     period = period or parse_period(None)
     with force_locale(language):
         plugin_sections = collect_sections(institution, language)
     satisfaction = build_satisfaction(institution.id, period)
     nps_figures = satisfaction.for_kind(SurveyKind.NPS) if satisfaction else None
-    return Scorecard(
+    scorecard = Scorecard(
         institution_slug=institution.slug,
         institution_name=institution.name,
         language=language,
@@ -80,3 +100,16 @@ def build_scorecard(institution: Institution, language: str, period: Period | No
         funnels=build_funnels(institution.id, period),
         response_times=institution_response_times(institution.id, period),
     )
+    return _with_scores(institution, scorecard, with_benchmark, with_previous)
+
+
+def _with_scores(institution: Institution, scorecard: Scorecard, with_benchmark: bool, with_previous: bool) -> Scorecard:
+    """Add the fixes, the dimension scores, the overall score and the benchmark, in the scorecard's language.
+
+    Dimensions read the figures built before.
+    """
+    with force_locale(scorecard.language):
+        fixes = top_fixes(institution.id)
+        dimensions = score_dimensions(institution, scorecard, with_previous=with_previous)
+        benchmark = build_benchmark(scorecard.language, scorecard.period, {institution.id: dimensions}) if with_benchmark else []
+    return replace(scorecard, fixes=fixes, dimensions=dimensions, overall=overall_score(dimensions), benchmark=benchmark)

@@ -1,4 +1,4 @@
-"""Render a scorecard as HTML, PDF or JSON, in the scorecard's language."""
+"""Render a scorecard as HTML, PDF, JSON, CSV, XLSX or ODS, in the scorecard's language."""
 
 from __future__ import annotations
 
@@ -17,12 +17,17 @@ from cxaudit.scorecard.data import Scorecard
 # WeasyPrint logs every layout step at INFO, which would flood the service log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-FORMATS = ("pdf", "html", "json")
+FORMATS = ("pdf", "html", "json", "csv", "xlsx", "ods")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "html": "text/html; charset=utf-8",
     "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
+# The formats that are not text, which the command line does not write to a terminal.
+BINARY_FORMATS = ("pdf", "xlsx", "ods")
 
 
 def find_institution(slug: str) -> Institution | None:
@@ -92,4 +97,9 @@ def render(scorecard: Scorecard, fmt: str) -> bytes:
         return render_html(scorecard).encode("utf-8")
     if fmt == "json":
         return render_json(scorecard).encode("utf-8")
+    if fmt in ("csv", "xlsx", "ods"):
+        # Imported here: the spreadsheet libraries are needed only for these downloads.
+        from cxaudit.scorecard import spreadsheets
+
+        return getattr(spreadsheets, f"render_{fmt}")(scorecard)
     raise ValueError(f"unknown scorecard format {fmt!r}, expected one of {', '.join(FORMATS)}")

@@ -37,10 +37,20 @@ def latest_scans(institution: Institution) -> list[Scan]:
     return list(db.session.scalars(select(Scan).where(Scan.id.in_(latest_finished_scans(institution.id)))))
 
 
-def collect_sections(institution: Institution, language: str) -> PluginSections:
-    """Call every plugin's ``cxaudit_scorecard_sections``; a plugin that raises is logged and named."""
+def previous_scans(institution: Institution) -> list[Scan]:
+    """Return the finished scan before the latest one of each site that has one."""
+    query = select(Scan).where(Scan.id.in_(latest_finished_scans(institution.id, rank=2)))
+    return list(db.session.scalars(query))
+
+
+def collect_sections(institution: Institution, language: str, scans: list[Scan] | None = None) -> PluginSections:
+    """Call every plugin's ``cxaudit_scorecard_sections``; a plugin that raises is logged and named.
+
+    Without ``scans`` the plugins get the latest finished scan of each site.
+    """
     registry: PluginRegistry = current_app.extensions["cxaudit_plugins"]
-    scans = latest_scans(institution)
+    if scans is None:
+        scans = latest_scans(institution)
     sections: list[tuple[str, ScorecardSection]] = []
     errored: list[str] = []
 

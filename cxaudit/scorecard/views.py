@@ -1,4 +1,4 @@
-"""Scorecard routes: the page in the browser and the PDF, HTML and JSON downloads."""
+"""Scorecard routes: the page in the browser and its downloads (PDF, HTML, JSON, CSV, XLSX, ODS)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,12 @@ def show(slug: str) -> str:
 def download(slug: str, fmt: str) -> Response:
     """Send the scorecard as an attachment named scorecard-<slug>-<date>.<fmt>."""
     if fmt not in FORMATS:
-        abort(404, description=_("Unknown scorecard format “%(format)s”. Choose pdf, html or json.", format=fmt))
+        abort(
+            404,
+            description=_(
+                "Unknown scorecard format “%(format)s”. Choose one of: %(choices)s.", format=fmt, choices=", ".join(FORMATS)
+            ),
+        )
     scorecard = _requested_scorecard(slug)
     response = Response(render(scorecard, fmt), content_type=MEDIA_TYPES[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{download_filename(scorecard, fmt)}"'
@@ -47,7 +52,12 @@ def _requested_scorecard(slug: str) -> Scorecard:
     institution = find_institution(slug)
     if institution is None:
         abort(404, description=_("Institution “%(slug)s” not found.", slug=slug))
-    return build_scorecard(institution, _requested_language(institution), _requested_period())
+    language, period = _requested_language(institution), _requested_period()
+    try:
+        return build_scorecard(institution, language, period)
+    except InvalidValue as error:
+        # Only the service's scorecard settings can be wrong here, not the request.
+        abort(500, description=str(error))
 
 
 def _requested_language(institution: Institution) -> str:
