@@ -93,7 +93,9 @@ def test_scan_launched_from_form_shows_results(immediate_app, signed_in, serve_d
 
     page = signed_in.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page
-    assert "5 pages audited" in page
+    # missing.html answers 404: an error page, not an audited one.
+    assert "4 pages audited" in page
+    assert "1 error page (HTTP 400 or above)" in page
     assert "0 pages failed" in page
     assert "Muzeum Testowe" in page
     ranking = page[page.index("Rules violated on most pages") : page.index("To review by a person")]
