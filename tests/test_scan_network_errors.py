@@ -67,6 +67,13 @@ def test_chromium_error_page(app):
     assert unknown.endswith("(chrome-error)")
 
 
+def test_unmapped_code_keeps_browser_text(app):
+    with app.app_context(), force_locale("en"):
+        reason = page_load_error(URL, NavigationError("ERR_RESPONSE_HEADERS_TOO_BIG"))
+
+    assert reason == f"The browser failed on {URL} (NavigationError: ERR_RESPONSE_HEADERS_TOO_BIG)."
+
+
 def test_other_browser_errors_keep_their_text(app):
     with app.app_context(), force_locale("en"):
         reason = page_load_error(URL, WebDriverException("invalid session id"))

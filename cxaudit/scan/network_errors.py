@@ -79,13 +79,15 @@ def network_error_code(detail: str) -> str | None:
 def describe_network_error(detail: str, error_page: bool = False) -> str | None:
     """Return the translated reason for the network error in ``detail``, ending with its code in parentheses.
 
-    With ``error_page`` (the browser showed its error page), an unknown or
-    missing code gets a general reason. Returns None when
+    With ``error_page`` (the browser showed its error page), a missing code
+    gets a general reason. Returns None when
     ``detail`` names no network error the auditor can act on.
     """
     code = network_error_code(detail)
     reason = _reason_for(code)
-    if reason is None and error_page:
+    # A code without a reason here (such as ERR_RESPONSE_HEADERS_TOO_BIG) is
+    # often a server fault, so "check the site is up" would mislead.
+    if reason is None and error_page and code is None:
         reason = ERROR_PAGE
     if reason is None:
         return None
