@@ -18,7 +18,7 @@ endef
 .PHONY: help setup system-packages venv catalogs database run test extract-messages update-catalogs clean
 
 help:
-	@echo "make run    set up and serve cxaudit on http://127.0.0.1:5000"
+	@echo "make run    set up and serve cxaudit on http://127.0.0.1:5000 (another port: make run PORT=8080)"
 	@echo "make test   set up and run the whole test suite"
 
 setup: system-packages venv catalogs
@@ -61,8 +61,11 @@ catalogs: venv
 database: setup
 	$(BIN)/cxaudit init
 
+# `make run PORT=8080` serves on another port.
+PORT ?= 5000
+
 run: database
-	$(BIN)/cxaudit serve
+	$(BIN)/cxaudit serve --port $(PORT)
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -98,18 +98,23 @@ def _init_plugins(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
+    from cxaudit.rule_help import rule_help
+
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or app.config["DEFAULT_LANGUAGE"])
+    app.jinja_env.globals["rule_help"] = rule_help
 
 
 def _register_blueprints(app: Flask) -> None:
     from cxaudit.admin import bp as admin_bp
     from cxaudit.api import bp as api_bp
+    from cxaudit.api.scans import bp as api_scans_bp
     from cxaudit.api.openapi import bp as openapi_bp
     from cxaudit.scorecard.views import bp as scorecard_bp
     from cxaudit.widget import bp as widget_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_scans_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(scorecard_bp)

@@ -101,6 +101,20 @@ def cxaudit_scorecard_sections(institution: Institution, scans: list[Scan], lang
 
 
 @hookspec
+def cxaudit_rule_help(plugin: str, rule: str) -> list[str] | None:
+    """Return a description of a rule in the active language, when the plugin has one.
+
+    Called while a scan page, scorecard or export is rendered, inside its
+    language, so texts are translated for the reader and not stored.
+
+    :param plugin: the name of the plugin that reported the finding.
+    :param rule: the finding's rule id.
+    :return: one text for a rule of the plugin's own, otherwise nothing; the
+        finding's stored ``help`` is shown when no plugin answers.
+    """
+
+
+@hookspec
 def cxaudit_cli_commands() -> list[click.Command] | None:
     """Add commands to the ``cxaudit`` command line.
 

@@ -29,7 +29,7 @@ def test_scan_json_file_format(scan_runner, serve_directory, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(output.read_text(encoding="utf-8"))
     assert set(data) == {"scan", "pages"}
-    assert set(data["scan"]) == {"id", "url", "status", "started_at", "finished_at", "axe_core_version", "settings"}
+    assert set(data["scan"]) == {"id", "url", "status", "started_at", "finished_at", "error", "axe_core_version", "settings"}
     assert data["scan"]["status"] == "finished"
     assert data["scan"]["axe_core_version"].startswith("4.10.")
     assert data["scan"]["settings"]["max_pages"] == 3
@@ -51,7 +51,7 @@ def test_scan_json_file_format(scan_runner, serve_directory, tmp_path):
         "wcag": ["2.4.4", "4.1.2"],
         "count": 1,
         "targets": ['a[href="index.html"]'],
-        "help": "Links must have discernible text",
+        "help": "Give every link a name that can be read out",
         "help_url": link_name["help_url"],
         "data": {},
     }
@@ -123,7 +123,7 @@ def test_plugins_lists_axe(runner):
 
     assert result.exit_code == 0, result.output
     axe_version = version("cxaudit-axe")
-    assert result.output.splitlines() == [f"axe {axe_version} (cxaudit-axe): cxaudit_page_audit, cxaudit_scan_settings, cxaudit_tool_versions"]
+    assert result.output.splitlines() == [f"axe {axe_version} (cxaudit-axe): cxaudit_page_audit, cxaudit_rule_help, cxaudit_scan_settings, cxaudit_tool_versions"]
 
 
 def test_worker_help_names_threads(runner):

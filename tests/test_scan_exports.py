@@ -83,7 +83,7 @@ def test_csv_row_per_finding(stored_scan):
         "wcag": "1.1.1",
         "count": "2",
         "targets": "#logo\nmuseum-card >>> img",
-        "help": "Help for image-alt",
+        "help": "Give every image a text alternative, or an empty alt when it only decorates",
         "help_url": "https://rules.example/image-alt",
     }
     assert rows[1]["outcome"] == "needs-review"
@@ -260,3 +260,20 @@ def test_export_loads_pages_at_once(any_db_app, fmt):
     # One query for the scan, one for its pages and one for their findings,
     # instead of one query per page.
     assert len(statements) <= 3
+
+
+def test_json_export_names_scan_failure(any_db_app):
+    with any_db_app.app_context():
+        site = add_site(BASE)
+        scan = add_scan(site, {}, status=ScanStatus.FAILED)
+        scan.error = "Chromium could not start: chromedriver is missing."
+        db.session.commit()
+
+        exported = json.loads(render_export(scan, "json"))
+
+    assert exported["scan"]["status"] == "failed"
+    assert exported["scan"]["error"] == "Chromium could not start: chromedriver is missing."
+
+
+def test_json_export_of_finished_scan_has_no_error(stored_scan):
+    assert export_scan(stored_scan)["scan"]["error"] is None

@@ -16,6 +16,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 
 from cxaudit.app import create_app
 from cxaudit.cli import admin, inquiries, privacy, scans, scorecards
+from cxaudit.cli.help_text import translate_help
 from cxaudit.plugins import PluginLoadError, PluginRegistry
 
 logger = logging.getLogger(__name__)
@@ -60,5 +61,7 @@ def _add_plugin_commands(group: click.Group) -> None:
 
 
 def main() -> None:
+    # Before plugin commands are added, because those are translated with the plugins' own catalogs.
+    translate_help(cli)
     _add_plugin_commands(cli)
     cli.main(prog_name="cxaudit", args=sys.argv[1:])

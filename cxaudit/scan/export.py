@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from cxaudit.models import Finding, PageResult, Scan
+from cxaudit.rule_help import rule_help
 from cxaudit.scan.export_csv import export_csv
 from cxaudit.scan.loading import load_results
 from cxaudit.scan.sarif import export_sarif
@@ -45,6 +46,7 @@ def export_scan(scan: Scan) -> dict[str, Any]:
             "status": str(scan.status),
             "started_at": _timestamp(scan.started_at),
             "finished_at": _timestamp(scan.finished_at),
+            "error": scan.error,
             "axe_core_version": scan.axe_core_version,
             "settings": scan.settings or {},
         },
@@ -69,7 +71,7 @@ def _export_finding(finding: Finding) -> dict[str, Any]:
         "wcag": finding.wcag or [],
         "count": finding.count,
         "targets": finding.targets or [],
-        "help": finding.help,
+        "help": rule_help(finding.plugin, finding.rule, finding.help),
         "help_url": finding.help_url,
         "data": finding.data or {},
     }

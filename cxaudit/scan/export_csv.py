@@ -11,6 +11,7 @@ import csv
 import io
 
 from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan
+from cxaudit.rule_help import rule_help
 from cxaudit.spreadsheet import neutralise_formula
 
 CSV_COLUMNS = (
@@ -64,7 +65,7 @@ def _finding_row(page: PageResult, finding: Finding) -> list[object]:
         WCAG_SEPARATOR.join(finding.wcag or []),
         finding.count,
         TARGET_SEPARATOR.join(finding.targets or []),
-        finding.help,
+        rule_help(finding.plugin, finding.rule, finding.help),
         finding.help_url,
     ]
 

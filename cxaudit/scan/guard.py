@@ -143,7 +143,9 @@ class Guard:
         for text in addresses:
             address = ipaddress.ip_address(text.split("%", 1)[0])
             if not self.is_allowed(address):
-                logger.warning("Guard rejected %s: %s resolves to %s", url, host, address)
+                # INFO, not WARNING: the caller shows the user the translated refusal, and an English
+                # warning on stderr would repeat it between the translated messages.
+                logger.info("Guard rejected %s: %s resolves to %s", url, host, address)
                 raise BlockedAddress(_refusal_message(url, host, address))
         return addresses
 

@@ -26,6 +26,7 @@ from sqlalchemy import Select, case, distinct, func, select
 
 from cxaudit.extensions import db
 from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus, Site
+from cxaudit.rule_help import rule_help
 
 # axe-core impact levels, most severe first.
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -73,6 +74,14 @@ class RuleSummary:
 
 
 @dataclass(frozen=True)
+class PluginViolations:
+    """Violations of a plugin that shows its findings in a scorecard section of its own."""
+
+    plugin: str
+    findings: int
+
+
+@dataclass(frozen=True)
 class AccessibilitySummary:
     """Accessibility results of an institution's sites."""
 
@@ -87,6 +96,8 @@ class AccessibilitySummary:
     needs_review: list[RuleSummary] = field(default_factory=list)
     # None when no page could be audited.
     score: float | None = None
+    # Counted apart so the accessibility block can point to the sections that list them.
+    other_plugins: list[PluginViolations] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         values = asdict(self)
@@ -139,6 +150,7 @@ def summarise_accessibility(
         top_rules=_rules_by_pages(scan_ids, excluded_plugins, Outcome.VIOLATION, limit=TOP_RULES_LIMIT),
         needs_review=_rules_by_pages(scan_ids, excluded_plugins, Outcome.NEEDS_REVIEW, limit=None),
         score=accessibility_score(scan_ids, excluded_plugins, pages_audited),
+        other_plugins=_violations_of_plugins(scan_ids, excluded_plugins),
     )
 
 
@@ -223,6 +235,24 @@ def _violations_by_impact(scan_ids: Select, excluded_plugins: Collection[str]) -
     return [ImpactCount(name, *counts.get(name, (0, 0))) for name in levels]
 
 
+def _violations_of_plugins(scan_ids: Select, plugins: Collection[str]) -> list[PluginViolations]:
+    """Count the violations of each of ``plugins``, leaving out plugins without any."""
+    if not plugins:
+        return []
+    query = (
+        select(Finding.plugin, func.count(Finding.id))
+        .join(PageResult, Finding.page_id == PageResult.id)
+        .where(
+            PageResult.scan_id.in_(scan_ids),
+            Finding.outcome == Outcome.VIOLATION,
+            Finding.plugin.in_(list(plugins)),
+        )
+        .group_by(Finding.plugin)
+        .order_by(Finding.plugin)
+    )
+    return [PluginViolations(plugin, int(count)) for plugin, count in db.session.execute(query)]
+
+
 def _pages_with_violations(scan_ids: Select, excluded_plugins: Collection[str]) -> int:
     query = _findings(scan_ids, excluded_plugins).add_columns(func.count(distinct(Finding.page_id)))
     return int(db.session.execute(query).scalar_one())
@@ -263,5 +293,6 @@ def _rules_by_pages(
     rules = []
     for plugin, rule, rank, page_count, instances, help_text, help_url in db.session.execute(query):
         impact = IMPACTS[rank] if rank < len(IMPACTS) else None
+        help_text = rule_help(plugin, rule, help_text)
         rules.append(RuleSummary(plugin, rule, impact, int(page_count), int(instances), help_text, help_url))
     return rules

@@ -86,6 +86,8 @@ def build_scorecard(
     period = period or parse_period(None)
     with force_locale(language):
         plugin_sections = collect_sections(institution, language)
+        # Rule descriptions are translated into the scorecard's language as they are read.
+        accessibility = summarise_accessibility(institution.id, plugin_sections.plugins_with_sections)
     satisfaction = build_satisfaction(institution.id, period)
     nps_figures = satisfaction.for_kind(SurveyKind.NPS) if satisfaction else None
     scorecard = Scorecard(
@@ -93,7 +95,7 @@ def build_scorecard(
         institution_name=institution.name,
         language=language,
         nps=nps_figures.current if nps_figures else None,
-        accessibility=summarise_accessibility(institution.id, plugin_sections.plugins_with_sections),
+        accessibility=accessibility,
         plugin_sections=plugin_sections,
         period=period,
         satisfaction=satisfaction,

@@ -28,6 +28,10 @@ class PluginSections:
     def plugins_with_sections(self) -> set[str]:
         return {plugin for plugin, _ in self.sections}
 
+    def title_of(self, plugin: str) -> str:
+        """Return the title of the plugin's first section, or the plugin's name when it has none."""
+        return next((section.title for name, section in self.sections if name == plugin), plugin)
+
     def to_list(self) -> list[dict]:
         return [{"plugin": plugin, **asdict(section)} for plugin, section in self.sections]
 

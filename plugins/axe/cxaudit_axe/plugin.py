@@ -15,6 +15,7 @@ from cxaudit.hookspecs import hookimpl
 from cxaudit_axe.bundle import AXE_SCRIPT, axe_source, bundled_axe_version
 from cxaudit_axe.frames import prepare_frames, remove_markers
 from cxaudit_axe.results import findings_from_results
+from cxaudit_axe.rule_texts import rule_help
 from cxaudit_axe.selection import resolve_selection
 from cxaudit_axe.untested import frame_not_tested_findings
 
@@ -50,6 +51,11 @@ def _app_config() -> Mapping[str, Any]:
     # Scans store their selection when they are created; the configuration
     # only matters for a page audited outside a stored scan.
     return current_app.config if has_app_context() else {}
+
+
+@hookimpl
+def cxaudit_rule_help(plugin: str, rule: str) -> list[str]:
+    return rule_help(plugin, rule)
 
 
 @hookimpl

@@ -44,6 +44,8 @@ PENALTIES = {
 }
 PENALTIES_PER_COUNT = {"declaration-procedure-incomplete": 5}
 PENALTY_PER_CONDITIONAL = 5
+# Violations whose effect shows in the table or the deductions of a scored site.
+SCORED_RULES = ELEMENT_RULES | FATAL_RULES | set(PENALTIES) | set(PENALTIES_PER_COUNT) | {"declaration-conditional-missing"}
 
 
 @dataclass
@@ -60,6 +62,7 @@ class SiteDeclaration:
     reason: str = ""
     deductions: list[tuple[str, float]] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 def summarise_scan(scan: Scan) -> SiteDeclaration:
@@ -70,6 +73,8 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
 
     # Rendered again in the scorecard's language from the stored message id and parameters.
     result.needs_review = [stored_text(finding) for finding in findings if finding.outcome == "needs-review"]
+    # Set before the early returns, so a site without a score still shows its violations.
+    result.problems = [stored_text(finding) for finding in findings if str(finding.outcome) == "violation"]
     if "declaration-not-found" in rules:
         result.status = "not-found"
     elif "declaration-home-unreachable" in rules:
@@ -104,6 +109,11 @@ def summarise_scan(scan: Scan) -> SiteDeclaration:
         }
     )
     result.review_overdue = "declaration-review-overdue" in rules
+    result.problems = [
+        stored_text(finding)
+        for finding in findings
+        if str(finding.outcome) == "violation" and finding.rule not in SCORED_RULES
+    ]
     if findings:
         result.deductions = deductions(findings, result.invalid_elements)
         result.score = score(findings, result.invalid_elements)
@@ -290,6 +300,15 @@ def declaration_section(scans: list[Scan]) -> ScorecardSection:
                 caption=_("Deductions from 100 points"),
                 headers=[_("Site"), _("Reason"), _("Points")],
                 rows=deduction_table,
+            )
+        )
+    problem_rows = [[site.site_url, item] for site in sites for item in site.problems]
+    if problem_rows:
+        tables.append(
+            SectionTable(
+                caption=_("Other problems found"),
+                headers=[_("Site"), _("Problem")],
+                rows=problem_rows,
             )
         )
     review_rows = [[site.site_url, item] for site in sites for item in site.needs_review]
