@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from cxaudit.cli import cli
 from cxaudit.extensions import db
-from cxaudit.models import AuditEntry, Role, User
+from cxaudit.models import AuditEntry, Institution, Role, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -52,7 +52,7 @@ def test_grant_changes_the_role_and_revoke_removes_it(any_db_app, runner):
     assert memberships(any_db_app, "anna") == [("teatr", Role.ADMIN)]
     with any_db_app.app_context():
         actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.target == "anna").order_by(AuditEntry.id)).all()
-    assert actions == ["user_added", "member_role_changed", "member_added", "member_removed"]
+    assert actions == ["user_added", "member_added", "member_role_changed", "member_added", "member_removed"]
 
 
 @pytest.mark.parametrize(
@@ -94,3 +94,21 @@ def test_init_records_the_first_administrator(any_db_app, monkeypatch):
         entry = db.session.scalar(select(AuditEntry))
         assert (entry.action, entry.actor_login, entry.target) == ("user_added", "cli", "admin")
         assert entry.details == {"deployment_admin": True}
+
+
+def test_cli_changes_reach_each_institution_log(any_db_app, runner):
+    runner.invoke(cli, ["site", "add", "muzeum", "http://127.0.0.1:8109/"])
+    run(runner, "user", "add", "anna", "--institution", "muzeum", "--role", "admin", "--password-stdin")
+
+    with any_db_app.app_context():
+        slugs = {institution.id: institution.slug for institution in db.session.scalars(select(Institution))}
+        rows = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        logged = [(row.action, row.actor_login, slugs.get(row.institution_id), row.target) for row in rows]
+
+    assert logged == [
+        ("institution_added", "cli", "muzeum", "muzeum"),
+        ("institution_added", "cli", "teatr", "teatr"),
+        ("site_added", "cli", "muzeum", "http://127.0.0.1:8109/"),
+        ("user_added", "cli", None, "anna"),
+        ("member_added", "cli", "muzeum", "anna"),
+    ]

@@ -177,6 +177,7 @@ def add_institution(slug: str, name: str, language: str | None) -> None:
         institution = create_institution(slug, name, language or current_app.config["DEFAULT_LANGUAGE"])
     except InvalidValue as error:
         fail(str(error))
+    audit_log.record("institution_added", institution, target=institution.slug, actor_login="cli")
     click.echo(_("Added the institution %(slug)s: %(name)s.", slug=institution.slug, name=institution.name))
 
 
@@ -207,6 +208,7 @@ def add_site(slug: str, url: str, allow_submit: bool) -> None:
         fail(str(error))
     site.settings = {**site.settings, "allow_submit": allow_submit}
     db.session.commit()
+    audit_log.record("site_added", institution, target=site.base_url, actor_login="cli")
     click.echo(_("Added the site %(url)s to %(slug)s.", url=site.base_url, slug=institution.slug))
     if allow_submit:
         click.echo(_("Audits may submit the forms of %(url)s when a scan is started with --allow-submit.", url=site.base_url))
@@ -295,6 +297,9 @@ def add_user(login: str, slugs: tuple[str, ...], role: str | None, deployment_ad
     except AccountError as error:
         fail(str(error))
     audit_log.record("user_added", target=user.login, actor_login="cli", deployment_admin=deployment_admin)
+    # Each institution's admins read only their own log, so each membership gets its own entry there.
+    for institution in institutions:
+        audit_log.record("member_added", institution, target=user.login, actor_login="cli", role=role)
     if deployment_admin:
         click.echo(_("Added the user %(login)s as a deployment administrator.", login=user.login))
     for institution in institutions:
