@@ -31,6 +31,8 @@ class InquiryRecord:
     received_at: datetime
     first_response_at: datetime | None = None
     resolved_at: datetime | None = None
+    # The visitor's last message in a mail thread; a stored resolution before it is out of date.
+    last_visitor_at: datetime | None = None
 
 
 @dataclass(frozen=True)
