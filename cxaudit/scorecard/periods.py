@@ -61,6 +61,19 @@ class Period:
         last_day = self.first_day - timedelta(days=1)
         return Period(first_day=last_day - timedelta(days=self.days - 1), last_day=last_day)
 
+    @property
+    def is_month(self) -> bool:
+        """True when the period is one whole calendar month."""
+        month_days = calendar.monthrange(self.first_day.year, self.first_day.month)[1]
+        return self.first_day.day == 1 and self.last_day == self.first_day.replace(day=month_days)
+
+    @property
+    def slug(self) -> str:
+        """Name the period for a file name: 2026-11 for a month, 2026-11-01_2026-11-15 otherwise."""
+        if self.is_month:
+            return self.first_day.strftime("%Y-%m")
+        return f"{self.first_day.isoformat()}_{self.last_day.isoformat()}"
+
     def to_dict(self) -> dict[str, Any]:
         return {"first_day": self.first_day.isoformat(), "last_day": self.last_day.isoformat(), "days": self.days}
 
