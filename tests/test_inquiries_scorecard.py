@@ -135,3 +135,19 @@ def test_html_shows_minutes_below_one_hour(app):
 
     assert "Pierwsza odpowiedź po 30 min (mediana)" in html
     assert "0,5 godz." not in html
+
+
+def test_month_period_agrees_with_month_table(app):
+    # 00:30 on 1 December in Warsaw is still 30 November in UTC.
+    rows = (
+        b"id,channel,received_at\n"
+        b"N-1,email,2026-11-01 00:30\n"
+        b"D-1,email,2026-12-01 00:30\n"
+    )
+    with app.app_context(), app.test_request_context():
+        museum = add_museum()
+        import_csv(museum, rows)
+        scorecard = build_scorecard(db.session.get(Institution, museum.id), "en", parse_period("2026-11"))
+
+    assert [group.group for group in scorecard.response_times.by_month] == ["2026-11"]
+    assert scorecard.response_times.overall.inquiries == 1
