@@ -151,3 +151,18 @@ def test_month_period_agrees_with_month_table(app):
 
     assert [group.group for group in scorecard.response_times.by_month] == ["2026-11"]
     assert scorecard.response_times.overall.inquiries == 1
+
+
+def test_small_sample_warning_on_response_times(app):
+    # The test CSV holds 5 inquiries, far below 30.
+    scorecard = scorecard_with_csv(app, "en")
+    with app.app_context(), app.test_request_context():
+        html = render_html(scorecard)
+        data = scorecard.to_dict()["response_times"]
+        rows = {sheet.name: sheet.rows for sheet in scorecard_sheets(scorecard)}["Response times"]
+
+    warning = "Small sample: with fewer than 30 inquiries the medians and 90th percentiles are unreliable"
+    assert warning in html
+    assert any(row and str(row[0]).startswith(warning) for row in rows)
+    assert data["overall"]["small_sample"] is True
+    assert data["by_channel"][0]["small_sample"] is True

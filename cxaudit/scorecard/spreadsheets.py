@@ -232,6 +232,14 @@ def _response_times(scorecard: Scorecard) -> Sheet:
     if times is None:
         sheet.add(_("No data: no inquiries were received in this period."))
         return sheet
+    if times.overall.small_sample:
+        sheet.add(
+            _(
+                "Small sample: with fewer than %(threshold)d inquiries the medians and 90th percentiles "
+                "are unreliable and only a rough guide.",
+                threshold=times.overall.small_sample_threshold,
+            )
+        )
     sheet.add_table(_times_headers(""), [_times_row(_("All inquiries"), times.overall)])
     sheet.add(_("By channel"))
     sheet.add_table(_times_headers(_("Channel")), (_times_row(channel_label(group.group), group) for group in times.by_channel))
