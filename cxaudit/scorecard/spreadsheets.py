@@ -226,7 +226,7 @@ def _times_row(label: str, group: GroupTimes) -> list[Cell]:
 
 
 def _response_times(scorecard: Scorecard) -> Sheet:
-    """The same figures as the HTML section, with durations in hours and shares in percent."""
+    """Lay out the HTML section's figures, with durations in hours and shares in percent."""
     sheet = Sheet(_("Response times"))
     times = scorecard.response_times
     if times is None:
