@@ -9,7 +9,9 @@ Fills an empty database, with bulk inserts, with:
 - SMALL_INSTITUTIONS small institutions, so the benchmark (which needs five)
   is computed too, as it would be in a deployment of several institutions.
 
-There are no inquiries: the inquiry model is not part of the project yet.
+The large institution also gets INQUIRIES inquiries over 400 days, most of
+them answered and resolved. ``--reuse`` adds them to a database filled
+before the bench had inquiries.
 
 It then times, REPEATS times each (median), building the large
 institution's scorecard for the last 30 days, and building and rendering it
@@ -35,16 +37,19 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 
 from cxaudit.app import create_app
 from cxaudit.database import upgrade_database
 from cxaudit.extensions import db
 from cxaudit.models import (
     SCORE_RANGES,
+    Channel,
     Finding,
     Funnel,
     FunnelEvent,
+    Inquiry,
+    InquirySource,
     Institution,
     PageResult,
     Response,
@@ -61,6 +66,7 @@ from cxaudit.scorecard.render import FORMATS, render
 ANSWERS = 1_000_000
 FUNNEL_EVENTS = 100_000
 PAGES = 10_000
+INQUIRIES = 10_000
 SMALL_INSTITUTIONS = 5
 REPEATS = 3
 TARGET_SECONDS = 2.0
@@ -184,6 +190,23 @@ def fill_scans(institution_id: int, rng: random.Random, now: datetime, pages: in
     insert_in_chunks(Finding, rows())
 
 
+def inquiry_row(institution_id: int, number: int, rng: random.Random, now: datetime) -> dict:
+    """One inquiry as the importers store it; one in ten is unanswered and one in five unresolved."""
+    received = now - timedelta(seconds=rng.randint(0, DAYS * 86400))
+    answered = received + timedelta(minutes=rng.randint(5, 7 * 24 * 60)) if rng.random() >= 0.1 else None
+    resolved = answered + timedelta(hours=rng.randint(0, 96)) if answered and rng.random() >= 0.2 else None
+    inquiry = Inquiry(institution_id=institution_id, external_key=f"bench-{number:06d}",
+                      channel=rng.choice(list(Channel)), source=InquirySource.CSV, imported_at=now)
+    inquiry.set_times(received, answered, resolved)
+    columns = ("institution_id", "external_key", "channel", "source", "received_at", "first_response_at",
+               "resolved_at", "received_month", "first_response_seconds", "resolution_seconds", "imported_at")
+    return {column: getattr(inquiry, column) for column in columns}
+
+
+def fill_inquiries(institution_id: int, rng: random.Random, now: datetime) -> None:
+    insert_in_chunks(Inquiry, (inquiry_row(institution_id, number, rng, now) for number in range(INQUIRIES)))
+
+
 def fill(rng: random.Random, now: datetime) -> Institution:
     """Fill the database and return the large institution."""
     large = Institution(slug="duze-muzeum", name="Duże Muzeum")
@@ -192,6 +215,7 @@ def fill(rng: random.Random, now: datetime) -> Institution:
     surveys = fill_answers(large.id, rng, now, ANSWERS)
     fill_funnel(large.id, surveys[SurveyKind.NPS], rng, now)
     fill_scans(large.id, rng, now, PAGES, large.slug)
+    fill_inquiries(large.id, rng, now)
 
     for number in range(SMALL_INSTITUTIONS):
         small = Institution(slug=f"male-{number}", name=f"Małe muzeum {number}")
@@ -239,6 +263,9 @@ def main() -> int:
         large = db.session.scalars(select(Institution).filter_by(slug="duze-muzeum")).one_or_none() if reuse else None
         if large is None:
             large = fill(random.Random(2026), datetime.now(UTC))
+        elif db.session.scalar(select(func.count()).select_from(Inquiry)) == 0:
+            fill_inquiries(large.id, random.Random(2026), datetime.now(UTC))
+            db.session.commit()
         filled = time.perf_counter() - started
         dialect = db.engine.dialect.name
         period = parse_period("30d")
@@ -249,8 +276,8 @@ def main() -> int:
             seconds[fmt] = median_seconds(lambda fmt=fmt: render(build_scorecard(large, "pl", period), fmt))
             db.session.rollback()
 
-    print(f"{dialect}: {ANSWERS} answers, {FUNNEL_EVENTS} funnel events, {PAGES} scanned pages, "
-          f"{SMALL_INSTITUTIONS} small institutions besides; no inquiries (no inquiry model); filled in {filled:.0f} s")
+    print(f"{dialect}: {ANSWERS} answers, {FUNNEL_EVENTS} funnel events, {PAGES} scanned pages, {INQUIRIES} inquiries, "
+          f"{SMALL_INSTITUTIONS} small institutions besides; filled in {filled:.0f} s")
     print(f"building the scorecard without rendering it: {built:.2f} s, median of {REPEATS}")
     for fmt, value in seconds.items():
         verdict = "within" if value <= TARGET_SECONDS else "over"

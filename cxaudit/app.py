@@ -107,12 +107,14 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from cxaudit.admin import bp as admin_bp
     from cxaudit.api import bp as api_bp
+    from cxaudit.api.scans import bp as api_scans_bp
     from cxaudit.api.openapi import bp as openapi_bp
     from cxaudit.scorecard.views import bp as scorecard_bp
     from cxaudit.widget import bp as widget_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_scans_bp)
     app.register_blueprint(openapi_bp)
     app.register_blueprint(widget_bp)
     app.register_blueprint(scorecard_bp)

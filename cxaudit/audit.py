@@ -70,11 +70,18 @@ class SiteContext:
 
 @dataclass(frozen=True)
 class SectionTable:
-    """A table of a scorecard section: a caption, column headings and rows of cells."""
+    """A table of a scorecard section: a caption, column headings and rows of cells.
+
+    A long table may set ``printed_rows``: the rows the HTML and PDF
+    scorecards show instead of all of them (for example the worst 50), so the
+    printed scorecard stays short and quick to lay out. CSV, XLSX and JSON
+    always hold every row.
+    """
 
     caption: str
     headers: list[str]
     rows: list[list[str]]
+    printed_rows: list[list[str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ TYPED_SETTINGS = {
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
     "ENABLED_PLUGINS",
+    "SESSION_COOKIE_SECURE",
     "PROXY_FIX_X_FOR",
     "RETENTION_MONTHS",
     "SCRUB_COMMENTS",
@@ -66,6 +67,12 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # Reverse proxies whose X-Forwarded-For header is trusted; 0 trusts none.
         "PROXY_FIX_X_FOR": 0,
         "DEFAULT_LANGUAGE": "pl",
+        # Always Secure when true; without it, Secure only for HTTPS requests.
+        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Failed sign-ins allowed per login and per client address.
+        "LOGIN_RATE_LIMIT_PER_LOGIN": "10 per 15 minutes",
+        "LOGIN_RATE_LIMIT_PER_ADDRESS": "30 per 15 minutes",
         # JSON objects read by cxaudit.scorecard.overall; None keeps its defaults.
         "SCORECARD_WEIGHTS": None,
         "SCORECARD_BANDS": None,

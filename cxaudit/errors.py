@@ -35,6 +35,9 @@ def render_http_error(error: HTTPException):
     # Views that build their own error response (a form re-rendered with 400) never reach here.
     if error.code is None or error.code < 400:
         return error
+    # An exception built with its own response (the sign-in limit's form) keeps it.
+    if error.response is not None:
+        return error.response
     title, explanation = describe(error.code)
     # A view that aborts with its own translated description keeps it, because it is more specific.
     if error.description and error.description != type(error).description:

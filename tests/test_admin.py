@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Role, Site, Survey, User
+from cxaudit.models import Institution, Site, Survey, User
 
 PASSWORD = "correct-horse-battery"
 CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -17,7 +17,7 @@ CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name
 @pytest.fixture
 def user(app):
     with app.app_context():
-        account = User(login="anna", role=Role.ADMIN)
+        account = User(login="anna", is_deployment_admin=True)
         account.set_password(PASSWORD)
         db.session.add(account)
         db.session.commit()
@@ -296,7 +296,7 @@ def test_snippet_uses_public_url(make_app):
     app = make_app(PUBLIC_URL="https://ankiety.example.org/")
     client = app.test_client()
     with app.app_context():
-        account = User(login="jan", role=Role.ADMIN)
+        account = User(login="jan", is_deployment_admin=True)
         account.set_password(PASSWORD)
         institution = Institution(slug="muzeum", name="Muzeum", default_language="pl")
         db.session.add_all([account, institution, Survey(institution=institution, kind="nps")])

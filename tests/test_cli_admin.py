@@ -61,7 +61,7 @@ def test_init_creates_admin_with_password_from_environment(any_db_app, db_runner
     with any_db_app.app_context():
         admin = db.session.scalar(select(User))
         assert admin.login == "admin"
-        assert admin.role is Role.ADMIN
+        assert admin.is_deployment_admin
         assert admin.check_password(ADMIN_PASSWORD)
 
 
@@ -327,20 +327,25 @@ def test_survey_add_rejects_bad_input(app, runner, args, message):
 
 
 def test_user_add_reads_password_from_stdin(any_db_app, db_runner):
-    result = run(db_runner, "user", "add", "anna", "--role", "auditor", "--password-stdin", input="s3cret-pass\n")
+    run(db_runner, "institution", "add", "muzeum", "--name", "Muzeum")
+    result = run(
+        db_runner, "user", "add", "anna", "--institution", "muzeum", "--role", "auditor", "--password-stdin",
+        input="s3cret-pass\n",
+    )
 
     assert result.exit_code == 0, result.output
-    assert "Added the user anna with the role auditor." in result.output
+    assert "Added the user anna to muzeum with the role auditor." in result.output
     with any_db_app.app_context():
         user = db.session.scalar(select(User))
         assert user.login == "anna"
-        assert user.role is Role.AUDITOR
+        assert not user.is_deployment_admin
+        assert [(m.institution.slug, m.role) for m in user.memberships] == [("muzeum", Role.AUDITOR)]
         assert user.check_password("s3cret-pass")
         assert user.password_hash != "s3cret-pass"
 
 
 def test_user_add_prompts_twice_for_password(app, runner):
-    result = run(runner, "user", "add", "jan", "--role", "viewer", input="s3cret-pass\ns3cret-pass\n")
+    result = run(runner, "user", "add", "jan", "--deployment-admin", input="s3cret-pass\ns3cret-pass\n")
 
     assert result.exit_code == 0, result.output
     assert "s3cret-pass" not in result.output
@@ -351,9 +356,17 @@ def test_user_add_prompts_twice_for_password(app, runner):
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["bob", "--role", "boss"], "s3cret-pass\n", "boss is not a role. Use one of: admin, auditor, editor, viewer."),
-        (["bob", "--role", "editor"], "short\n", "The password is too short: use at least 8 characters."),
-        (["admin", "--role", "editor"], "s3cret-pass\n", "A user with the login admin already exists. Choose another login."),
+        (
+            ["bob", "--institution", "muzeum", "--role", "boss"],
+            "s3cret-pass\n",
+            "boss is not a role. Use one of: admin, auditor, editor, viewer.",
+        ),
+        (["bob", "--deployment-admin"], "short\n", "The password is too short: use at least 8 characters."),
+        (["admin", "--deployment-admin"], "s3cret-pass\n", "A user with the login admin already exists. Choose another login."),
+        (["bob", "--role", "editor"], "s3cret-pass\n", "A role applies in an institution. Name it with --institution SLUG"),
+        (["bob", "--institution", "muzeum"], "s3cret-pass\n", "Give the user's role in muzeum with --role"),
+        (["bob"], "s3cret-pass\n", "The user could open nothing."),
+        (["bob", "--institution", "teatr", "--role", "viewer"], "s3cret-pass\n", "No institution has the slug teatr."),
     ],
 )
 def test_user_add_rejects_bad_input(app, runner, monkeypatch, args, stdin, message):
@@ -493,7 +506,7 @@ def test_site_add_duplicate_rejected(app):
 
 def test_user_password_changes_it(app):
     runner = app.test_cli_runner()
-    assert runner.invoke(cli, ["user", "add", "anna", "--role", "admin", "--password-stdin"], input="first password\n").exit_code == 0
+    assert runner.invoke(cli, ["user", "add", "anna", "--deployment-admin", "--password-stdin"], input="first password\n").exit_code == 0
     result = runner.invoke(cli, ["user", "password", "anna", "--password-stdin"], input="second password\n")
     assert result.exit_code == 0, result.output
     assert "The password of anna is changed." in result.output
@@ -512,7 +525,7 @@ def test_user_password_changes_it(app):
 )
 def test_user_password_rejects_bad_input(app, login, password, message):
     runner = app.test_cli_runner()
-    runner.invoke(cli, ["user", "add", "anna", "--role", "viewer", "--password-stdin"], input="first password\n")
+    runner.invoke(cli, ["user", "add", "anna", "--deployment-admin", "--password-stdin"], input="first password\n")
     result = runner.invoke(cli, ["user", "password", login, "--password-stdin"], input=f"{password}\n")
     assert result.exit_code == 1
     assert message in result.output

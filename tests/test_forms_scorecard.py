@@ -96,3 +96,37 @@ def test_inventory_records_are_not_counted(any_db_app, scan_id):
     assert [finding["outcome"] for finding in findings] == ["inventory", "inventory", "violation"]
     assert findings[0]["data"] == form_data(1, "search", "#szukaj", 1)
     assert exported["pages"][1]["findings"][0]["data"] == {}
+
+
+@pytest.fixture
+def many_forms_scan(any_db_app):
+    """A scan with PRINTED_FORMS + 3 pages of one contact form each; only the last three forms have a problem."""
+    from cxaudit_forms.scorecard import PRINTED_FORMS
+
+    with any_db_app.app_context():
+        institution = Institution(slug="duza-biblioteka", name="Duża Biblioteka", default_language="pl")
+        site = Site(institution=institution, base_url=BASE)
+        scan = Scan(site=site, url=BASE, status=ScanStatus.FINISHED, finished_at=datetime.now(UTC))
+        for number in range(PRINTED_FORMS + 3):
+            page = PageResult(scan=scan, url=f"{BASE}strona-{number:03d}", status=PageStatus.AUDITED)
+            page.findings = [record(1, "contact", "#kontakt", 4)]
+            if number >= PRINTED_FORMS:
+                page.findings.append(Finding(plugin="forms", rule="forms-field-no-name", outcome=Outcome.VIOLATION,
+                                             impact="critical", targets=["#kontakt", "#kod"], help="Form 1 (contact): x",
+                                             data=form_data(1, "contact", "#kontakt", 4)))
+        db.session.add_all([institution, site, scan])
+        db.session.commit()
+        return scan.id
+
+
+def test_printed_table_worst_forms_first(any_db_app, many_forms_scan):
+    from cxaudit_forms.scorecard import PRINTED_FORMS
+
+    with any_db_app.app_context(), any_db_app.test_request_context(), force_locale("en"):
+        section = forms_section([db.session.get(Scan, many_forms_scan)])
+
+    table = section.tables[0]
+    assert len(table.rows) == PRINTED_FORMS + 3
+    assert len(table.printed_rows) == PRINTED_FORMS
+    assert [row[0].rsplit("-", 1)[1] for row in table.printed_rows[:4]] == ["050", "051", "052", "000"]
+    assert table.rows[0][0].endswith("strona-000")

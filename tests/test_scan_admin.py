@@ -10,7 +10,7 @@ import pytest
 
 from accounts import sign_in
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Scan, ScanStatus, Site
+from cxaudit.models import Institution, PageResult, PageStatus, Scan, ScanStatus, Site
 from scan_rows import add_scan, add_site, violation
 
 PAGES = Path(__file__).parent / "pages" / "scan"
@@ -94,7 +94,9 @@ def test_scan_launched_from_form_shows_results(immediate_app, signed_in, serve_d
 
     page = signed_in.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page
-    assert "5 pages audited" in page
+    # missing.html answers 404: an error page, not an audited one.
+    assert "4 pages audited" in page
+    assert "1 error page (HTTP 400 or above)" in page
     assert "0 pages failed" in page
     assert "Muzeum Testowe" in page
     ranking = page[page.index("Rules violated on most pages") : page.index("To review by a person")]
@@ -162,6 +164,26 @@ def test_unknown_scan_is_404(app, client):
 
     assert client.get("/scans/999?lang=en").status_code == 404
     assert client.get("/scans/999.json").status_code == 404
+
+
+def test_failed_scan_describes_its_error_page(app, client):
+    sign_in(app, client)
+    with app.app_context():
+        scan = Scan(url="http://127.0.0.1:9/startt.html", status=ScanStatus.FAILED, settings={}, pages_done=1, error="x")
+        scan.pages.append(
+            PageResult(url=scan.url, status=PageStatus.HTTP_ERROR, error="HTTP 404: the server answered with an error page.")
+        )
+        db.session.add(scan)
+        db.session.commit()
+        scan_id = scan.id
+
+    page = client.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
+    listing = client.get("/scans?lang=en").get_data(as_text=True)
+
+    assert "0 pages audited,\n   1 error page (HTTP 400 or above)," in page
+    assert "<td>Broken link</td>" in page
+    assert "HTTP 404: the server answered with an error page." in page
+    assert "Pages visited" in listing
 
 
 def test_pages_table_lists_each_rule_once(app, client):

@@ -67,7 +67,9 @@ def test_scan_prints_summary(scan_runner, serve_directory):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert f"[1/4] {base_url}/index.html (2 rules violated)" in lines
-    assert "5 pages audited" in lines
+    # missing.html answers 404: an error page, not an audited one.
+    assert "4 pages audited" in lines
+    assert "1 error page (HTTP 400 or above)" in lines
     assert "0 pages failed" in lines
     assert "  critical: 2, 2" in lines
     assert "  serious: 3, 3" in lines

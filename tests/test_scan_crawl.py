@@ -87,13 +87,14 @@ def test_crawl_stores_axe_violations(scan_app, site_url):
         assert image_alt.help_url.startswith("https://dequeuniversity.com/rules/axe/4.10/image-alt")
 
 
-def test_crawl_audits_http_error_page(scan_app, site_url):
+def test_crawl_records_http_error_page_unaudited(scan_app, site_url):
     scan_id = run_scan(scan_app, f"{site_url}/index.html")
 
     with scan_app.app_context():
         missing = pages_by_path(load_scan(scan_id), site_url)["/missing.html"]
-        assert missing.status == PageStatus.AUDITED
-        assert "404" in missing.error
+        assert missing.status == PageStatus.HTTP_ERROR
+        assert missing.error.startswith("HTTP 404: ")
+        assert missing.findings == []
 
 
 def test_crawl_stops_at_max_pages(scan_app, site_url):
@@ -140,8 +141,10 @@ def test_raising_plugin_recorded_as_audit_error(scan_app, site_url):
         scan = load_scan(scan_id)
         assert scan.status == ScanStatus.FINISHED
         assert len(scan.pages) == 5
-        for page in scan.pages:
-            assert page.status == PageStatus.AUDITED
+        # missing.html answers 404, so it is recorded as an error page and not audited.
+        audited = [page for page in scan.pages if page.status == PageStatus.AUDITED]
+        assert len(audited) == 4
+        for page in audited:
             assert page.audit_errors == [
                 {"plugin": "always-raises", "error": f"RuntimeError: cannot audit {page.url}"}
             ]
@@ -164,7 +167,7 @@ def test_killed_browser_fails_page_and_scan_goes_on(scan_app, site_url):
         assert pages["/visit.html"].findings == []
         # A new browser audits the pages queued after the crash.
         assert pages["/clean.html"].status == PageStatus.AUDITED
-        assert pages["/missing.html"].status == PageStatus.AUDITED
+        assert pages["/missing.html"].status == PageStatus.HTTP_ERROR
         assert scan.pages_done == len(scan.pages) == 5
 
 

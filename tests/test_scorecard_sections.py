@@ -119,3 +119,25 @@ def test_failing_section_plugin_named(institution_with_scan):
     assert scorecard.to_dict()["errored_plugins"] == ["broken-section"]
     assert [key for key in (section["key"] for section in scorecard.to_dict()["sections"])] == ["forms-example"]
     assert "broken-section" in html
+
+
+class LongSection:
+    """A section whose table prints only its first row in HTML and PDF."""
+
+    @hookimpl
+    def cxaudit_scorecard_sections(self, scans):
+        rows = [["strona-pierwsza", "1"], ["strona-druga", "2"], ["strona-trzecia", "3"]]
+        table = SectionTable(caption="Long", headers=["Page", "Score"], rows=rows, printed_rows=rows[:1])
+        return [ScorecardSection(key="long", title="Long", summary="", tables=[table])]
+
+
+def test_printed_rows_shorten_html_but_not_json(institution_with_scan):
+    register(institution_with_scan, "long", LongSection())
+    scorecard, html = scorecard_of(institution_with_scan, "pl")
+
+    table = scorecard.to_dict()["sections"][0]["tables"][0]
+    assert "printed_rows" not in table
+    assert len(table["rows"]) == 3
+    assert "strona-pierwsza" in html
+    assert "strona-druga" not in html
+    assert "Pominięto tu jeszcze 2 wiersze" in html

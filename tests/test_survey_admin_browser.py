@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Role, Survey, SurveyKind, User
+from cxaudit.models import Institution, Survey, SurveyKind, User
 from test_widget_support import AXE_SCRIPT, PANEL_SHOWN, WAIT_SECONDS
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,7 @@ axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a
 @pytest.fixture
 def editor_url(app, live_server) -> str:
     with app.app_context():
-        user = User(login="anna", role=Role.ADMIN)
+        user = User(login="anna", is_deployment_admin=True)
         user.set_password(PASSWORD)
         survey = Survey(institution=Institution(slug="muzeum", name="Muzeum Miejskie"), kind=SurveyKind.HELPFUL)
         db.session.add_all([user, survey])

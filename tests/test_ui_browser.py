@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Role, Survey, User
+from cxaudit.models import Institution, Survey, User
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ COPY_MESSAGES = ("Copied to the clipboard.", "The snippet is selected: press Ctr
 @pytest.fixture
 def admin_user(app):
     with app.app_context():
-        user = User(login="anna", role=Role.ADMIN)
+        user = User(login="anna", is_deployment_admin=True)
         user.set_password(PASSWORD)
         db.session.add(user)
         db.session.commit()

@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from cxaudit.admin import funnels, history, inquiries, institutions, privacy, scans, session, surveys  # noqa: E402,F401  (route modules)
+from cxaudit.admin import audit_log, funnels, history, inquiries, institutions, privacy, scans, session, surveys, tokens, users  # noqa: E402,F401  (route modules)

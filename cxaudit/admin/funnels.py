@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from cxaudit import audit_log
+from cxaudit.access import Permission, requires
 from cxaudit.admin import bp
 from cxaudit.admin.institutions import get_institution_or_404
 from cxaudit.api.events import sessions_per_step
@@ -18,11 +17,9 @@ from cxaudit.extensions import db
 from cxaudit.forms.funnels import FunnelForm
 from cxaudit.models import Funnel, Institution
 
-logger = logging.getLogger(__name__)
-
 
 @bp.route("/institutions/<slug>/funnels", methods=["GET", "POST"])
-@login_required
+@requires(Permission.SURVEYS)
 def funnels(slug: str) -> Response | str | tuple[str, int]:
     """List the institution's funnels and add one."""
     institution = get_institution_or_404(slug)
@@ -35,13 +32,13 @@ def funnels(slug: str) -> Response | str | tuple[str, int]:
     funnel = Funnel(institution_id=institution.id, name=form.clean_name, steps=form.clean_steps)
     if not save(funnel, form):
         return render_funnels(institution, form), 400
-    logger.info("Funnel %s added to institution %s", funnel.id, institution.slug)
+    audit_log.record("funnel_added", institution, target=funnel.name)
     flash(_("Funnel %(name)s added.", name=funnel.name), "success")
     return redirect(url_for("admin.funnels", slug=slug))
 
 
 @bp.route("/institutions/<slug>/funnels/<int:funnel_id>", methods=["GET", "POST"])
-@login_required
+@requires(Permission.SURVEYS, scoped=["funnel_id"])
 def edit_funnel(slug: str, funnel_id: int) -> Response | str | tuple[str, int]:
     """Rename a funnel or change its steps. The scorecard counts them again from the stored events."""
     institution = get_institution_or_404(slug)
@@ -56,13 +53,13 @@ def edit_funnel(slug: str, funnel_id: int) -> Response | str | tuple[str, int]:
     funnel.name, funnel.steps = form.clean_name, form.clean_steps
     if not save(funnel, form):
         return render_edit(institution, funnel, form), 400
-    logger.info("Funnel %s of institution %s saved", funnel.id, institution.slug)
+    audit_log.record("funnel_changed", institution, target=funnel.name)
     flash(_("Funnel %(name)s saved.", name=funnel.name), "success")
     return redirect(url_for("admin.funnels", slug=slug))
 
 
 @bp.route("/institutions/<slug>/funnels/<int:funnel_id>/delete", methods=["POST"])
-@login_required
+@requires(Permission.SURVEYS, scoped=["funnel_id"])
 def delete_funnel(slug: str, funnel_id: int) -> Response:
     """Delete a funnel definition. The funnel events stay, so defining it again restores its figures."""
     institution = get_institution_or_404(slug)
@@ -70,7 +67,7 @@ def delete_funnel(slug: str, funnel_id: int) -> Response:
     name = funnel.name
     db.session.delete(funnel)
     db.session.commit()
-    logger.info("Funnel %s of institution %s deleted", funnel_id, institution.slug)
+    audit_log.record("funnel_deleted", institution, target=name)
     flash(_("Funnel %(name)s deleted. The recorded steps are kept.", name=name), "success")
     return redirect(url_for("admin.funnels", slug=slug))
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from cxaudit.access import Permission, requires, scan_or_404, signed_in
 from cxaudit.admin import bp
 from cxaudit.extensions import db
 from cxaudit.models import Scan, ScanStatus, Site
@@ -48,7 +48,7 @@ class DiffForm(FlaskForm):
 
 
 @bp.route("/sites/<int:site_id>")
-@login_required
+@requires(Permission.SCANS)
 def site_history(site_id: int):
     site = db.get_or_404(Site, site_id)
     scans = sorted(site.scans, key=lambda scan: scan.id, reverse=True)
@@ -81,14 +81,15 @@ def _scan_choice_label(scan: Scan) -> str:
 
 
 @bp.route("/scans/diff")
-@login_required
+@signed_in
 def scan_diff():
     form = DiffForm(request.args)
     if not form.validate():
         return render_template("admin/scans/diff.html", form=form, diff=None, error=None), 400
 
-    base = db.get_or_404(Scan, form.base.data)
-    compared = db.get_or_404(Scan, form.compared.data)
+    # The scan numbers come from the query string, so each is checked here.
+    base = scan_or_404(form.base.data)
+    compared = scan_or_404(form.compared.data)
     try:
         diff = diff_scans(base, compared, force=bool(form.force.data))
     except ScansNotComparable as error:

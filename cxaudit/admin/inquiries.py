@@ -9,9 +9,10 @@ from pathlib import Path
 from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import login_required
 from werkzeug.wrappers import Response
 
+from cxaudit import audit_log
+from cxaudit.access import Permission, requires
 from cxaudit.admin import bp
 from cxaudit.admin.institutions import get_institution_or_404
 from cxaudit.forms import InvalidValue
@@ -56,13 +57,13 @@ def render_inquiries(
 
 
 @bp.route("/institutions/<slug>/inquiries")
-@login_required
+@requires(Permission.SURVEYS)
 def inquiries(slug: str) -> str:
     return render_inquiries(get_institution_or_404(slug))
 
 
 @bp.route("/institutions/<slug>/inquiries/import", methods=["POST"])
-@login_required
+@requires(Permission.SURVEYS)
 def import_inquiries(slug: str) -> Response | tuple[str, int]:
     institution = get_institution_or_404(slug)
     limit = upload_limit()
@@ -83,6 +84,7 @@ def import_inquiries(slug: str) -> Response | tuple[str, int]:
     except InvalidInquiries as error:
         return render_inquiries(institution, import_form=form, import_errors=error.errors), 400
 
+    audit_log.record("inquiries_imported", institution, added=result.created, updated=result.updated)
     flash(import_summary(result), "success")
     return redirect(url_for("admin.inquiries", slug=institution.slug))
 
@@ -125,7 +127,7 @@ def import_summary(result: ImportResult) -> str:
 
 
 @bp.route("/institutions/<slug>/inquiries/addresses", methods=["POST"])
-@login_required
+@requires(Permission.SURVEYS)
 def save_own_addresses(slug: str) -> Response | tuple[str, int]:
     institution = get_institution_or_404(slug)
     form = OwnAddressesForm()
@@ -139,16 +141,18 @@ def save_own_addresses(slug: str) -> Response | tuple[str, int]:
 
     set_own_addresses(institution, addresses)
     logger.info("Own addresses of %s set to %d entries", institution.slug, len(addresses))
+    audit_log.record("inquiry_addresses_changed", institution, count=len(addresses))
     flash(_("Own addresses saved."), "success")
     return redirect(url_for("admin.inquiries", slug=institution.slug, _anchor="addresses"))
 
 
 @bp.route("/institutions/<slug>/inquiries/token", methods=["POST"])
-@login_required
+@requires(Permission.SURVEYS)
 def new_api_token(slug: str) -> Response:
     """Make a new API token and show it on this response only, never in the session's flash messages."""
     institution = get_institution_or_404(slug)
     token = generate_api_token(institution)
+    audit_log.record("inquiry_token_created", institution)
     response = make_response(render_inquiries(institution, new_token=token))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required
-from sqlalchemy import select
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
+from cxaudit import audit_log
+from cxaudit.access import Permission, can, deployment_admin_required, requires, signed_in, visible_institutions
 from cxaudit.admin import bp
 from cxaudit.extensions import db
 from cxaudit.forms import InvalidValue
@@ -19,7 +19,6 @@ from cxaudit.forms.institutions import InstitutionForm, SiteForm, create_institu
 from cxaudit.forms.surveys import SurveyForm, public_base_url, survey_snippet
 from cxaudit.models import Institution
 
-logger = logging.getLogger(__name__)
 
 SCORECARD_FORMATS = ("html", "pdf", "json")
 
@@ -27,17 +26,17 @@ SCORECARD_FORMATS = ("html", "pdf", "json")
 @bp.app_context_processor
 def admin_template_helpers() -> dict:
     # Lets templates link to views of other areas only when they are installed.
-    return {"has_endpoint": lambda endpoint: endpoint in current_app.view_functions}
+    return {"has_endpoint": lambda endpoint: endpoint in current_app.view_functions, "can": can}
 
 
 @bp.route("/")
-@login_required
+@signed_in
 def index() -> str:
     return render_index(InstitutionForm())
 
 
 @bp.route("/institutions", methods=["GET", "POST"])
-@login_required
+@deployment_admin_required
 def add_institution() -> Response | tuple[str, int]:
     if request.method == "GET":
         return redirect_after_language_switch("admin.index")
@@ -55,19 +54,19 @@ def add_institution() -> Response | tuple[str, int]:
         ]
         return render_index(form), 400
 
-    logger.info("Institution %s added", institution.slug)
+    audit_log.record("institution_added", institution, target=institution.slug)
     flash(_("Institution %(name)s added.", name=institution.name), "success")
     return redirect(url_for("admin.institution", slug=institution.slug))
 
 
 @bp.route("/institutions/<slug>")
-@login_required
+@requires(Permission.VIEW)
 def institution(slug: str) -> str:
     return render_institution(get_institution_or_404(slug))
 
 
 @bp.route("/institutions/<slug>/sites", methods=["GET", "POST"])
-@login_required
+@requires(Permission.MANAGE)
 def add_site(slug: str) -> Response | tuple[str, int]:
     if request.method == "GET":
         return redirect_after_language_switch("admin.institution", slug=slug)
@@ -83,7 +82,7 @@ def add_site(slug: str) -> Response | tuple[str, int]:
         return render_institution(institution, site_form=form), 400
     site.settings = {**site.settings, "allow_submit": bool(form.allow_submit.data)}
     db.session.commit()
-    logger.info("Site %s added to institution %s", site.base_url, institution.slug)
+    audit_log.record("site_added", institution, target=site.base_url)
     flash(_("Site %(url)s added.", url=site.base_url), "success")
     return redirect(url_for("admin.institution", slug=institution.slug, _anchor="sites"))
 
@@ -105,7 +104,7 @@ def get_institution_or_404(slug: str) -> Institution:
 
 
 def render_index(form: InstitutionForm) -> str:
-    institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
+    institutions = visible_institutions(current_user)
     return render_template("admin/index.html", institutions=institutions, form=form)
 
 

@@ -5,21 +5,22 @@ from __future__ import annotations
 from flask import Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import login_required
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from cxaudit import jobs
+from cxaudit import audit_log, jobs
+from cxaudit.access import Permission, institution_ids_with, requires, signed_in, user_can
 from cxaudit.admin import bp
 from cxaudit.extensions import db
-from cxaudit.models import Outcome, Scan, ScanStatus
+from cxaudit.models import Outcome, Scan, ScanStatus, Site
 from cxaudit.scan.export import EXPORT_FORMATS, MEDIA_TYPES, export_filename, render_export
 from cxaudit.scan.history import previous_finished_scan
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.guard import InvalidAllowedNetworks, guard_from_config
-from cxaudit.scan.runner import create_scan, request_cancel
+from cxaudit.scan.runner import create_scan, find_site, request_cancel
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import SCOPE_HOST, SCOPE_PATH, InvalidPattern, InvalidScanURL, compile_patterns, validate_scan_url
 
@@ -34,6 +35,15 @@ def _valid_scan_url(form: FlaskForm, field: StringField) -> None:
         guard_from_config(current_app.config).check_url(url)
     except (InvalidScanURL, InvalidAllowedNetworks) as error:
         raise ValidationError(str(error)) from error
+    site = find_site(url)
+    if not user_can(current_user, Permission.SCANS, site.institution_id if site else None):
+        raise ValidationError(
+            _(
+                "%(url)s is not on a site of an institution where you run scans. "
+                "Give an address on one of the sites listed on your institution's page.",
+                url=url,
+            )
+        )
 
 
 def _valid_patterns(form: FlaskForm, field: TextAreaField) -> None:
@@ -98,8 +108,17 @@ class ScanForm(FlaskForm):
     )
 
 
+def visible_scans() -> list[Scan]:
+    """Return the scans of the institutions where the user runs scans, newest first."""
+    query = select(Scan).order_by(Scan.id.desc())
+    allowed = institution_ids_with(current_user, Permission.SCANS)
+    if allowed is not None:
+        query = query.join(Site, Scan.site_id == Site.id).where(Site.institution_id.in_(allowed))
+    return list(db.session.scalars(query))
+
+
 @bp.route("/scans", methods=["GET", "POST"])
-@login_required
+@signed_in
 def scans():
     form = ScanForm()
     if not form.is_submitted():
@@ -122,15 +141,20 @@ def scans():
             flash(str(error), "error")
         else:
             jobs.enqueue_scan(scan.id)
+            audit_log.record(
+                "scan_started", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id
+            )
             flash(_("Scan of %(url)s queued.", url=scan.url), "success")
             return redirect(url_for("admin.scan_detail", scan_id=scan.id))
 
-    all_scans = db.session.scalars(select(Scan).order_by(Scan.id.desc())).all()
-    return render_template("admin/scans/index.html", form=form, scans=all_scans)
+    allowed = institution_ids_with(current_user, Permission.SCANS)
+    return render_template(
+        "admin/scans/index.html", form=form, scans=visible_scans(), may_start_scans=allowed is None or bool(allowed)
+    )
 
 
 @bp.route("/scans/<int:scan_id>")
-@login_required
+@requires(Permission.SCANS)
 def scan_detail(scan_id: int):
     scan = db.get_or_404(Scan, scan_id)
     running = scan.status in (ScanStatus.QUEUED, ScanStatus.RUNNING)
@@ -148,13 +172,16 @@ def scan_detail(scan_id: int):
 
 
 @bp.route("/scans/<int:scan_id>/cancel", methods=["POST"])
-@login_required
+@requires(Permission.SCANS)
 def cancel_scan(scan_id: int):
     """Ask a queued or running scan to stop. CSRFProtect checks the token of this POST."""
     scan = db.get_or_404(Scan, scan_id)
     if not request_cancel(scan):
         flash(_("The scan has already ended; there is nothing to cancel."), "error")
-    elif scan.status == ScanStatus.CANCELLED:
+        return redirect(url_for("admin.scan_detail", scan_id=scan.id))
+
+    audit_log.record("scan_cancelled", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id)
+    if scan.status == ScanStatus.CANCELLED:
         flash(_("The scan is cancelled."), "success")
     else:
         flash(_("The scan stops after the pages being visited now; the pages already audited are kept."), "success")
@@ -162,7 +189,7 @@ def cancel_scan(scan_id: int):
 
 
 @bp.route("/scans/<int:scan_id>/progress")
-@login_required
+@requires(Permission.SCANS)
 def scan_progress(scan_id: int):
     scan = db.get_or_404(Scan, scan_id)
     return jsonify(
@@ -175,9 +202,12 @@ def scan_progress(scan_id: int):
 
 
 @bp.route("/scans/<int:scan_id>.<any(json, csv, sarif):fmt>")
-@login_required
+@requires(Permission.SCANS)
 def scan_export(scan_id: int, fmt: str):
     scan = db.get_or_404(Scan, scan_id)
+    audit_log.record(
+        "scan_exported", scan.site.institution_id if scan.site else None, target=scan.url, scan=scan.id, format=fmt
+    )
     return Response(
         render_export(scan, fmt),
         mimetype=MEDIA_TYPES[fmt],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -14,10 +13,11 @@ from sqlalchemy.sql import Select
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from cxaudit import audit_log
+from cxaudit.access import Permission, requires
 from cxaudit.admin import bp
 from cxaudit.admin.institutions import get_institution_or_404, redirect_after_language_switch, render_institution
 from cxaudit.extensions import db
@@ -34,7 +34,6 @@ from cxaudit.models import SCORE_RANGES, Institution, Survey, SurveyKind
 from cxaudit.spreadsheet import neutralise_formula
 from cxaudit.models import Response as Answer
 
-logger = logging.getLogger(__name__)
 
 ANSWERS_PAGE_SIZE = 200
 QR_MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml"}
@@ -152,7 +151,7 @@ def answers_csv(answers: list[Answer]) -> str:
 
 
 @bp.route("/institutions/<slug>/surveys", methods=["GET", "POST"])
-@login_required
+@requires(Permission.SURVEYS)
 def add_survey(slug: str) -> Response | tuple[str, int]:
     if request.method == "GET":
         return redirect_after_language_switch("admin.institution", slug=slug)
@@ -162,13 +161,13 @@ def add_survey(slug: str) -> Response | tuple[str, int]:
         return render_institution(institution, survey_form=form), 400
 
     survey = create_survey(institution, form.kind.data, form.origins)
-    logger.info("Survey %s added to institution %s", survey.public_id, institution.slug)
+    audit_log.record("survey_added", institution, target=survey.public_id)
     flash(_("Survey added. Paste its snippet into the pages of your site."), "success")
     return redirect(url_for("admin.institution", slug=institution.slug, _anchor=f"survey-{survey.public_id}"))
 
 
 @bp.route("/institutions/<slug>/surveys/<public_id>/active", methods=["POST"])
-@login_required
+@requires(Permission.SURVEYS, scoped=["public_id"])
 def toggle_survey(slug: str, public_id: str) -> Response:
     """Switch the ``active`` flag of a survey. CSRFProtect checks the token of this POST."""
     institution = get_institution_or_404(slug)
@@ -180,7 +179,7 @@ def toggle_survey(slug: str, public_id: str) -> Response:
 
     survey.active = not survey.active
     db.session.commit()
-    logger.info("Survey %s %s", survey.public_id, "activated" if survey.active else "deactivated")
+    audit_log.record("survey_activated" if survey.active else "survey_paused", institution, target=survey.public_id)
     if survey.active:
         flash(_("The survey is active again."), "success")
     else:
@@ -205,7 +204,7 @@ def hosted_url(survey: Survey) -> str:
 
 
 @bp.route("/institutions/<slug>/surveys/<public_id>", methods=["GET", "POST"])
-@login_required
+@requires(Permission.SURVEYS, scoped=["public_id"])
 def edit_survey(slug: str, public_id: str) -> Response | str | tuple[str, int]:
     """Edit a survey's kind, texts per language, triggers, sampling, origins and state."""
     institution = get_institution_or_404(slug)
@@ -216,7 +215,7 @@ def edit_survey(slug: str, public_id: str) -> Response | str | tuple[str, int]:
             return render_editor(institution, survey, form), 400
         form.apply_to(survey)
         db.session.commit()
-        logger.info("Survey %s settings saved", survey.public_id)
+        audit_log.record("survey_changed", institution, target=survey.public_id)
         flash(_("Survey saved. Pages load the new settings within five minutes."), "success")
         return redirect(url_for("admin.edit_survey", slug=slug, public_id=public_id))
     return render_editor(institution, survey, form)
@@ -236,7 +235,7 @@ def render_editor(institution: Institution, survey: Survey, form: SurveySettings
 
 
 @bp.get("/institutions/<slug>/surveys/<public_id>/qr.<fmt>")
-@login_required
+@requires(Permission.SURVEYS, scoped=["public_id"])
 def survey_qr(slug: str, public_id: str, fmt: str) -> Response:
     """Return the QR code of the hosted survey page as PNG or SVG, for posters and tickets."""
     survey = get_survey_or_404(get_institution_or_404(slug), public_id)
@@ -249,7 +248,7 @@ def survey_qr(slug: str, public_id: str, fmt: str) -> Response:
 
 
 @bp.get("/institutions/<slug>/surveys/<public_id>/answers")
-@login_required
+@requires(Permission.SURVEYS, scoped=["public_id"])
 def survey_answers(slug: str, public_id: str) -> str | tuple[str, int]:
     """List a survey's answers, newest first, filtered by the query string."""
     institution = get_institution_or_404(slug)
@@ -271,13 +270,15 @@ def survey_answers(slug: str, public_id: str) -> str | tuple[str, int]:
 
 
 @bp.get("/institutions/<slug>/surveys/<public_id>/answers.csv")
-@login_required
+@requires(Permission.SURVEYS, scoped=["public_id"])
 def survey_answers_csv(slug: str, public_id: str) -> Response:
     """Download the filtered answers as CSV, safe to open in a spreadsheet."""
-    survey = get_survey_or_404(get_institution_or_404(slug), public_id)
+    institution = get_institution_or_404(slug)
+    survey = get_survey_or_404(institution, public_id)
     filters = AnswerFilters.from_args(request.args, survey.kind)
     if filters.errors:
         abort(400, description=" ".join(filters.errors))
+    audit_log.record("answers_exported", institution, target=survey.public_id, filters=filters.query_args())
     response = Response(answers_csv(filtered_answers(survey, filters)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="answers-{survey.public_id}.csv"'
     return response

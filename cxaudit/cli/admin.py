@@ -20,20 +20,24 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from cxaudit import audit_log
 from cxaudit.auth import (
     AccountError,
     any_user_exists,
+    check_keeps_an_admin,
     check_password_strength,
     create_user,
+    find_membership,
     find_user,
     generate_password,
+    set_membership,
 )
 from cxaudit.database import schema_is_current, upgrade_database
 from cxaudit.extensions import db
 from cxaudit.forms import InvalidValue
 from cxaudit.forms.institutions import create_institution, create_site, find_institution
 from cxaudit.forms.surveys import create_survey, normalise_base_url, survey_snippet
-from cxaudit.models import Institution, Role, Site, SurveyKind
+from cxaudit.models import Institution, Role, Site, SurveyKind, User
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,7 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 institution_group = AppGroup("institution", help="Add and list institutions.")
 site_group = AppGroup("site", help="Add websites of institutions.")
 survey_group = AppGroup("survey", help="Add surveys and print their snippets.")
-user_group = AppGroup("user", help="Add users of the admin UI.")
+user_group = AppGroup("user", help="Add users of the admin UI and set their roles in institutions.")
 
 
 def register(group: click.Group) -> None:
@@ -98,9 +102,10 @@ def init_command() -> None:
     if generated:
         password = generate_password()
     try:
-        create_user(DEFAULT_ADMIN_LOGIN, Role.ADMIN, password)
+        create_user(DEFAULT_ADMIN_LOGIN, password, deployment_admin=True)
     except AccountError as error:
         fail(_("%(variable)s is not usable: %(reason)s", variable=ADMIN_PASSWORD_VARIABLE, reason=str(error)))
+    audit_log.record("user_added", target=DEFAULT_ADMIN_LOGIN, actor_login="cli", deployment_admin=True)
 
     if generated:
         click.echo(
@@ -254,20 +259,96 @@ def _read_password(from_stdin: bool) -> str:
     return click.prompt(_("Password"), hide_input=True, confirmation_prompt=_("Repeat the password"))
 
 
+def require_user(login: str) -> User:
+    user = find_user(login.strip())
+    if user is None:
+        fail(_("No user has the login %(login)s. Check the spelling or add the user with `cxaudit user add`.", login=login))
+    return user
+
+
+def check_role(role: str) -> None:
+    check_choice(role, [role.value for role in Role], _("%(value)s is not a role. Use one of: %(choices)s."))
+
+
 @user_group.command("add")
 @click.argument("login")
-@click.option("--role", required=True, help="What the user may do: admin, auditor, editor or viewer.")
+@click.option("--institution", "slugs", multiple=True, help="Slug of an institution the user joins; repeat for several.")
+@click.option("--role", help="The user's role in those institutions: admin, auditor, editor or viewer.")
+@click.option("--deployment-admin", is_flag=True, help="Let the user manage every institution and every account.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
-def add_user(login: str, role: str, password_stdin: bool) -> None:
+def add_user(login: str, slugs: tuple[str, ...], role: str | None, deployment_admin: bool, password_stdin: bool) -> None:
     """Add a user who signs in to the admin UI with LOGIN."""
-    check_choice(role, [role.value for role in Role], _("%(value)s is not a role. Use one of: %(choices)s."))
+    if slugs and not role:
+        fail(_("Give the user's role in %(slugs)s with --role admin, auditor, editor or viewer.", slugs=", ".join(slugs)))
+    if role and not slugs:
+        fail(_("A role applies in an institution. Name it with --institution SLUG, or use --deployment-admin."))
+    if not slugs and not deployment_admin:
+        fail(_("The user could open nothing. Give --institution SLUG --role ROLE, or --deployment-admin."))
+    if role:
+        check_role(role)
+    institutions = [require_institution(slug) for slug in slugs]
+
     password = _read_password(password_stdin)
     try:
         check_password_strength(password)
-        user = create_user(login, role, password)
+        user = create_user(login, password, deployment_admin, {institution: role for institution in institutions})
     except AccountError as error:
         fail(str(error))
-    click.echo(_("Added the user %(login)s with the role %(role)s.", login=user.login, role=user.role.value))
+    audit_log.record("user_added", target=user.login, actor_login="cli", deployment_admin=deployment_admin)
+    if deployment_admin:
+        click.echo(_("Added the user %(login)s as a deployment administrator.", login=user.login))
+    for institution in institutions:
+        click.echo(_("Added the user %(login)s to %(slug)s with the role %(role)s.", login=user.login, slug=institution.slug, role=role))
+
+
+@user_group.command("grant")
+@click.argument("login")
+@click.argument("slug")
+@click.option("--role", required=True, help="The role in the institution: admin, auditor, editor or viewer.")
+def grant_role(login: str, slug: str, role: str) -> None:
+    """Give the user LOGIN a role in the institution SLUG, replacing any earlier one."""
+    check_role(role)
+    user = require_user(login)
+    institution = require_institution(slug)
+    membership = find_membership(user.id, institution.id)
+    if membership is not None:
+        try:
+            check_keeps_an_admin(membership, Role(role))
+        except AccountError as error:
+            fail(str(error))
+    set_membership(user, institution, role)
+    action = "member_added" if membership is None else "member_role_changed"
+    audit_log.record(action, institution, target=user.login, actor_login="cli", role=role)
+    click.echo(_("%(login)s has the role %(role)s in %(slug)s.", login=user.login, role=role, slug=institution.slug))
+
+
+@user_group.command("revoke")
+@click.argument("login")
+@click.argument("slug")
+def revoke_membership(login: str, slug: str) -> None:
+    """Remove the user LOGIN from the institution SLUG."""
+    user = require_user(login)
+    institution = require_institution(slug)
+    membership = find_membership(user.id, institution.id)
+    if membership is None:
+        fail(_("%(login)s is not a member of %(slug)s.", login=user.login, slug=institution.slug))
+    try:
+        check_keeps_an_admin(membership, None)
+    except AccountError as error:
+        fail(str(error))
+    db.session.delete(membership)
+    db.session.commit()
+    audit_log.record("member_removed", institution, target=user.login, actor_login="cli")
+    click.echo(_("%(login)s is no longer a member of %(slug)s.", login=user.login, slug=institution.slug))
+
+
+@user_group.command("list")
+def list_users() -> None:
+    """Print one user a line: login, then "deployment-admin" or the memberships as slug:role, separated by tabs."""
+    for user in db.session.scalars(select(User).order_by(User.login)):
+        roles = ["deployment-admin"] if user.is_deployment_admin else []
+        roles += [f"{membership.institution.slug}:{membership.role.value}" for membership in user.memberships]
+        click.echo("\t".join([user.login, *roles]))
 
 
 @user_group.command("password")
@@ -275,9 +356,7 @@ def add_user(login: str, role: str, password_stdin: bool) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of standard input.")
 def set_user_password(login: str, password_stdin: bool) -> None:
     """Set a new password for the user LOGIN, for example a forgotten admin password."""
-    user = find_user(login.strip())
-    if user is None:
-        fail(_("No user has the login %(login)s. Check the spelling or add the user with `cxaudit user add`.", login=login))
+    user = require_user(login)
     password = _read_password(password_stdin)
     try:
         check_password_strength(password)
@@ -285,5 +364,5 @@ def set_user_password(login: str, password_stdin: bool) -> None:
         fail(str(error))
     user.set_password(password)
     db.session.commit()
-    logger.info("Password of user %s changed from the command line", user.login)
+    audit_log.record("password_changed", target=user.login, actor_login="cli")
     click.echo(_("The password of %(login)s is changed.", login=user.login))

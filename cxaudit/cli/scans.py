@@ -15,7 +15,7 @@ from flask_babel import ngettext
 from cxaudit.audit import IMPACTS
 from cxaudit.extensions import db
 from cxaudit.jobs import LeaseSweeper
-from cxaudit.models import PageResult, Scan, ScanStatus
+from cxaudit.models import PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.export import render_export
 from cxaudit.scan.fail_on import EXIT_VIOLATIONS_FOUND, count_violations_at_or_above
@@ -227,9 +227,12 @@ def _apply_fail_on(ctx: click.Context, scan: Scan, threshold: str) -> None:
 
 def _echo_progress(scan: Scan, page: PageResult) -> None:
     total = scan.pages_done + scan.pages_queued
-    if page.status == "audited":
+    if page.status == PageStatus.AUDITED:
         violations = sum(1 for finding in page.findings if finding.outcome == "violation")
         state = ngettext("%(num)d rule violated", "%(num)d rules violated", violations)
+    elif page.status == PageStatus.HTTP_ERROR:
+        # The note starts with "HTTP <status>" and names the page with the broken link when the crawl found one.
+        state = page.error
     else:
         state = _("failed: %(error)s", error=page.error)
     click.echo(f"[{scan.pages_done}/{total}] {page.url} ({state})", err=True)
@@ -240,6 +243,12 @@ def _echo_summary(summary: ScanSummary, err: bool) -> None:
         click.echo(text, err=err)
 
     echo(ngettext("%(num)d page audited", "%(num)d pages audited", summary.pages_audited))
+    if summary.pages_http_error:
+        echo(
+            ngettext(
+                "%(num)d error page (HTTP 400 or above)", "%(num)d error pages (HTTP 400 or above)", summary.pages_http_error
+            )
+        )
     echo(ngettext("%(num)d page failed", "%(num)d pages failed", summary.pages_failed))
     if summary.audit_errors:
         echo(ngettext("%(num)d audit error", "%(num)d audit errors", summary.audit_errors))

@@ -1,14 +1,17 @@
 """Typed SQLAlchemy models, one module per area."""
 
+from cxaudit.models.audit_log import AuditEntry
 from cxaudit.models.base import Base
 from cxaudit.models.funnel import Funnel, FunnelEvent
 from cxaudit.models.inquiry import Channel, Inquiry, InquirySettings, InquirySource
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.models.survey import SCORE_RANGES, Response, Survey, SurveyKind
-from cxaudit.models.user import Role, User
+from cxaudit.models.user import ApiToken, Membership, Role, User
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
     "Base",
     "Channel",
     "Finding",
@@ -18,6 +21,7 @@ __all__ = [
     "InquirySettings",
     "InquirySource",
     "Institution",
+    "Membership",
     "Outcome",
     "PageStatus",
     "PageResult",

@@ -22,6 +22,8 @@ class ScanStatus(enum.StrEnum):
 
 class PageStatus(enum.StrEnum):
     AUDITED = "audited"
+    # The server answered with HTTP 400 or above: a broken link, recorded but not audited.
+    HTTP_ERROR = "http-error"
     FAILED = "failed"
 
 

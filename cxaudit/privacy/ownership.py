@@ -10,12 +10,15 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import DeclarativeBase
 
 from cxaudit.models import (
+    ApiToken,
+    AuditEntry,
     Finding,
     Funnel,
     FunnelEvent,
     Inquiry,
     InquirySettings,
     Institution,
+    Membership,
     PageResult,
     Response,
     Scan,
@@ -42,5 +45,8 @@ def owned_rows(institution_id: int) -> list[tuple[type[DeclarativeBase], Select]
         (Inquiry, select(Inquiry).where(Inquiry.institution_id == institution_id).order_by(Inquiry.id)),
         (InquirySettings, select(InquirySettings).where(InquirySettings.institution_id == institution_id)),
         (Survey, select(Survey).where(Survey.institution_id == institution_id).order_by(Survey.id)),
+        (Membership, select(Membership).where(Membership.institution_id == institution_id).order_by(Membership.id)),
+        (ApiToken, select(ApiToken).where(ApiToken.institution_id == institution_id).order_by(ApiToken.id)),
+        (AuditEntry, select(AuditEntry).where(AuditEntry.institution_id == institution_id).order_by(AuditEntry.id)),
         (Institution, select(Institution).where(Institution.id == institution_id)),
     ]

@@ -116,7 +116,7 @@ class Crawler:
         with self.app.app_context():
             if delay > 0:
                 time.sleep(delay)
-            return visit_page(session, target.url, VisitSettings(self.registry, self.settings, check_final_url))
+            return visit_page(session, target, VisitSettings(self.registry, self.settings, check_final_url))
 
     def _store(self, target: CrawlTarget, visit: PageVisit) -> None:
         page_result = visit.page_result
@@ -139,14 +139,14 @@ class Crawler:
 
     def _check_start_page(self, visit: PageVisit) -> None:
         page_result = visit.page_result
-        if page_result.status == PageStatus.FAILED or (visit.http_status and visit.http_status >= 400):
+        if page_result.status in (PageStatus.FAILED, PageStatus.HTTP_ERROR):
             self.start_page_problem = page_result.error
             logger.warning("Scan %s: the start page failed, no more pages are visited", self.scan.id)
 
     def _checkpoint(self) -> dict[str, Any]:
         """Return what a resumed scan needs: the frontier's state and the pages still being visited."""
         frontier_state = self.frontier.to_state()
-        in_flight = [[target.url, target.depth] for target in self._in_flight.values()]
+        in_flight = [[target.url, target.depth, target.referrer] for target in self._in_flight.values()]
         return {"frontier": frontier_state, "in_flight": in_flight, "start_page_url": self._start_page_url}
 
     def _check_lease_and_cancel(self) -> None:

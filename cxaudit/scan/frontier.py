@@ -16,7 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -63,10 +63,13 @@ def _locked(method: Callable) -> Callable:
 
 @dataclass(frozen=True)
 class CrawlTarget:
-    """A page to load: its normalised URL and its distance in links from the start page."""
+    """A page to load: its normalised URL, its distance in links from the start page and
+    the first page found linking to it (None for the start page and sitemap entries)."""
 
     url: str
     depth: int
+    # Left out of comparisons: the same page reached from another page is the same target.
+    referrer: str | None = field(default=None, compare=False)
 
 
 class Frontier:
@@ -128,7 +131,7 @@ class Frontier:
         """Queue the links found on ``parent`` that the scan's rules admit."""
         depth = parent.depth + 1
         for link in links:
-            self._admit(link, depth)
+            self._admit(link, depth, referrer=parent.url)
 
     @_locked
     def check_final_url(self, target: CrawlTarget, final_url: str) -> str | None:
@@ -171,7 +174,7 @@ class Frontier:
         """Return the queue, the URLs seen and the robots.txt files read, as JSON-ready data."""
         return {
             "version": STATE_VERSION,
-            "queue": [[target.url, target.depth] for target in self.queue],
+            "queue": [[target.url, target.depth, target.referrer] for target in self.queue],
             "seen": sorted(self.seen),
             "issued": self.issued,
             "robots": dict(self.robots_texts),
@@ -188,7 +191,7 @@ class Frontier:
     ) -> Frontier:
         """Rebuild a frontier saved by ``to_state``; it continues where it stopped, without seeding."""
         frontier = cls(scan_url, settings, config, fetch_text)
-        frontier.queue = deque(CrawlTarget(url, int(depth)) for url, depth in state.get("queue", []))
+        frontier.queue = deque(target_from_state(entry) for entry in state.get("queue", []))
         frontier.seen = set(state.get("seen", []))
         frontier.issued = int(state.get("issued", 0))
         frontier.robots_texts = dict(state.get("robots", {}))
@@ -206,7 +209,7 @@ class Frontier:
             self._admit(url, SITEMAP_DEPTH)
         logger.info("Frontier of %s: %s pages queued after reading the sitemaps", self.start_url, len(self.queue))
 
-    def _admit(self, link: str, depth: int) -> bool:
+    def _admit(self, link: str, depth: int, referrer: str | None = None) -> bool:
         try:
             if urlsplit(link).scheme.lower() not in DEFAULT_PORTS:
                 return False
@@ -222,7 +225,7 @@ class Frontier:
             logger.debug("Frontier of %s: robots.txt disallows %s", self.start_url, url)
             return False
         self.seen.add(page_key(url))
-        self.queue.append(CrawlTarget(url, depth))
+        self.queue.append(CrawlTarget(url, depth, referrer))
         return True
 
     def _passes_rules(self, url: str, depth: int) -> bool:
@@ -268,6 +271,12 @@ class Frontier:
             self._capped_origins.add(origin_url)
             logger.warning("Crawl-delay of %s s in %s capped at %s s", delay, robots_url(origin_url), MAX_CRAWL_DELAY)
         return MAX_CRAWL_DELAY
+
+
+def target_from_state(entry: list[Any]) -> CrawlTarget:
+    """Rebuild a target saved as ``[url, depth, referrer]``; checkpoints saved before referrers have two items."""
+    url, depth, *rest = entry
+    return CrawlTarget(url, int(depth), rest[0] if rest else None)
 
 
 def page_key(url: str) -> str:

@@ -17,7 +17,7 @@ from cxaudit.scan.audits import collect_scan_settings, collect_tool_versions
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.crawler import Crawler, ProgressCallback, make_fetcher
-from cxaudit.scan.frontier import CrawlTarget, Frontier
+from cxaudit.scan.frontier import CrawlTarget, Frontier, target_from_state
 from cxaudit.scan.guard import guard_from_config
 from cxaudit.scan.lease import LeaseLost, ScanLease, new_worker_id
 from cxaudit.scan.pool import BrowserPool
@@ -197,7 +197,7 @@ def _frontier(scan: Scan, max_pages: int, checkpoint: dict[str, Any] | None) -> 
 def _resumed_targets(checkpoint: dict[str, Any] | None) -> list[CrawlTarget]:
     if checkpoint is None:
         return []
-    return [CrawlTarget(url, depth) for url, depth in checkpoint.get("in_flight", [])]
+    return [target_from_state(entry) for entry in checkpoint.get("in_flight", [])]
 
 
 class _ScanCannotRun(Exception):

@@ -34,6 +34,8 @@ class ImpactTotal:
 @dataclass
 class ScanSummary:
     pages_audited: int = 0
+    # Pages whose response had an HTTP status of 400 or above: broken links, not audited.
+    pages_http_error: int = 0
     pages_failed: int = 0
     audit_errors: int = 0
     by_impact: list[ImpactTotal] = field(default_factory=list)
@@ -53,6 +55,8 @@ def summarize_scan(scan: Scan, top: int | None = 10) -> ScanSummary:
     for page in scan.pages:
         if page.status == PageStatus.AUDITED:
             summary.pages_audited += 1
+        elif page.status == PageStatus.HTTP_ERROR:
+            summary.pages_http_error += 1
         else:
             summary.pages_failed += 1
         summary.audit_errors += len(page.audit_errors or [])

@@ -13,7 +13,9 @@ from selenium.common.exceptions import TimeoutException
 from cxaudit.models import PageResult, PageStatus
 from cxaudit.plugins import PluginRegistry
 from cxaudit.scan.audits import audit_page
-from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession, LoadedDocument
+from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession, LoadedDocument, NavigationError
+from cxaudit.scan.frontier import CrawlTarget
+from cxaudit.scan.network_errors import describe_network_error
 from cxaudit.scan.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -52,12 +54,16 @@ class _LoadFailed(Exception):
         self.attempts = attempts
 
 
-def visit_page(session: BrowserSession, url: str, visit: VisitSettings) -> PageVisit:
-    """Load ``url`` in ``session`` and audit it; any browser failure becomes a failed page.
+def visit_page(session: BrowserSession, target: CrawlTarget, visit: VisitSettings) -> PageVisit:
+    """Load ``target`` in ``session`` and audit it; any browser failure becomes a failed page.
+
+    A page that answers with HTTP 400 or above is recorded as an error page
+    (a broken link, naming the page that linked to it) and not audited.
 
     Runs in a pool thread: it builds the ``PageResult`` but never touches the
     database session, which belongs to the coordinating thread.
     """
+    url = target.url
     page_result = PageResult(url=url, status=PageStatus.AUDITED, audit_errors=[], attempts=1)
     outcome = PageVisit(page_result)
     # Checked before loading too: the guard resolves the host again, and its
@@ -82,15 +88,18 @@ def visit_page(session: BrowserSession, url: str, visit: VisitSettings) -> PageV
     # After a redirect within the site the page is recorded at the address it was served from.
     url = page_result.url = normalize_url(document.url)
     outcome.http_status = document.http_status
-    if document.http_status and document.http_status >= 400:
-        # Visitors see the error page, so it is audited. The status is kept
-        # in ``error`` to set the page apart in the results.
-        page_result.error = _("The server answered with HTTP status %(status)s.", status=document.http_status)
-
     try:
         outcome.links = session.links()
     except BROWSER_ERRORS as error:
         return _fail(session, outcome, page_load_error(url, error))
+
+    if document.http_status and document.http_status >= 400:
+        # The error page is the server's, not the site's content: auditing it
+        # would count it as a checked page and charge its faults to the site.
+        page_result.status = PageStatus.HTTP_ERROR
+        page_result.error = http_error_reason(document.http_status, target.referrer)
+        _clear_site_data(session, document.url)
+        return outcome
 
     audit_page(visit.registry, page_result, url, session.driver, visit.settings)
     if not session.is_alive():
@@ -138,6 +147,17 @@ def _fail(session: BrowserSession, outcome: PageVisit, reason: str) -> PageVisit
     return outcome
 
 
+def http_error_reason(status: int, referrer: str | None) -> str:
+    """Return the translated note of an error page; it starts with "HTTP <status>" in every language."""
+    if referrer:
+        return _(
+            "HTTP %(status)s: the server answered with an error page. The broken link is on %(referrer)s.",
+            status=status,
+            referrer=referrer,
+        )
+    return _("HTTP %(status)s: the server answered with an error page.", status=status)
+
+
 def page_load_error(url: str, error: BaseException) -> str:
     """Return the translated reason a page failed to load, naming ``url`` and the browser's error."""
     name = type(error).__name__
@@ -145,6 +165,9 @@ def page_load_error(url: str, error: BaseException) -> str:
     reason = f"{name}: {detail}" if detail != name else name
     if isinstance(error, TimeoutException):
         return _("The page %(url)s did not load in time (%(reason)s).", url=url, reason=reason)
+    network = describe_network_error(detail, error_page=isinstance(error, NavigationError))
+    if network:
+        return _("The page %(url)s could not be opened. %(reason)s", url=url, reason=network)
     return _("The browser failed on %(url)s (%(reason)s).", url=url, reason=reason)
 
 

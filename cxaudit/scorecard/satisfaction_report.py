@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from cxaudit.extensions import db
@@ -133,26 +133,70 @@ def page_group(segment: str | None) -> str | None:
     return f"/{segment}/" if segment else HOME_PAGE_GROUP
 
 
-def score_histograms(
-    institution_id: int, start: datetime, end: datetime, key: ColumnElement
-) -> dict[HistogramKey, dict[int, int]]:
-    """Count the institution's answers received in [start, end) per survey kind, ``key`` and score.
+@dataclass
+class Histograms:
+    """The score histograms of every breakdown, keyed by survey kind and breakdown key."""
 
-    The key is computed in a subquery and grouped by its column, so
-    PostgreSQL sees the same GROUP BY expression as the SELECT list.
+    by_survey: dict[HistogramKey, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    by_survey_before: dict[HistogramKey, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    by_segment: dict[HistogramKey, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+    by_month: dict[HistogramKey, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
+
+
+def _add(histograms: dict[HistogramKey, dict[int, int]], key: HistogramKey, score: int, count: int) -> None:
+    histogram = histograms[key]
+    histogram[score] = histogram.get(score, 0) + count
+
+
+def _within(start: datetime, end: datetime) -> ColumnElement:
+    return and_(Response.received_at >= start, Response.received_at < end)
+
+
+def score_histograms(institution_id: int, period: Period, months: list[str]) -> Histograms:
+    """Count the institution's answers per survey kind and score for every breakdown, in one pass.
+
+    One GROUP BY over the answers from the earliest date any breakdown needs
+    marks each answer as in the period, in the previous period and in a trend
+    month, and reads the page group only for answers in the period, so the
+    answers table is read once instead of once per breakdown. The key columns
+    are computed in a subquery and grouped by their names, so PostgreSQL sees
+    the same GROUP BY expression as the SELECT list.
     """
+    previous = period.previous()
+    trend_start = month_start(months[0])
+    in_period = _within(period.start, period.end)
     answers = (
-        select(Survey.kind.label("kind"), key.label("key"), Response.score.label("score"))
+        select(
+            Survey.kind.label("kind"),
+            Survey.public_id.label("survey"),
+            case((in_period, 1), else_=0).label("current"),
+            case((_within(previous.start, previous.end), 1), else_=0).label("previous"),
+            case((_within(trend_start, period.end), month_of(Response.received_at)), else_=None).label("month"),
+            case((in_period, first_path_segment(Response.page_url)), else_=None).label("segment"),
+            Response.score.label("score"),
+        )
         .join(Survey, Response.survey_id == Survey.id)
-        .where(Survey.institution_id == institution_id, Response.received_at >= start, Response.received_at < end)
+        .where(
+            Survey.institution_id == institution_id,
+            Response.received_at >= min(previous.start, trend_start),
+            Response.received_at < period.end,
+        )
         .subquery()
     )
-    query = select(answers.c.kind, answers.c.key, answers.c.score, func.count()).group_by(
-        answers.c.kind, answers.c.key, answers.c.score
-    )
-    histograms: dict[HistogramKey, dict[int, int]] = defaultdict(dict)
-    for kind, group, score, count in db.session.execute(query):
-        histograms[(SurveyKind(kind), group)][int(score)] = int(count)
+    columns = [answers.c.kind, answers.c.survey, answers.c.current, answers.c.previous, answers.c.month,
+               answers.c.segment, answers.c.score]
+    query = select(*columns, func.count()).group_by(*columns)
+
+    histograms = Histograms()
+    for kind, survey, current, before, month, segment, score, count in db.session.execute(query):
+        kind, score, count = SurveyKind(kind), int(score), int(count)
+        if current:
+            _add(histograms.by_survey, (kind, survey), score, count)
+            _add(histograms.by_segment, (kind, segment), score, count)
+        if before:
+            _add(histograms.by_survey_before, (kind, survey), score, count)
+        if month is not None:
+            _add(histograms.by_month, (kind, month), score, count)
     return histograms
 
 
@@ -175,10 +219,9 @@ def build_satisfaction(institution_id: int, period: Period) -> SatisfactionRepor
 
     previous_period = period.previous()
     months = trend_months(period)
-    by_survey = score_histograms(institution_id, period.start, period.end, Survey.public_id)
-    by_survey_before = score_histograms(institution_id, previous_period.start, previous_period.end, Survey.public_id)
-    by_segment = score_histograms(institution_id, period.start, period.end, first_path_segment(Response.page_url))
-    by_month = score_histograms(institution_id, month_start(months[0]), period.end, month_of(Response.received_at))
+    histograms = score_histograms(institution_id, period, months)
+    by_survey, by_survey_before = histograms.by_survey, histograms.by_survey_before
+    by_segment, by_month = histograms.by_segment, histograms.by_month
     totals, totals_before = merge_by_kind(by_survey), merge_by_kind(by_survey_before)
 
     kinds = []

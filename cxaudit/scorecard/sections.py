@@ -6,7 +6,7 @@ import logging
 from dataclasses import asdict, dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from cxaudit.audit import ScorecardSection
 from cxaudit.extensions import db
@@ -33,7 +33,12 @@ class PluginSections:
         return next((section.title for name, section in self.sections if name == plugin), plugin)
 
     def to_list(self) -> list[dict]:
-        return [{"plugin": plugin, **asdict(section)} for plugin, section in self.sections]
+        """Return the sections as JSON-ready values; tables keep every row, without the shorter printed list."""
+        sections = [{"plugin": plugin, **asdict(section)} for plugin, section in self.sections]
+        for section in sections:
+            for table in section["tables"]:
+                table.pop("printed_rows", None)
+        return sections
 
 
 def latest_scans(institution: Institution) -> list[Scan]:
@@ -82,3 +87,22 @@ def plugin_findings(scans: list[Scan], plugin: str) -> list[tuple[str, Finding]]
         .order_by(PageResult.id, Finding.id)
     )
     return [(url, finding) for url, finding in db.session.execute(query)]
+
+
+def plugin_finding_rows(scans: list[Scan], plugin: str) -> list[Row]:
+    """Return one plugin's findings in the given scans, in page order, as plain rows rather than ORM objects.
+
+    Each row has the page's ``url`` and the finding's ``rule``, ``outcome``,
+    ``impact``, ``targets``, ``help`` and ``data``. Rows are cheaper than
+    ORM objects for a section that reads thousands of findings, because the
+    session builds and tracks no object per finding.
+    """
+    if not scans:
+        return []
+    query = (
+        select(PageResult.url, Finding.rule, Finding.outcome, Finding.impact, Finding.targets, Finding.help, Finding.data)
+        .join(Finding, Finding.page_id == PageResult.id)
+        .where(PageResult.scan_id.in_([scan.id for scan in scans]), Finding.plugin == plugin)
+        .order_by(PageResult.id, Finding.id)
+    )
+    return list(db.session.execute(query))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
-from flask_login import login_required
 
+from cxaudit import audit_log
+from cxaudit.access import Permission, requires
 from cxaudit.forms import InvalidValue
 from cxaudit.models import Institution
 from cxaudit.scorecard.data import Scorecard, build_scorecard
@@ -25,14 +26,14 @@ bp = Blueprint("scorecard", __name__)
 
 
 @bp.get("/institutions/<slug>/scorecard")
-@login_required
+@requires(Permission.VIEW)
 def show(slug: str) -> str:
     """Show the scorecard with links to its downloads."""
     return render_html(_requested_scorecard(slug), show_downloads=True)
 
 
 @bp.get("/institutions/<slug>/scorecard.<fmt>")
-@login_required
+@requires(Permission.VIEW)
 def download(slug: str, fmt: str) -> Response:
     """Send the scorecard as an attachment named after the institution and the period, see download_filename."""
     if fmt not in FORMATS:
@@ -44,6 +45,9 @@ def download(slug: str, fmt: str) -> Response:
         )
     scorecard = _requested_scorecard(slug)
     response = Response(render(scorecard, fmt), content_type=MEDIA_TYPES[fmt])
+    audit_log.record(
+        "scorecard_downloaded", find_institution(slug), target=scorecard.institution_slug, format=fmt
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{download_filename(scorecard, fmt)}"'
     return response
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from flask_babel import format_decimal
 
 from cxaudit.audit import ScorecardSection, SectionTable
-from cxaudit.scorecard.sections import plugin_findings
+from cxaudit.scorecard.sections import plugin_finding_rows
 from cxaudit_forms.i18n import _, _l, ngettext
 from cxaudit_forms.kinds import KIND_LABELS, parse_form_label
 from cxaudit_forms.score import form_score, mean, rule_penalty
@@ -16,6 +16,8 @@ from cxaudit_forms.score import form_score, mean, rule_penalty
 PLUGIN_NAME = "forms"
 INVENTORY = "inventory"
 MAIN_PROBLEMS = 3
+# The HTML and PDF scorecards list this many forms, the worst first; the other formats list them all.
+PRINTED_FORMS = 50
 RULE_TITLES = {
     "forms-field-no-name": _l("fields without a name"),
     "forms-label-not-visible": _l("no visible label"),
@@ -96,7 +98,8 @@ def forms_of_scan(scan) -> list[FormResult]:
     findings stored before findings had ``data`` are read from the help text.
     """
     forms: dict[tuple[str, str], FormResult] = {}
-    for page_url, finding in plugin_findings([scan], PLUGIN_NAME):
+    for finding in plugin_finding_rows([scan], PLUGIN_NAME):
+        page_url = finding.url
         described = form_of(finding)
         if not finding.targets or described is None:
             continue
@@ -138,9 +141,15 @@ def site_address(scan) -> str:
     return scan.site.base_url if scan.site is not None else scan.url
 
 
+def worst_rows(rows: list[list[str]], scores: list[float]) -> list[list[str]]:
+    """Return the PRINTED_FORMS rows with the lowest scores, worst first; equal scores keep the page order."""
+    order = sorted(range(len(rows)), key=lambda index: scores[index])
+    return [rows[index] for index in order[:PRINTED_FORMS]]
+
+
 def forms_section(scans) -> ScorecardSection:
     """Build the section from the latest scans; no forms findings means no data."""
-    rows, site_rows, site_scores, data = [], [], [], []
+    rows, site_rows, site_scores, data, scores = [], [], [], [], []
     for scan in scans:
         forms = forms_of_scan(scan)
         if not forms:
@@ -149,10 +158,12 @@ def forms_section(scans) -> ScorecardSection:
         site_scores.append(score)
         site_rows.append([site_address(scan), format_decimal(len(forms)), whole(score)])
         for form in forms:
-            rows.append([form.page_url, format_decimal(form.position), str(KIND_LABELS[form.kind]), whole(form.score),
+            score_of_form = form.score
+            scores.append(score_of_form)
+            rows.append([form.page_url, format_decimal(form.position), str(KIND_LABELS[form.kind]), whole(score_of_form),
                          ", ".join(form.main_problems()) or _("none")])
             data.append({"site": scan.url, "page": form.page_url, "form": form.selector, "position": form.position,
-                         "kind": form.kind, "fields": form.fields, "score": form.score, "rules": sorted({r for r, _o, _i in form.results})})
+                         "kind": form.kind, "fields": form.fields, "score": score_of_form, "rules": sorted({r for r, _o, _i in form.results})})
 
     overall = mean(site_scores)
     if overall is None:
@@ -167,7 +178,8 @@ def forms_section(scans) -> ScorecardSection:
         summary=summary,
         score=overall,
         tables=[
-            SectionTable(caption=_("Forms by page"), headers=[_("Page"), _("Form"), _("Kind"), _("Score"), _("Main problems")], rows=rows),
+            SectionTable(caption=_("Forms by page"), headers=[_("Page"), _("Form"), _("Kind"), _("Score"), _("Main problems")], rows=rows,
+                         printed_rows=worst_rows(rows, scores) if len(rows) > PRINTED_FORMS else None),
             SectionTable(caption=_("Forms score by site"), headers=[_("Website"), _("Forms"), _("Score")], rows=site_rows),
         ] if rows else [],
         method=_("Each form starts at 100 and loses points once per failed check: 25 for critical, 15 for serious, "

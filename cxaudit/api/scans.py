@@ -1,0 +1,186 @@
+"""Scans for a site's CI: start a scan and read its status with an API token.
+
+Every call sends ``Authorization: Bearer <token>``. A token belongs to one
+institution and acts as its auditor: it scans addresses on that
+institution's sites and reads those scans only. Another institution's scan
+returns 404, like a scan that does not exist. The endpoints use no cookies,
+so they are exempt from CSRF protection; messages follow Accept-Language.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from cxaudit import audit_log, jobs
+from cxaudit.access import ACCESS_MARKER
+from cxaudit.api.language import header_language
+from cxaudit.auth import find_active_token
+from cxaudit.extensions import csrf, db
+from cxaudit.models import ApiToken, Scan, ScanStatus
+from cxaudit.models.base import utcnow
+from cxaudit.scan.guard import InvalidAllowedNetworks
+from cxaudit.scan.runner import create_scan, find_site
+from cxaudit.scan.summary import summarize_scan
+from cxaudit.scan.urls import InvalidScanURL, validate_scan_url
+
+bp = Blueprint("api_scans", __name__, url_prefix="/api/v1/scans")
+csrf.exempt(bp)
+
+MAX_PAGES_LIMIT = 1000
+MAX_BODY_BYTES = 4096
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, field: str | None, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.field = field
+        self.message = message
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError) -> Response:
+    response = jsonify({"error": {"field": error.field, "message": error.message}})
+    response.status_code = error.status
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="cxaudit"'
+    return response
+
+
+def authenticated_token() -> ApiToken:
+    """Return the active token the request carries, or raise a 401 ApiError."""
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+    token = find_active_token(secret.strip()) if scheme.lower() == "bearer" and secret.strip() else None
+    if token is None:
+        raise ApiError(
+            401,
+            None,
+            _(
+                "The request has no valid API token. Send the header Authorization: Bearer followed by a token "
+                "from the institution's API tokens page; a revoked token no longer works."
+            ),
+        )
+    token.last_used_at = utcnow()
+    db.session.commit()
+    return token
+
+
+def token_required(view: Callable) -> Callable:
+    """Call ``view`` with the request's active token, in the language of
+    Accept-Language; a request without one gets 401."""
+
+    @functools.wraps(view)
+    def guarded(*args, **kwargs):
+        with force_locale(header_language()):
+            return view(authenticated_token(), *args, **kwargs)
+
+    setattr(guarded, ACCESS_MARKER, "api-token")
+    return guarded
+
+
+@bp.post("")
+@token_required
+def start_scan(token: ApiToken) -> tuple[Response, int]:
+    """Start a scan of an address on one of the token's institution's sites."""
+    payload = read_payload()
+    url = scan_url(payload, token)
+    max_pages = scan_max_pages(payload)
+    try:
+        # create_scan also runs the SSRF guard on the address.
+        scan = create_scan(url, max_pages, allow_submit=payload.get("allow_submit") is True)
+    except (InvalidScanURL, InvalidAllowedNetworks) as error:
+        raise ApiError(400, "url", str(error)) from None
+    jobs.enqueue_scan(scan.id)
+    audit_log.record(
+        "scan_started", token.institution_id, target=scan.url, actor_login=f"token {token.prefix}", scan=scan.id
+    )
+    response = jsonify(scan_body(scan))
+    response.headers["Location"] = url_for("api_scans.scan_status", scan_id=scan.id)
+    return response, 202
+
+
+@bp.get("/<int:scan_id>")
+@token_required
+def scan_status(token: ApiToken, scan_id: int) -> Response:
+    """Return the scan's status and, once it has finished, its summary."""
+    scan = db.session.get(Scan, scan_id)
+    if scan is None or scan.site is None or scan.site.institution_id != token.institution_id:
+        raise ApiError(404, None, _("No scan of this token's institution has the id %(id)d.", id=scan_id))
+    return jsonify(scan_body(scan))
+
+
+def read_payload() -> dict[str, Any]:
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        raise ApiError(
+            413,
+            None,
+            _(
+                "The request body is larger than %(limit)d bytes. Send only the fields url, max_pages and allow_submit.",
+                limit=MAX_BODY_BYTES,
+            ),
+        )
+    try:
+        payload = json.loads(request.get_data(as_text=False) or b"null")
+    except (ValueError, UnicodeDecodeError):
+        payload = None
+    if not isinstance(payload, dict):
+        raise ApiError(
+            400, None, _('Send a JSON object such as {"url": "https://www.example.org/", "max_pages": 20}.')
+        )
+    return payload
+
+
+def scan_url(payload: dict[str, Any], token: ApiToken) -> str:
+    """Return the address to scan, checked to lie on a site of the token's institution."""
+    value = payload.get("url")
+    if not isinstance(value, str) or not value.strip():
+        raise ApiError(400, "url", _("Give the address to scan in the field url."))
+    try:
+        url = validate_scan_url(value)
+    except InvalidScanURL as error:
+        raise ApiError(400, "url", str(error)) from None
+    site = find_site(url)
+    if site is None or site.institution_id != token.institution_id:
+        raise ApiError(
+            400,
+            "url",
+            _(
+                "%(url)s is not on a site of this token's institution. Add the site on the institution's page first.",
+                url=url,
+            ),
+        )
+    return url
+
+
+def scan_max_pages(payload: dict[str, Any]) -> int:
+    value = payload.get("max_pages", current_app.config["SCAN_MAX_PAGES"])
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PAGES_LIMIT:
+        raise ApiError(
+            400,
+            "max_pages",
+            _("max_pages is %(value)s. Give a whole number from 1 to %(maximum)d.", value=value, maximum=MAX_PAGES_LIMIT),
+        )
+    return value
+
+
+def scan_body(scan: Scan) -> dict[str, Any]:
+    finished = scan.status in (ScanStatus.FINISHED, ScanStatus.FAILED, ScanStatus.CANCELLED)
+    return {
+        "id": scan.id,
+        "url": scan.url,
+        "status": str(scan.status),
+        "pages_done": scan.pages_done,
+        "pages_queued": scan.pages_queued,
+        "error": scan.error,
+        "created_at": scan.created_at.isoformat() if scan.created_at else None,
+        "finished_at": scan.finished_at.isoformat() if scan.finished_at else None,
+        "summary": asdict(summarize_scan(scan)) if finished else None,
+    }
