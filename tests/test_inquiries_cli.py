@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mailbox
+
 import pytest
 from sqlalchemy import func, select
 
@@ -96,3 +98,44 @@ def test_imap_password_not_an_option(runner, museum):
 
     assert result.exit_code == 2
     assert "No such option '--password'" in result.output
+
+
+def inbox_only(path) -> str:
+    """Write the test mailbox without the institution's own messages, as an Inbox export without Sent."""
+    source = mailbox.mbox(MBOX_FILE, create=False)
+    inbox = mailbox.mbox(path)
+    for message in source:
+        sender = str(message.get("From", "")).lower()
+        if "muzeum.example" not in sender and "bilety.example" not in sender:
+            inbox.add(message)
+    inbox.flush()
+    inbox.close()
+    source.close()
+    return str(path)
+
+
+def stored_times(app) -> dict[str, tuple]:
+    with app.app_context():
+        return {inquiry.external_key: (inquiry.first_response_at, inquiry.resolved_at) for inquiry in db.session.scalars(select(Inquiry))}
+
+
+def test_inbox_import_keeps_stored_replies_and_warns(app, runner, museum, tmp_path):
+    run(runner, "inquiries", "addresses", museum, "@muzeum.example", "kasa@bilety.example")
+    run(runner, "inquiries", "import", museum, str(MBOX_FILE), "--format", "mbox")
+    before = stored_times(app)
+
+    result = run(runner, "inquiries", "import", museum, inbox_only(tmp_path / "inbox.mbox"), "--format", "mbox")
+
+    assert result.exit_code == 0, result.output
+    assert "0 inquiries added, 3 updated." in result.output
+    assert "No reply from the institution's own addresses was found" in result.output
+    assert "Import the Sent folder together with the Inbox." in result.output
+    assert any(first is not None for first, _resolved in before.values())
+    assert stored_times(app) == before
+
+
+def test_full_import_does_not_warn_about_replies(app, runner, museum):
+    run(runner, "inquiries", "addresses", museum, "@muzeum.example", "kasa@bilety.example")
+    result = run(runner, "inquiries", "import", museum, str(MBOX_FILE), "--format", "mbox")
+
+    assert "No reply from the institution's own addresses" not in result.output

@@ -181,3 +181,28 @@ def test_file_without_mail_rejected(app, tmp_path):
         museum = add_museum()
         with pytest.raises(InvalidInquiries, match="No mail message with a date"):
             import_mbox(museum, [not_mail])
+
+
+def test_csv_unknown_column_rejected_and_named(any_db_app):
+    with any_db_app.app_context():
+        museum = add_museum()
+        with pytest.raises(InvalidInquiries) as raised:
+            import_csv(museum, b"id,channel,received_at,zalatwiono\nX,email,2026-11-09 09:00,2026-11-09 12:00\n")
+        count = inquiry_count()
+
+    assert raised.value.errors == [
+        "The column “zalatwiono” is not known. Rename or remove it. "
+        "Expected columns: id, channel, received_at, first_response_at, resolved_at."
+    ]
+    assert count == 0
+
+
+def test_csv_hour_without_leading_zero(any_db_app):
+    with any_db_app.app_context():
+        museum = add_museum()
+        import_csv(museum, b"id,channel,received_at,first_response_at\nX,email,2026-11-10 9:00,2026-11-10T9:30\n")
+        inquiry = stored(museum)["X"]
+
+        # 9:00 in Warsaw in November is 8:00 UTC.
+        assert as_utc(inquiry.received_at) == utc(2026, 11, 10, 8, 0)
+        assert inquiry.first_response_seconds == 1800

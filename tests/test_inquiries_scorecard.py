@@ -13,6 +13,7 @@ from cxaudit.models import Institution
 from cxaudit.scorecard.data import build_scorecard
 from cxaudit.scorecard.periods import parse_period
 from cxaudit.scorecard.render import render_html, render_json, render_pdf
+from cxaudit.scorecard.spreadsheets import render_csv, scorecard_sheets
 from inquiries_helpers import CSV_FILE, add_museum
 
 
@@ -107,3 +108,61 @@ def test_pdf_has_section(app):
 
     assert "Czas odpowiedzi" in text
     assert "22 godz." in text
+
+
+def test_spreadsheets_hold_response_times(app):
+    scorecard = scorecard_with_csv(app, "pl")
+    with app.app_context(), app.test_request_context():
+        sheets = {sheet.name: sheet.rows for sheet in scorecard_sheets(scorecard)}
+        csv_text = render_csv(scorecard).decode("utf-8-sig")
+
+    rows = sheets["Czas odpowiedzi"]
+    # 79200 s is 22 hours; 2 of 5 within 24 hours is 40%; 1 of 5 never answered is 20%.
+    overall = next(row for row in rows if row and row[0] == "Wszystkie zapytania")
+    assert overall[1:5] == [5, 22.0, overall[3], 40.0]
+    assert overall[7] == 20.0
+    assert [row[0] for row in rows if row and row[0] in ("2026-11", "2026-12")] == ["2026-11", "2026-12"]
+    assert any(row and row[0] == "E-mail" for row in rows)
+    assert "Czas odpowiedzi" in csv_text
+    assert "Pierwsza odpowiedź, mediana (godz.)" in csv_text
+
+
+def test_html_shows_minutes_below_one_hour(app):
+    # December's only answer came after 30 minutes.
+    scorecard = scorecard_with_csv(app, "pl", period="2026-12")
+    with app.app_context(), app.test_request_context():
+        html = render_html(scorecard)
+
+    assert "Pierwsza odpowiedź po 30 min (mediana)" in html
+    assert "0,5 godz." not in html
+
+
+def test_month_period_agrees_with_month_table(app):
+    # 00:30 on 1 December in Warsaw is still 30 November in UTC.
+    rows = (
+        b"id,channel,received_at\n"
+        b"N-1,email,2026-11-01 00:30\n"
+        b"D-1,email,2026-12-01 00:30\n"
+    )
+    with app.app_context(), app.test_request_context():
+        museum = add_museum()
+        import_csv(museum, rows)
+        scorecard = build_scorecard(db.session.get(Institution, museum.id), "en", parse_period("2026-11"))
+
+    assert [group.group for group in scorecard.response_times.by_month] == ["2026-11"]
+    assert scorecard.response_times.overall.inquiries == 1
+
+
+def test_small_sample_warning_on_response_times(app):
+    # The test CSV holds 5 inquiries, far below 30.
+    scorecard = scorecard_with_csv(app, "en")
+    with app.app_context(), app.test_request_context():
+        html = render_html(scorecard)
+        data = scorecard.to_dict()["response_times"]
+        rows = {sheet.name: sheet.rows for sheet in scorecard_sheets(scorecard)}["Response times"]
+
+    warning = "Small sample: with fewer than 30 inquiries the medians and 90th percentiles are unreliable"
+    assert warning in html
+    assert any(row and str(row[0]).startswith(warning) for row in rows)
+    assert data["overall"]["small_sample"] is True
+    assert data["by_channel"][0]["small_sample"] is True

@@ -53,8 +53,9 @@ def booking(any_db_app):
                 *events(survey, "session-four", ["booking_started", "booking_started", "payment"], NOVEMBER),
                 # Completes every step again.
                 *events(survey, "session-five", STEPS, NOVEMBER),
-                # Starts at 23:59 on 30 November; its payment and completion on 1 December fall outside the period.
-                *events(survey, "session-six", STEPS, datetime(2026, 11, 30, 23, 59, tzinfo=UTC)),
+                # Starts at 23:59 on 30 November in Warsaw (22:59 UTC); its payment and completion
+                # on 1 December fall outside the period.
+                *events(survey, "session-six", STEPS, datetime(2026, 11, 30, 22, 59, tzinfo=UTC)),
                 # Another institution's session with the same id as a completed one adds nothing.
                 *events(other_survey, "session-two", STEPS, NOVEMBER),
                 # Previous period: one complete, one started only.

@@ -20,8 +20,9 @@ def test_default_is_last_30_days(app):
     assert period.first_day == date(2026, 11, 5)
     assert period.last_day == date(2026, 12, 4)
     assert period.days == 30
-    assert period.start == datetime(2026, 11, 5, tzinfo=UTC)
-    assert period.end == datetime(2026, 12, 5, tzinfo=UTC)
+    # Midnights in Warsaw, an hour ahead of UTC in winter.
+    assert period.start == datetime(2026, 11, 4, 23, tzinfo=UTC)
+    assert period.end == datetime(2026, 12, 4, 23, tzinfo=UTC)
 
 
 def test_previous_has_same_length(app):
@@ -38,8 +39,21 @@ def test_month(app):
         period = parse_period("2026-02", today=TODAY)
 
     assert (period.first_day, period.last_day) == (date(2026, 2, 1), date(2026, 2, 28))
-    # 28 days right before 1 February.
-    assert (period.previous().first_day, period.previous().last_day) == (date(2026, 1, 4), date(2026, 1, 31))
+    # The calendar month before, not the 28 days before.
+    assert (period.previous().first_day, period.previous().last_day) == (date(2026, 1, 1), date(2026, 1, 31))
+
+
+def test_month_covers_warsaw_midnights(app):
+    with app.test_request_context():
+        november = parse_period("2026-11", today=TODAY)
+        march = parse_period("2026-03", today=TODAY)
+
+    assert november.start == datetime(2026, 10, 31, 23, tzinfo=UTC)
+    assert november.end == datetime(2026, 11, 30, 23, tzinfo=UTC)
+    # Summer time starts on 29 March 2026, so March ends at 22:00 UTC.
+    assert march.start == datetime(2026, 2, 28, 23, tzinfo=UTC)
+    assert march.end == datetime(2026, 3, 31, 22, tzinfo=UTC)
+    assert (march.previous().first_day, march.previous().last_day) == (date(2026, 2, 1), date(2026, 2, 28))
 
 
 def test_leap_february(app):
@@ -54,7 +68,7 @@ def test_date_range_includes_both_days(app):
         period = parse_period("2026-11-01..2026-11-15", today=TODAY)
 
     assert period.days == 15
-    assert period.end == datetime(2026, 11, 16, tzinfo=UTC)
+    assert period.end == datetime(2026, 11, 15, 23, tzinfo=UTC)
     assert (period.previous().first_day, period.previous().last_day) == (date(2026, 10, 17), date(2026, 10, 31))
 
 

@@ -35,7 +35,6 @@ from cxaudit.models import (
 from cxaudit.scorecard.data import build_scorecard
 
 POLISH_NAME = "Muzeum Łódzkie – Żółć"
-TODAY = datetime.now(UTC).date().isoformat()
 
 
 def _add_museum(name: str = POLISH_NAME, slug: str = "muzeum-lodzkie") -> None:
@@ -215,12 +214,25 @@ def test_json_without_data_is_null(signed_in):
     [("pdf", "application/pdf"), ("html", "text/html"), ("json", "application/json")],
 )
 def test_download_headers(signed_in, fmt, mimetype):
-    response = signed_in.get(f"/institutions/muzeum-lodzkie/scorecard.{fmt}")
+    response = signed_in.get(f"/institutions/muzeum-lodzkie/scorecard.{fmt}?lang=en&period=2026-11")
 
     assert response.status_code == 200
     assert response.mimetype == mimetype
     assert response.headers["Content-Type"].count("charset") <= 1
-    assert response.headers["Content-Disposition"] == f'attachment; filename="scorecard-muzeum-lodzkie-{TODAY}.{fmt}"'
+    assert response.headers["Content-Disposition"] == f'attachment; filename="scorecard-muzeum-lodzkie-2026-11.{fmt}"'
+
+
+@pytest.mark.parametrize(
+    ("query", "filename"),
+    [
+        ("lang=pl&period=2026-11", "karta-muzeum-lodzkie-2026-11.pdf"),
+        ("lang=en&period=2026-11-01..2026-11-15", "scorecard-muzeum-lodzkie-2026-11-01_2026-11-15.pdf"),
+    ],
+)
+def test_download_named_after_period_and_language(signed_in, query, filename):
+    response = signed_in.get(f"/institutions/muzeum-lodzkie/scorecard.pdf?{query}")
+
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{filename}"'
 
 
 def test_download_unknown_format(signed_in):

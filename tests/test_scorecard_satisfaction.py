@@ -50,9 +50,9 @@ def museum(any_db_app):
 
         db.session.add_all(
             [
-                # November: 2 promoters, 1 passive, 2 detractors; the first and last instants count.
+                # November: 2 promoters, 1 passive, 2 detractors; the last instant in Warsaw time counts.
                 answer(nps, 10, datetime(2026, 11, 1, 0, 0, tzinfo=UTC), f"{SITE}/wystawy/stale"),
-                answer(nps, 9, datetime(2026, 11, 30, 23, 59, 59, tzinfo=UTC), f"{SITE}/wystawy/czasowe"),
+                answer(nps, 9, datetime(2026, 11, 30, 22, 59, 59, tzinfo=UTC), f"{SITE}/wystawy/czasowe"),
                 answer(nps, 8, NOVEMBER, f"{SITE}/"),
                 answer(nps, 6, NOVEMBER, f"{SITE}/bilety"),
                 answer(nps, 0, NOVEMBER),
@@ -62,7 +62,7 @@ def museum(any_db_app):
                 answer(nps, 10, OCTOBER),
                 answer(nps, 10, OCTOBER),
                 answer(nps, 3, OCTOBER),
-                # 1 October: in the October trend month but before the previous period.
+                # 1 October: in the previous period, which is the whole of October.
                 answer(nps, 0, datetime(2026, 10, 1, 12, 0, tzinfo=UTC)),
                 # Another institution's answer is never counted.
                 answer(other_nps, 0, NOVEMBER, f"{SITE}/wystawy/stale"),
@@ -114,10 +114,10 @@ def test_nps_previous_period_and_change(museum):
     app, ids = museum
     figures = report_for(app, ids["institution"]).for_kind(SurveyKind.NPS)
 
-    # 2 promoters and 1 detractor of 3: NPS 33.3; the 1 October answer is outside.
-    assert figures.previous.responses == 3
-    assert figures.previous.score == pytest.approx(100 / 3)
-    assert figures.change == pytest.approx(-100 / 3)
+    # 2 promoters and 2 detractors of 4, the 1 October answer included: NPS 0.
+    assert figures.previous.responses == 4
+    assert figures.previous.score == pytest.approx(0.0)
+    assert figures.change == pytest.approx(0.0)
 
 
 def test_nps_by_survey(museum):
@@ -127,7 +127,7 @@ def test_nps_by_survey(museum):
     assert len(by_survey) == 2
     assert by_survey[0].key == ids["nps"]
     assert by_survey[0].current.responses == 5
-    assert by_survey[0].previous.responses == 3
+    assert by_survey[0].previous.responses == 4
     # The survey without answers shows no data, not zero.
     assert by_survey[1].current is None
     assert by_survey[1].previous is None
@@ -262,10 +262,10 @@ def test_to_dict_rounds_and_keeps_nulls(museum):
     values = report_for(app, ids["institution"]).to_dict()
 
     assert values["period"] == {"first_day": "2026-11-01", "last_day": "2026-11-30", "days": 30}
-    assert values["previous_period"] == {"first_day": "2026-10-02", "last_day": "2026-10-31", "days": 30}
+    assert values["previous_period"] == {"first_day": "2026-10-01", "last_day": "2026-10-31", "days": 31}
     nps = values["kinds"][0]
     assert nps["kind"] == "nps"
-    assert nps["change"] == -33.33
+    assert nps["change"] == 0.0
     assert nps["by_survey"][1]["current"] is None
     assert nps["by_month"][0] == {"month": "2025-12", "current": None}
     csat = values["kinds"][1]["current"]

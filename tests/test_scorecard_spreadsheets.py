@@ -131,7 +131,7 @@ def test_xlsx_opens_with_figures_and_text_cells(signed_in):
 
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheets = _xlsx_cells(response.data)
-    assert list(sheets)[:5] == ["Przegląd", "Poprawki", "Dostępność", "Zadowolenie", "Lejki"]
+    assert list(sheets)[:6] == ["Przegląd", "Poprawki", "Dostępność", "Zadowolenie", "Czas odpowiedzi", "Lejki"]
     overview = sheets["Przegląd"]
     assert 79.75 in _values(overview)
     name_cell = next(cell for cell in overview if cell.value == EVIL_NAME)
@@ -148,7 +148,7 @@ def test_ods_opens_with_figures_and_string_cells(signed_in):
 
     assert response.mimetype == "application/vnd.oasis.opendocument.spreadsheet"
     sheets = _ods_cells(response.data)
-    assert list(sheets)[:5] == ["Overview", "Fixes", "Accessibility", "Satisfaction", "Funnels"]
+    assert list(sheets)[:6] == ["Overview", "Fixes", "Accessibility", "Satisfaction", "Response times", "Funnels"]
     overview = sheets["Overview"]
     name_cell = next(cell for cell in overview if extractText(cell) == EVIL_NAME)
     assert name_cell.getAttrNS(OFFICENS, "value-type") == "string"

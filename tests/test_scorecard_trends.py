@@ -62,8 +62,8 @@ def signed_in(library_app, client):
 def test_html_shows_period_and_comparison(signed_in):
     html = signed_in.get(f"{SCORECARD}?lang=en&period=2026-11").get_data(as_text=True)
 
-    assert "Survey and funnel figures cover 30 days: November 1, 2026 to November 30, 2026 (UTC)." in html
-    assert "compared with October 2, 2026 to October 31, 2026." in html
+    assert "Survey and funnel figures cover 30 days: November 1, 2026 to November 30, 2026, Warsaw time." in html
+    assert "compared with October 1, 2026 to October 31, 2026." in html
     assert "Customer satisfaction (CSAT)" in html
     # 80% now, 50% before: 30 points more.
     assert '<td class="number">80%</td>' in html
@@ -113,7 +113,7 @@ def test_html_shows_funnel(signed_in):
     assert "Completed: 66.7%" in funnels
     assert "3 sessions started" in funnels
     assert '<th scope="row"><code>form_sent</code></th><td class="number">2</td>' in funnels
-    assert "Previous period (October 2, 2026 to October 31, 2026): no data." in funnels
+    assert "Previous period (October 1, 2026 to October 31, 2026): no data." in funnels
 
 
 def test_pdf_contains_chart_and_funnel(signed_in):
@@ -132,7 +132,7 @@ def test_json_has_satisfaction_and_funnels(signed_in):
     data = json.loads(signed_in.get(f"{SCORECARD}.json?period=2026-11").get_data(as_text=True))
 
     assert data["period"] == {"first_day": "2026-11-01", "last_day": "2026-11-30", "days": 30}
-    assert data["previous_period"]["first_day"] == "2026-10-02"
+    assert data["previous_period"]["first_day"] == "2026-10-01"
     csat, helpful = data["satisfaction"]["kinds"]
     assert csat["kind"] == "csat"
     assert csat["current"]["share"] == 80.0

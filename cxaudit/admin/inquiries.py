@@ -118,6 +118,11 @@ def import_summary(result: ImportResult) -> str:
             "%(num)d threads had no message from a visitor and were left out.",
             result.skipped_threads,
         )
+    if not result.replies_found:
+        summary += " " + _(
+            "No reply from the institution's own addresses was found, so every inquiry looks unanswered. "
+            "Import the Sent folder together with the Inbox."
+        )
     return summary
 
 

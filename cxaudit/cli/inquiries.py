@@ -59,6 +59,14 @@ def report(result: ImportResult) -> None:
                 result.skipped_threads,
             )
         )
+    if not result.replies_found:
+        click.echo(
+            _(
+                "No reply from the institution's own addresses was found, so every inquiry looks unanswered. "
+                "Import the Sent folder together with the Inbox."
+            ),
+            err=True,
+        )
     if result.skipped_messages:
         click.echo(
             ngettext(

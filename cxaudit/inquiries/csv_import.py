@@ -1,7 +1,8 @@
 """Read inquiries from a CSV file.
 
 The first line names the columns (id, channel, received_at, first_response_at,
-resolved_at; extra columns are ignored). Commas, semicolons and tabs all work
+resolved_at). Any other column is rejected, because it is most likely a
+misspelt optional column whose values would otherwise be lost. Commas, semicolons and tabs all work
 as separators, because spreadsheets saved with Polish settings use
 semicolons. The whole file is checked first: one invalid row rejects the
 file, so nothing is half imported.
@@ -89,7 +90,21 @@ def read_csv(content: bytes) -> list[InquiryRecord]:
 
 
 def check_columns(columns: list[str]) -> None:
+    """Reject a header that lacks a required column or names one this import does not know."""
     missing = [name for name in REQUIRED_FIELDS if name not in columns]
+    unknown = [name for name in columns if name not in FIELDS]
+    if columns and not missing and unknown:
+        raise InvalidInquiries(
+            [
+                ngettext(
+                    "The column %(unknown)s is not known. Rename or remove it. Expected columns: %(expected)s.",
+                    "The columns %(unknown)s are not known. Rename or remove them. Expected columns: %(expected)s.",
+                    len(unknown),
+                    unknown=", ".join(f"“{name}”" for name in unknown),
+                    expected=", ".join(FIELDS),
+                )
+            ]
+        )
     if not columns or missing:
         raise InvalidInquiries(
             [

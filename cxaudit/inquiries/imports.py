@@ -44,6 +44,7 @@ def import_mail(
         source,
         skipped_messages=threads.skipped_messages,
         skipped_threads=threads.skipped_threads,
+        replies_found=threads.replies_found,
     )
 
 

@@ -24,6 +24,9 @@ from cxaudit.models import Inquiry
 from cxaudit.models.inquiry import as_utc
 
 DAY_SECONDS = 24 * 3600
+# Below this many inquiries a median and a 90th percentile move a lot with a
+# single reply, so the scorecard warns, as it does for NPS.
+SMALL_SAMPLE_THRESHOLD = 30
 
 
 @dataclass(frozen=True)
@@ -75,12 +78,22 @@ class GroupTimes:
     def share_never_answered(self) -> float:
         return self.never_answered / self.inquiries
 
+    @property
+    def small_sample(self) -> bool:
+        return self.inquiries < SMALL_SAMPLE_THRESHOLD
+
+    @property
+    def small_sample_threshold(self) -> int:
+        return SMALL_SAMPLE_THRESHOLD
+
     def to_dict(self) -> dict[str, Any]:
         values = asdict(self)
         values["never_answered"] = self.never_answered
         values["share_within_24h"] = round(self.share_within_24h, 4)
         values["share_within_business_day"] = round(self.share_within_business_day, 4)
         values["share_never_answered"] = round(self.share_never_answered, 4)
+        values["small_sample"] = self.small_sample
+        values["small_sample_threshold"] = SMALL_SAMPLE_THRESHOLD
         return values
 
 

@@ -6,6 +6,7 @@ with the same words.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,8 @@ LOCAL_TIME_ZONE = ZoneInfo("Europe/Warsaw")
 KEY_MAX_LENGTH = 255
 FIELDS = ("id", "channel", "received_at", "first_response_at", "resolved_at")
 REQUIRED_FIELDS = ("id", "channel", "received_at")
+# A date, then T or a space, then a one-digit hour and a colon.
+SINGLE_DIGIT_HOUR = re.compile(r"^(\d{4}-\d{2}-\d{2}[T ])(\d:)")
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class InquiryRecord:
     received_at: datetime
     first_response_at: datetime | None = None
     resolved_at: datetime | None = None
+    # The visitor's last message in a mail thread; a stored resolution before it is out of date.
+    last_visitor_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -53,9 +58,11 @@ class InvalidInquiries(ValueError):
 def parse_time(value: str) -> datetime:
     """Parse an ISO 8601 date and time; without an offset it is Europe/Warsaw local time.
 
-    Raises ValueError for anything else, including a date without a time.
+    An hour without its leading zero (2026-11-10 9:00), as spreadsheets often
+    write it, is accepted too. Raises ValueError for anything else, including
+    a date without a time.
     """
-    text = value.strip()
+    text = SINGLE_DIGIT_HOUR.sub(r"\g<1>0\g<2>", value.strip())
     if len(text) <= len("2026-11-10"):
         raise ValueError("a date without a time")
     moment = datetime.fromisoformat(text)

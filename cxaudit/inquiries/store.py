@@ -7,12 +7,14 @@ import logging
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from cxaudit.extensions import db
 from cxaudit.inquiries.records import InquiryRecord
 from cxaudit.models import Inquiry, InquirySettings, InquirySource, Institution
+from cxaudit.models.inquiry import as_utc
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +32,8 @@ class ImportResult:
     skipped_messages: int = 0
     # Mail threads left out because only the institution wrote in them.
     skipped_threads: int = 0
+    # False when a mail import had no message from the institution's own addresses.
+    replies_found: bool = True
 
 
 def save_records(
@@ -38,11 +42,13 @@ def save_records(
     source: InquirySource,
     skipped_messages: int = 0,
     skipped_threads: int = 0,
+    replies_found: bool = True,
 ) -> ImportResult:
     """Add new inquiries and update those whose key is stored, in one transaction.
 
-    A later import of the same thread or helpdesk ticket carries newer times
-    (a reply that came since), so it replaces the stored times.
+    A later import of the same thread or helpdesk ticket may carry newer
+    times (a reply that came since), but it may also lack the replies (only
+    the Inbox, without Sent), so stored times are merged, never dropped.
     """
     records = list(records)
     existing = stored_by_key(institution, [record.key for record in records])
@@ -54,9 +60,11 @@ def save_records(
             inquiry = Inquiry(institution_id=institution.id, external_key=record.key)
             db.session.add(inquiry)
             created += 1
+            inquiry.set_times(record.received_at, record.first_response_at, record.resolved_at)
+        else:
+            inquiry.set_times(record.received_at, merged_first_response(inquiry, record), merged_resolution(inquiry, record))
         inquiry.channel = record.channel
         inquiry.source = source
-        inquiry.set_times(record.received_at, record.first_response_at, record.resolved_at)
     db.session.commit()
 
     result = ImportResult(
@@ -64,6 +72,7 @@ def save_records(
         updated=len(records) - created,
         skipped_messages=skipped_messages,
         skipped_threads=skipped_threads,
+        replies_found=replies_found,
     )
     logger.info(
         "Imported inquiries of %s from %s: %d added, %d updated",
@@ -73,6 +82,26 @@ def save_records(
         result.updated,
     )
     return result
+
+
+def merged_first_response(stored: Inquiry, record: InquiryRecord) -> datetime | None:
+    """Return the earliest first response known from the stored inquiry and the new record."""
+    known = [time for time in (as_utc(stored.first_response_at), as_utc(record.first_response_at)) if time is not None]
+    return min(known) if known else None
+
+
+def merged_resolution(stored: Inquiry, record: InquiryRecord) -> datetime | None:
+    """Return the latest resolution known, unless the new record shows the visitor wrote after it.
+
+    A thread the visitor wrote in again is open until the institution answers.
+    """
+    known = [time for time in (as_utc(stored.resolved_at), as_utc(record.resolved_at)) if time is not None]
+    if not known:
+        return None
+    resolved_at = max(known)
+    if record.last_visitor_at is not None and as_utc(record.last_visitor_at) > resolved_at:
+        return None
+    return resolved_at
 
 
 def stored_by_key(institution: Institution, keys: list[str]) -> dict[str, Inquiry]:

@@ -129,6 +129,7 @@ def thread_to_record(thread: list[MailMessage], own: list[str]) -> InquiryRecord
         received_at=received_at,
         first_response_at=first_response_at,
         resolved_at=resolved_at,
+        last_visitor_at=from_visitor[-1].sent_at,
     )
 
 
@@ -137,6 +138,8 @@ class ThreadRecords:
     records: list[InquiryRecord]
     skipped_messages: int
     skipped_threads: int
+    # False when no message came from an own address: the replies (usually in Sent) were not imported.
+    replies_found: bool = True
 
 
 def records_from_messages(read: MailReadResult, own: list[str]) -> ThreadRecords:
@@ -148,4 +151,7 @@ def records_from_messages(read: MailReadResult, own: list[str]) -> ThreadRecords
             skipped_threads += 1
             continue
         records.append(record)
-    return ThreadRecords(records=records, skipped_messages=read.skipped, skipped_threads=skipped_threads)
+    replies_found = any(is_own_address(message.sender, own) for message in read.messages)
+    return ThreadRecords(
+        records=records, skipped_messages=read.skipped, skipped_threads=skipped_threads, replies_found=replies_found
+    )

@@ -1,9 +1,11 @@
 """The period a scorecard covers, and the previous period it is compared with.
 
-A period is a run of whole days in UTC, from ``first_day`` to ``last_day``
-inclusive. Queries use the half-open range [start, end) of its midnights, so
-an answer at exactly midnight belongs to one period only. The previous
-period has the same number of days and ends the day before the period starts.
+A period is a run of whole days in Warsaw time (the zone the institutions
+work in, and the one inquiries' months are counted in), from ``first_day`` to
+``last_day`` inclusive. Queries use the half-open range [start, end) of its
+midnights, so an answer at exactly midnight belongs to one period only. The
+previous period of a calendar month is the calendar month before it; of any
+other period, the same number of days ending the day before it starts.
 
 Accepted spellings of the ``period`` option:
 
@@ -23,6 +25,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from cxaudit.forms import InvalidValue
+from cxaudit.models.inquiry import REPORTING_TIME_ZONE
 
 DEFAULT_PERIOD = "30d"
 MAX_DAYS = 3660
@@ -38,7 +41,7 @@ DATE_RANGE = re.compile(r"(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})")
 
 @dataclass(frozen=True)
 class Period:
-    """Whole days in UTC, ``first_day`` to ``last_day`` inclusive."""
+    """Whole days in Warsaw time, ``first_day`` to ``last_day`` inclusive."""
 
     first_day: date
     last_day: date
@@ -49,17 +52,32 @@ class Period:
 
     @property
     def start(self) -> datetime:
-        return datetime.combine(self.first_day, time.min, tzinfo=UTC)
+        return datetime.combine(self.first_day, time.min, tzinfo=REPORTING_TIME_ZONE).astimezone(UTC)
 
     @property
     def end(self) -> datetime:
         """The midnight after the last day, the first instant outside the period."""
-        return datetime.combine(self.last_day + timedelta(days=1), time.min, tzinfo=UTC)
+        return datetime.combine(self.last_day + timedelta(days=1), time.min, tzinfo=REPORTING_TIME_ZONE).astimezone(UTC)
 
     def previous(self) -> Period:
-        """Return the period of the same number of days that ends the day before this one starts."""
+        """Return the calendar month before a month, else the period of the same length just before this one."""
         last_day = self.first_day - timedelta(days=1)
+        if self.is_month:
+            return Period(first_day=last_day.replace(day=1), last_day=last_day)
         return Period(first_day=last_day - timedelta(days=self.days - 1), last_day=last_day)
+
+    @property
+    def is_month(self) -> bool:
+        """True when the period is one whole calendar month."""
+        month_days = calendar.monthrange(self.first_day.year, self.first_day.month)[1]
+        return self.first_day.day == 1 and self.last_day == self.first_day.replace(day=month_days)
+
+    @property
+    def slug(self) -> str:
+        """Name the period for a file name: 2026-11 for a month, 2026-11-01_2026-11-15 otherwise."""
+        if self.is_month:
+            return self.first_day.strftime("%Y-%m")
+        return f"{self.first_day.isoformat()}_{self.last_day.isoformat()}"
 
     def to_dict(self) -> dict[str, Any]:
         return {"first_day": self.first_day.isoformat(), "last_day": self.last_day.isoformat(), "days": self.days}
@@ -76,7 +94,7 @@ def parse_period(value: str | None, today: date | None = None) -> Period:
     :raises InvalidValue: with a translated message naming the value, when it is not a period.
     """
     text = (value or DEFAULT_PERIOD).strip()
-    period = _read_period(text, today or datetime.now(UTC).date())
+    period = _read_period(text, today or datetime.now(REPORTING_TIME_ZONE).date())
     if period.first_day.year < MIN_YEAR or period.last_day.year > MAX_YEAR:
         raise _years_out_of_range(text)
     return period

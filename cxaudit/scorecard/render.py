@@ -54,8 +54,14 @@ def unknown_language_message(language: str) -> str:
     return _("Unknown language “%(language)s”. Choose one of: %(choices)s.", language=language, choices=choices)
 
 
+# The first word of a download's name in the scorecard's language, kept ASCII so every system keeps it.
+FILENAME_WORDS = {"pl": "karta"}
+
+
 def download_filename(scorecard: Scorecard, fmt: str) -> str:
-    return f"scorecard-{scorecard.institution_slug}-{scorecard.generated_at.date().isoformat()}.{fmt}"
+    """Name the download after the institution and the period it covers, e.g. karta-muzeum-2026-11.pdf."""
+    word = FILENAME_WORDS.get(scorecard.language, "scorecard")
+    return f"{word}-{scorecard.institution_slug}-{scorecard.period.slug}.{fmt}"
 
 
 def render_html(scorecard: Scorecard, show_downloads: bool = False) -> str:

@@ -1,8 +1,8 @@
 """The scorecard as CSV, XLSX (openpyxl) and ODS (odfpy), in the scorecard's language.
 
 Every format gets the same sheets: the overview with the overall score and
-its dimensions, the fixes, accessibility, satisfaction, funnels, each plugin
-section and the benchmark. CSV has no sheets, so it lists them one after the
+its dimensions, the fixes, accessibility, satisfaction, response times,
+funnels, each plugin section and the benchmark. CSV has no sheets, so it lists them one after the
 other, each under its name and followed by an empty row.
 
 Stored text (an institution's name, text found on scanned pages) could start
@@ -25,12 +25,20 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from cxaudit.inquiries.metrics import GroupTimes
 from cxaudit.scorecard.data import Scorecard
 from cxaudit.scorecard.overall import band_label
 from cxaudit.scorecard.satisfaction import headline
 from cxaudit.spreadsheet import FORMULA_STARTS
 
 Cell = str | int | float | None
+CHANNEL_LABELS = {
+    "email": _l("E-mail"),
+    "form": _l("Contact form"),
+    "facebook": _l("Facebook"),
+    "phone": _l("Phone"),
+    "other": _l("Other"),
+}
 IMPACT_LABELS = {"critical": _l("critical"), "serious": _l("serious"), "moderate": _l("moderate"), "minor": _l("minor")}
 
 
@@ -79,7 +87,14 @@ def _rounded(value: float | None) -> float | None:
 def scorecard_sheets(scorecard: Scorecard) -> list[Sheet]:
     """Lay the scorecard out as sheets, with texts in the scorecard's language."""
     with force_locale(scorecard.language):
-        sheets = [_overview(scorecard), _fixes(scorecard), _accessibility(scorecard), _satisfaction(scorecard), _funnels(scorecard)]
+        sheets = [
+            _overview(scorecard),
+            _fixes(scorecard),
+            _accessibility(scorecard),
+            _satisfaction(scorecard),
+            _response_times(scorecard),
+            _funnels(scorecard),
+        ]
         sheets.extend(_plugin_sheets(scorecard))
         if scorecard.benchmark:
             sheets.append(_benchmark(scorecard))
@@ -170,6 +185,72 @@ def _satisfaction(scorecard: Scorecard) -> Sheet:
         ])
     sheet.add_table([_("Survey kind"), _("Responses"), _("Result"), _("Before"), _("Change")], rows)
     return sheet
+
+
+def _hours(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 3600, 2)
+
+
+def _percent(share: float) -> float:
+    return round(share * 100, 2)
+
+
+def _times_headers(first_column: str) -> list[str]:
+    return [
+        first_column,
+        _("Inquiries"),
+        _("First response, median (hours)"),
+        _("First response, 90th percentile (hours)"),
+        _("Answered within 24 hours (%)"),
+        _("First response in business hours, median (hours)"),
+        _("Answered within one business day (%)"),
+        _("Never answered (%)"),
+        _("Resolution, median (hours)"),
+        _("Resolution, 90th percentile (hours)"),
+    ]
+
+
+def _times_row(label: str, group: GroupTimes) -> list[Cell]:
+    return [
+        label,
+        group.inquiries,
+        _hours(group.first_response.median),
+        _hours(group.first_response.p90),
+        _percent(group.share_within_24h),
+        _hours(group.first_response_business.median),
+        _percent(group.share_within_business_day),
+        _percent(group.share_never_answered),
+        _hours(group.resolution.median),
+        _hours(group.resolution.p90),
+    ]
+
+
+def _response_times(scorecard: Scorecard) -> Sheet:
+    """Lay out the HTML section's figures, with durations in hours and shares in percent."""
+    sheet = Sheet(_("Response times"))
+    times = scorecard.response_times
+    if times is None:
+        sheet.add(_("No data: no inquiries were received in this period."))
+        return sheet
+    if times.overall.small_sample:
+        sheet.add(
+            _(
+                "Small sample: with fewer than %(threshold)d inquiries the medians and 90th percentiles "
+                "are unreliable and only a rough guide.",
+                threshold=times.overall.small_sample_threshold,
+            )
+        )
+    sheet.add_table(_times_headers(""), [_times_row(_("All inquiries"), times.overall)])
+    sheet.add(_("By channel"))
+    sheet.add_table(_times_headers(_("Channel")), (_times_row(channel_label(group.group), group) for group in times.by_channel))
+    sheet.add(_("By month the inquiry was received"))
+    sheet.add_table(_times_headers(_("Month")), (_times_row(group.group, group) for group in times.by_month))
+    return sheet
+
+
+def channel_label(name: str) -> str:
+    """Return the translated name of an inquiry channel."""
+    return str(CHANNEL_LABELS.get(name, CHANNEL_LABELS["other"]))
 
 
 def _funnels(scorecard: Scorecard) -> Sheet:

@@ -35,7 +35,7 @@ def show(slug: str) -> str:
 @bp.get("/institutions/<slug>/scorecard.<fmt>")
 @requires(Permission.VIEW)
 def download(slug: str, fmt: str) -> Response:
-    """Send the scorecard as an attachment named scorecard-<slug>-<date>.<fmt>."""
+    """Send the scorecard as an attachment named after the institution and the period, see download_filename."""
     if fmt not in FORMATS:
         abort(
             404,
