@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 
-from accounts import PASSWORD
+from accounts import PASSWORD, add_user
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from cxaudit.cli import cli
-from cxaudit.extensions import db
-from cxaudit.models import Role, User
+from cxaudit.models import Role
 from test_widget_support import *  # noqa: F403  (fixtures and helpers)
 from test_widget_support import FIXTURES, PANEL_SHOWN, THANKS_TEXT, WAIT_SECONDS, shadow_root, wait_until
 
@@ -27,11 +26,8 @@ def run_command(app, *args: str) -> str:
 
 
 def add_editor(app) -> None:
-    with app.app_context():
-        user = User(login="redaktorka", role=Role.EDITOR)
-        user.set_password(PASSWORD)
-        db.session.add(user)
-        db.session.commit()
+    """Store the editor of the museum, who reads its answers."""
+    add_user(app, "redaktorka", {"muzeum-miejskie": Role.EDITOR})
 
 
 def sign_in_with_form(browser, live_server: str) -> None:
