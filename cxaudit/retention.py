@@ -32,7 +32,7 @@ DAILY_RUN_MINUTE = 17
 
 @dataclass(frozen=True)
 class RetentionResult:
-    """What one run deleted for one institution."""
+    """The counts of rows one retention run deleted for one institution."""
 
     slug: str
     months: int

@@ -98,7 +98,7 @@ def test_admin_changes_a_role_and_removes_a_member(muzeum):
         ]
 
 
-def test_the_last_admin_stays(muzeum):
+def test_last_admin_stays(muzeum):
     app, client, tenant = muzeum
     with app.app_context():
         anna_id = db.session.scalar(select(User.id).where(User.login == "anna"))
@@ -131,7 +131,7 @@ def test_deployment_admin_adds_accounts_and_names_administrators(any_db_app):
     assert ewa.get("/users").status_code == 403
 
 
-def test_the_last_deployment_admin_stays(any_db_app):
+def test_last_deployment_admin_stays(any_db_app):
     any_db_app.config["WTF_CSRF_ENABLED"] = False
     client = any_db_app.test_client()
     root_id = sign_in(any_db_app, client, login="root")

@@ -199,7 +199,7 @@ class Frontier:
 
     def _seed_from_sitemaps(self) -> None:
         origin_url = _origin_url(self.start_url)
-        # The protocol asks for absolute Sitemap lines; a relative one is resolved against the host.
+        # Sitemap lines should be absolute URLs, so a relative one is resolved against the host.
         named = [urljoin(f"{origin_url}/", url) for url in self._robots_for(self.start_url).sitemaps()]
         sitemap_urls = named + [f"{origin_url}/sitemap.xml"]
         for url in iter_sitemap_urls(sitemap_urls, self.fetch_text):

@@ -49,7 +49,7 @@ BAND_LABELS = {
     "good": _l("good"),
     "very_good": _l("very good"),
 }
-# How a dimension is compared with the past: audit results with the previous
+# Comparison baseline of each dimension: audit results with the previous
 # finished scan, survey responses with the previous period of the same length.
 PREVIOUS_SCAN = "previous_scan"
 PREVIOUS_PERIOD = "previous_period"

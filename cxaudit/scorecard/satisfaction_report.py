@@ -155,10 +155,10 @@ def _within(start: datetime, end: datetime) -> ColumnElement:
 def score_histograms(institution_id: int, period: Period, months: list[str]) -> Histograms:
     """Count the institution's answers per survey kind and score for every breakdown, in one pass.
 
-    One GROUP BY over the answers from the earliest date any breakdown needs
-    marks each answer as in the period, in the previous period and in a trend
-    month, and reads the page group only for answers in the period, so the
-    answers table is read once instead of once per breakdown. The key columns
+    One GROUP BY covers the answers from the earliest date any breakdown needs.
+    It marks each answer as in the period, in the previous period and in a
+    trend month, and reads the page group only for answers in the period. So
+    the answers table is read once instead of once per breakdown. The key columns
     are computed in a subquery and grouped by their names, so PostgreSQL sees
     the same GROUP BY expression as the SELECT list.
     """
