@@ -138,9 +138,13 @@ async def post_with_retries(client: httpx.AsyncClient, url: str, body: dict, rep
     report.failed.append(body.get("key", "?"))
 
 
-async def run_load(url: str, count: int, clients: int, run: str) -> LoadReport:
-    """Send ``count`` answers to ``url`` from ``clients`` concurrent connections."""
-    report = LoadReport(sent=count)
+async def run_load(url: str, count: int, clients: int, run: str, report: LoadReport | None = None) -> LoadReport:
+    """Send ``count`` answers to ``url`` from ``clients`` concurrent connections.
+
+    Pass ``report`` to watch its counts while the load runs.
+    """
+    report = LoadReport() if report is None else report
+    report.sent = count
     queue: asyncio.Queue[int] = asyncio.Queue()
     for number in range(count):
         queue.put_nowait(number)
