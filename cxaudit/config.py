@@ -34,6 +34,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
     """Return the settings a single machine runs with when nothing is set."""
     return {
         "DATABASE_URL": f"sqlite:///{instance_path / 'cxaudit.db'}",
+        # NORMAL or FULL: whether each SQLite commit waits for the disk (cxaudit/sqlite.py).
+        "SQLITE_SYNCHRONOUS": "NORMAL",
         "REDIS_URL": None,
         "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
         "HUEY_IMMEDIATE": False,
