@@ -224,6 +224,9 @@ def _check_start(scan: Scan, session: BrowserSession) -> None:
         raise _ScanCannotRun(str(error)) from error
     try:
         session.driver  # noqa: B018 - the property starts Chromium
+    except ValueError as error:
+        # A browser setting such as SCAN_JS_HEAP_MB is invalid; the message names it and the fix.
+        raise _ScanCannotRun(str(error)) from error
     except (*BROWSER_ERRORS, OSError) as error:
         config = current_app.config
         raise _ScanCannotRun(
