@@ -168,3 +168,28 @@ def test_cli_ignore_robots_scans_despite_server_error(make_app, browser_config, 
         assert scan.settings["ignore_robots"] is True
         assert scan.status == ScanStatus.FINISHED
         assert len(scan.pages) == 2
+
+
+def test_page_on_origin_with_failing_robots_refused(app):
+    def fetch_robots(url: str) -> str | None:
+        if url.startswith("https://"):
+            raise FileUnavailable(url, None, "Connection refused")
+        return None
+
+    settings = {"max_pages": 5, **CrawlSettings(sitemap=False).to_settings()}
+    config = {"SCAN_ALLOWED_NETWORKS": "", "SCAN_RESOLVER": lambda host: ["93.184.216.34"]}
+    with app.app_context():
+        frontier = Frontier("http://teatr.example/", settings, config, lambda url: None, fetch_robots)
+        frontier.seed()
+        start = frontier.pop()
+
+        # The http:// start page redirects to its https:// twin, whose robots.txt cannot be fetched.
+        refusal = frontier.check_final_url(start, "https://teatr.example/")
+
+    assert refusal == (
+        "cxaudit does not load https://teatr.example/: the robots.txt of its site could not be fetched "
+        "(the server could not be reached: Connection refused)."
+    )
+    assert frontier.to_state()["robots_problems"] == {
+        "https://teatr.example": "the server could not be reached: Connection refused"
+    }
