@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -60,6 +61,15 @@ def theatre() -> Iterator[Callable[[int | str], str]]:
         server.server_close()
 
 
+@pytest.fixture
+def closed_url() -> str:
+    """The address of a port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
 def make_fetcher() -> GuardedFetcher:
     guard = Guard(allowed_networks=parse_allowed_networks("127.0.0.0/8"), resolver=lambda host: ["127.0.0.1"])
     return GuardedFetcher(guard, user_agent="cxaudit/test", timeout=5)
@@ -71,19 +81,28 @@ def test_missing_robots_is_no_rules(theatre):
     assert make_fetcher().fetch_robots(f"{base}/robots.txt") is None
 
 
-@pytest.mark.parametrize(("answer", "status", "detail"), [(503, 503, "HTTP 503"), (500, 500, "HTTP 500"), (DROP, None, None)])
-def test_robots_server_or_network_error_raises(theatre, answer, status, detail):
+@pytest.mark.parametrize(
+    ("answer", "status", "code"), [(503, 503, None), (500, 500, None), (DROP, None, "ERR_EMPTY_RESPONSE")]
+)
+def test_robots_server_or_network_error_raises(theatre, answer, status, code):
     base = theatre(answer)
 
     with pytest.raises(FileUnavailable) as raised:
         make_fetcher().fetch_robots(f"{base}/robots.txt")
 
     assert raised.value.status == status
+    assert raised.value.code == code
     assert raised.value.url == f"{base}/robots.txt"
-    if detail:
-        assert raised.value.detail == detail
     # A sitemap or any other file on the same failing server is only missing.
     assert make_fetcher()(f"{base}/robots.txt") is None
+
+
+def test_refused_robots_named_like_page_load(closed_url):
+    with pytest.raises(FileUnavailable) as raised:
+        make_fetcher().fetch_robots(f"{closed_url}robots.txt")
+
+    assert raised.value.status is None
+    assert raised.value.code == "ERR_CONNECTION_REFUSED"
 
 
 def frontier_with_failing_robots(ignore_robots: bool = False) -> Frontier:
@@ -103,7 +122,7 @@ def test_unavailable_robots_stops_seed_in_polish(app):
 
     message = str(raised.value)
     assert "https://teatr.example/robots.txt" in message
-    assert "serwer odpowiedział HTTP 503" in message
+    assert "Serwer odpowiedział HTTP 503." in message
     assert "--ignore-robots" in message
     assert "Ignoruj robots.txt" in message
 
@@ -119,7 +138,10 @@ def test_ignored_robots_lets_seed_and_pages_pass(app):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("answer", "problem"), [(503, "the server answered HTTP 503"), (DROP, "the server could not be reached")])
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [(503, "The server answered HTTP 503."), (DROP, "The server broke off the connection.")],
+)
 def test_scan_stops_when_robots_unavailable(make_app, browser_config, theatre, answer, problem):
     app = make_app(**browser_config)
     base = theatre(answer)
@@ -131,7 +153,9 @@ def test_scan_stops_when_robots_unavailable(make_app, browser_config, theatre, a
         scan = db.session.get(Scan, scan_id)
         assert scan.status == ScanStatus.FAILED
         assert scan.pages == []
-        assert scan.error.startswith(f"The scan stopped before the first page: {base}/robots.txt could not be fetched ({problem}")
+        assert scan.error.startswith(
+            f"The scan stopped before the first page, because {base}/robots.txt could not be fetched. {problem}"
+        )
         assert "--ignore-robots" in scan.error
         assert "Ignore robots.txt" in scan.error
 
@@ -161,7 +185,7 @@ def test_cli_ignore_robots_scans_despite_server_error(make_app, browser_config, 
     ignored = runner.invoke(cli, ["scan", f"{base}/index.html", "--max-pages", "5", "--ignore-robots"])
 
     assert refused.exit_code == 1
-    assert f"Scan failed: The scan stopped before the first page: {base}/robots.txt could not be fetched" in refused.stderr
+    assert f"Scan failed: The scan stopped before the first page, because {base}/robots.txt could not be fetched." in refused.stderr
     assert ignored.exit_code == 0, ignored.stderr
     with app.app_context():
         scan = db.session.scalars(db.select(Scan).order_by(Scan.id.desc())).first()
@@ -173,7 +197,7 @@ def test_cli_ignore_robots_scans_despite_server_error(make_app, browser_config, 
 def test_page_on_origin_with_failing_robots_refused(app):
     def fetch_robots(url: str) -> str | None:
         if url.startswith("https://"):
-            raise FileUnavailable(url, None, "Connection refused")
+            raise FileUnavailable(url, None, "Connection refused", "ERR_CONNECTION_REFUSED")
         return None
 
     settings = {"max_pages": 5, **CrawlSettings(sitemap=False).to_settings()}
@@ -186,10 +210,11 @@ def test_page_on_origin_with_failing_robots_refused(app):
         # The http:// start page redirects to its https:// twin, whose robots.txt cannot be fetched.
         refusal = frontier.check_final_url(start, "https://teatr.example/")
 
-    assert refusal == (
-        "cxaudit does not load https://teatr.example/: the robots.txt of its site could not be fetched "
-        "(the server could not be reached: Connection refused)."
+    assert refusal.startswith(
+        "cxaudit does not load https://teatr.example/, because the robots.txt of its site could not be fetched. "
+        "Nothing answers at this address"
     )
-    assert frontier.to_state()["robots_problems"] == {
-        "https://teatr.example": "the server could not be reached: Connection refused"
-    }
+    assert refusal.endswith("(net::ERR_CONNECTION_REFUSED).")
+    problems = frontier.to_state()["robots_problems"]
+    assert list(problems) == ["https://teatr.example"]
+    assert problems["https://teatr.example"].startswith("Nothing answers at this address")

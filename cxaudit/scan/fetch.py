@@ -17,6 +17,7 @@ import urllib3
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
 from cxaudit.scan.guard import BlockedAddress, Guard
+from cxaudit.scan.network_errors import fetch_error_code
 from cxaudit.scan.urls import DEFAULT_PORTS
 
 logger = logging.getLogger(__name__)
@@ -31,13 +32,18 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 class FileUnavailable(Exception):
-    """The server failed (HTTP 500 or above) or could not be reached; ``status`` is None for a network error."""
+    """The server failed (HTTP 500 or above) or could not be reached.
 
-    def __init__(self, url: str, status: int | None, detail: str) -> None:
+    ``status`` is None for a network error, whose Chromium code (such as
+    ERR_CONNECTION_REFUSED) is in ``code`` when it is known.
+    """
+
+    def __init__(self, url: str, status: int | None, detail: str, code: str | None = None) -> None:
         super().__init__(f"{url}: {detail}")
         self.url = url
         self.status = status
         self.detail = detail
+        self.code = code
 
 
 class GuardedFetcher:
@@ -78,7 +84,7 @@ class GuardedFetcher:
         except (Urllib3HTTPError, OSError) as error:
             logger.info("Fetch of %s failed: %s", url, error)
             if strict:
-                raise FileUnavailable(url, None, _first_line(error)) from error
+                raise FileUnavailable(url, None, _first_line(error), fetch_error_code(error)) from error
             return None
         if body is None:
             return None

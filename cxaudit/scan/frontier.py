@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.fetch import FileUnavailable
 from cxaudit.scan.guard import BlockedAddress, guard_from_config
+from cxaudit.scan.network_errors import describe_network_error
 from cxaudit.scan.robots import RobotsRules, robots_url
 from cxaudit.scan.sitemap import iter_sitemap_urls
 from cxaudit.scan.urls import (
@@ -176,7 +177,7 @@ class Frontier:
             problem = self.robots_problems.get(_origin_url(final))
             if problem:
                 return _(
-                    "cxaudit does not load %(url)s: the robots.txt of its site could not be fetched (%(problem)s).",
+                    "cxaudit does not load %(url)s, because the robots.txt of its site could not be fetched. %(problem)s.",
                     url=final,
                     problem=problem,
                 )
@@ -293,11 +294,11 @@ class Frontier:
             return
         raise RobotsUnavailable(
             _(
-                "The scan stopped before the first page: %(robots)s could not be fetched (%(problem)s). "
+                "The scan stopped before the first page, because %(robots)s could not be fetched. %(problem)s. "
                 "A crawler must then treat the whole site as closed to it (RFC 9309). If the server has a "
-                "temporary fault, scan again later. If your institution owns the site, you may scan it "
-                "ignoring robots.txt: tick “Ignore robots.txt” in the scan form, or run cxaudit scan "
-                "with --ignore-robots.",
+                "temporary fault, scan again later. If your institution owns the site and only its robots.txt "
+                "fails, you may scan it ignoring robots.txt: tick “Ignore robots.txt” in the scan form, or run "
+                "cxaudit scan with --ignore-robots.",
                 robots=robots_url(origin_url),
                 problem=problem,
             )
@@ -337,10 +338,11 @@ class Frontier:
 
 
 def robots_problem(error: FileUnavailable) -> str:
-    """Return the translated reason robots.txt could not be fetched, such as "the server answered HTTP 503"."""
+    """Return the translated reason robots.txt could not be fetched, such as "The server answered HTTP 503"."""
     if error.status is not None:
-        return _("the server answered HTTP %(status)s", status=error.status)
-    return _("the server could not be reached: %(error)s", error=error.detail)
+        return _("The server answered HTTP %(status)s", status=error.status)
+    reason = describe_network_error(f"net::{error.code}") if error.code else None
+    return reason or _("The server could not be reached: %(error)s", error=error.detail)
 
 
 def target_from_state(entry: list[Any]) -> CrawlTarget:
