@@ -10,8 +10,9 @@ The peer figure is the bare endpoint: the ratio says how much of the
 server's capacity storing an answer leaves; the target is >= 0.5.
 
 Run from the project root: ``.venv/bin/python bench/ingest.py`` (PostgreSQL
-on CXAUDIT_BENCH_DATABASE_URL, default the test_security database; its
-public schema is dropped). The last line is ``RESULT name=value ...``.
+on CXAUDIT_BENCH_DATABASE_URL, default the
+cxaudit_bench database, created when missing; its public schema is
+dropped). The last line is ``RESULT name=value ...``.
 """
 
 from __future__ import annotations
