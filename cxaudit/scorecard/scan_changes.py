@@ -30,7 +30,7 @@ COMPARED_SETTINGS = {
     "max_depth": _l("link depth limit"),
     "max_pages": _l("page limit"),
     "axe_tags": _l("selected axe-core tags"),
-    "axe_rules": _l("axe-core rules switched on or off"),
+    "axe_rules": _l("axe-core rules switched on or off by id"),
 }
 START_ADDRESS = "url"
 START_ADDRESS_LABEL = _l("start address")
