@@ -72,15 +72,29 @@ def test_dimension_scores_and_previous_values(any_db_app):
 
     dimensions = _dimensions(scorecard)
     # Satisfaction: NPS 30 is (30 + 100) / 2 = 65 points, CSAT 50 %; their mean is 57.5.
-    # Before: only NPS 0, which is 50 points.
+    # Before: only NPS, so a previous value over other survey kinds is not given.
     assert dimensions["satisfaction"].score == pytest.approx(57.5)
-    assert dimensions["satisfaction"].previous == pytest.approx(50.0)
-    assert dimensions["satisfaction"].change == pytest.approx(7.5)
+    assert dimensions["satisfaction"].previous is None
+    assert dimensions["satisfaction"].change is None
     # Accessibility: 100 − 7 / 2 now, 100 − 10 / 1 at the scan before.
     assert dimensions["accessibility"].score == pytest.approx(96.5)
     assert dimensions["accessibility"].previous == pytest.approx(90.0)
     assert dimensions["accessibility"].compared_with == "previous_scan"
     assert dimensions["satisfaction"].compared_with == "previous_period"
+
+
+def test_satisfaction_compared_over_same_kinds(any_db_app):
+    with any_db_app.app_context():
+        museum = _museum()
+        csat = db.session.scalars(select(Survey).where(Survey.kind == SurveyKind.CSAT)).one()
+        _answers(csat, [5, 1, 1, 1], datetime(2026, 10, 22, tzinfo=UTC))
+        db.session.commit()
+        scorecard = build_scorecard(museum, "en", NOVEMBER)
+
+    satisfaction = _dimensions(scorecard)["satisfaction"]
+    # Before: NPS 0 is 50 points and CSAT 1 of 4 is 25 %; their mean is 37.5.
+    assert satisfaction.previous == pytest.approx(37.5)
+    assert satisfaction.change == pytest.approx(20.0)
 
 
 def test_dimension_without_data_is_none_not_zero(any_db_app):
@@ -105,9 +119,9 @@ def test_overall_score_covers_dimensions_with_data(any_db_app):
     assert overall.band == "good"
     assert overall.covered == ["satisfaction", "accessibility"]
     assert overall.not_covered == ["forms", "declaration", "funnels", "response_times"]
-    # Before: (50 · 30 + 90 · 30) / 60 = 70.
-    assert overall.previous == pytest.approx(70.0)
-    assert overall.change == pytest.approx(7.0)
+    # Only accessibility is compared: 90 before, 96.5 now.
+    assert overall.previous == pytest.approx(90.0)
+    assert overall.change == pytest.approx(6.5)
     assert scorecard.to_dict()["overall"]["score"] == 77.0
 
 
@@ -220,7 +234,7 @@ def test_html_shows_overall_score_in_polish(app):
 
     assert "Ocena ogólna" in html
     assert "77 na 100: dobry" in html
-    assert "Zmiana od poprzedniego pomiaru: +7 pkt" in html
+    assert "Zmiana od poprzedniego pomiaru: +6,5 pkt" in html
     assert "Obejmuje: Zadowolenie odwiedzających, Dostępność." in html
     assert "Brak danych: żaden wymiar nie ma jeszcze danych, więc nie ma oceny ogólnej." in empty_html
     assert "na 100:" not in empty_html

@@ -33,7 +33,7 @@ def _scan(site: Site, day: int, pages: dict[str, list[tuple[str, str]]], setting
 
 
 def _museum(latest_settings: dict, latest_url: str = SITE) -> int:
-    """NPS 30 and CSAT 50 % in November, NPS 0 in October; accessibility 90 at the first scan, 96.5 at the second."""
+    """NPS 30 and CSAT 50 % in November, NPS 0 and CSAT 25 % in October; accessibility 90, then 96.5."""
     museum = Institution(slug="muzeum", name="Muzeum")
     db.session.add(museum)
     db.session.flush()
@@ -47,6 +47,7 @@ def _museum(latest_settings: dict, latest_url: str = SITE) -> int:
     db.session.add_all(Response(survey_id=nps.id, score=score, language="pl", received_at=november) for score in [10] * 5 + [8] * 3 + [3] * 2)
     db.session.add_all(Response(survey_id=csat.id, score=score, language="pl", received_at=november) for score in [5, 4, 2, 1])
     db.session.add_all(Response(survey_id=nps.id, score=score, language="pl", received_at=october) for score in [9, 9, 0, 0])
+    db.session.add_all(Response(survey_id=csat.id, score=score, language="pl", received_at=october) for score in [5, 1, 1, 1])
     _scan(site, 1, {"/": [("image-alt", "critical")]}, SETTINGS)
     _scan(site, 20, {"/": [("color-contrast", "serious")], "/bilety": []}, latest_settings, latest_url)
     db.session.commit()
@@ -94,9 +95,9 @@ def test_changed_scan_dimension_has_no_change(any_db_app):
     assert accessibility.change is None
     assert accessibility.like_for_like is False
     assert _dimension(scorecard, "satisfaction").like_for_like is True
-    # Overall change over satisfaction only: (65 + 50) / 2 − 50 (NPS 0 in October) = 7.5.
+    # Overall change over satisfaction only: (65 + 50) / 2 now − (50 + 25) / 2 in October = 20.
     assert scorecard.overall.comparable == ["satisfaction"]
-    assert scorecard.overall.change == pytest.approx(7.5)
+    assert scorecard.overall.change == pytest.approx(20)
 
 
 def test_start_address_and_rules_changes(any_db_app):

@@ -176,13 +176,28 @@ def _mean_or_none(values: list[float]) -> float | None:
     return fmean(values) if values else None
 
 
+def _comparable_means(pairs: list[tuple[float | None, float | None]]) -> tuple[float | None, float | None]:
+    """Average the current and the previous values; no previous unless the same parts have both.
+
+    A survey kind or funnel with data in only one period would otherwise turn
+    a mean over other parts into a change, such as NPS and CSAT now against
+    NPS alone before.
+    """
+    current = [now for now, _before in pairs if now is not None]
+    previous = [before for _now, before in pairs if before is not None]
+    same_parts = all((now is None) == (before is None) for now, before in pairs)
+    return _mean_or_none(current), _mean_or_none(previous) if same_parts else None
+
+
 def _measure_satisfaction(context: MeasureContext) -> tuple[float | None, float | None]:
     report = context.scorecard.satisfaction
     if report is None:
         return None, None
-    current = [satisfaction_points(kind.current) for kind in report.kinds if kind.current]
-    previous = [satisfaction_points(kind.previous) for kind in report.kinds if kind.previous]
-    return _mean_or_none(current), _mean_or_none(previous)
+    return _comparable_means([
+        (satisfaction_points(kind.current) if kind.current else None,
+         satisfaction_points(kind.previous) if kind.previous else None)
+        for kind in report.kinds
+    ])
 
 
 def _measure_accessibility(context: MeasureContext) -> tuple[float | None, float | None]:
@@ -212,10 +227,11 @@ def _plugin_measure(key: str) -> Measure:
 
 
 def _measure_funnels(context: MeasureContext) -> tuple[float | None, float | None]:
-    funnels = context.scorecard.funnels
-    current = [funnel.current.completion_rate for funnel in funnels if funnel.current]
-    previous = [funnel.previous.completion_rate for funnel in funnels if funnel.previous]
-    return _mean_or_none(current), _mean_or_none(previous)
+    return _comparable_means([
+        (funnel.current.completion_rate if funnel.current else None,
+         funnel.previous.completion_rate if funnel.previous else None)
+        for funnel in context.scorecard.funnels
+    ])
 
 
 def _measure_response_times(context: MeasureContext) -> tuple[float | None, float | None]:
