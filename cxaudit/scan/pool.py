@@ -61,6 +61,7 @@ class BrowserPool:
     def close(self) -> None:
         """Wait for the running tasks, drop the queued ones and quit every browser."""
         self._executor.shutdown(wait=True, cancel_futures=True)
-        for session in self.sessions:
-            session.close()
+        # Quitting a browser waits for its processes to end; the sessions quit side by side.
+        with ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="cxaudit-browser-quit") as quitting:
+            list(quitting.map(BrowserSession.close, self.sessions))
         logger.debug("Browser pool of %s session(s) closed", self.size)
