@@ -52,8 +52,8 @@ class TrendChart:
 
 def draw_trend_svg(figures: KindFigures, language: str) -> bytes:
     """Draw the headline figure per month with its 95% interval as error bars, and return the SVG."""
-    # Imported here: matplotlib takes about a third of the app's start-up
-    # imports, and most commands (a scan, a user added) never draw a chart.
+    # Imported here because matplotlib takes about a third of the import time
+    # of create_app (python -X importtime), and most commands never draw a chart.
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.ticker import FixedLocator, FuncFormatter

@@ -2,9 +2,10 @@
 
 The run returns only the fields the plugin reads (rule id, impact, tags,
 help texts and each node's target and HTML). axe-core's full results also
-carry every check's message and related nodes, about ten times the size,
-which the browser would serialise and chromedriver and Selenium would parse
-for nothing.
+carry every check's message and related nodes: on the W3C before-and-after
+demo pages they are about ten times the size (119 KB instead of 11 KB for
+the home page), which the browser would serialise and chromedriver and
+Selenium would parse for nothing.
 """
 
 from __future__ import annotations
