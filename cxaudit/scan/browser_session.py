@@ -108,7 +108,8 @@ class BrowserSession:
     def start(self) -> None:
         """Start the browser unless it runs already.
 
-        :raises: one of ``BROWSER_ERRORS``, or ``OSError`` when chromedriver cannot be run.
+        :raises: one of ``BROWSER_ERRORS``, ``OSError`` when chromedriver cannot be run,
+            or ``ValueError`` when a browser setting is invalid.
         """
         self.driver  # noqa: B018 - the property starts Chromium
 
