@@ -115,6 +115,28 @@ class RecordsConcurrency:
         return []
 
 
+class HoldsStartPageAudit:
+    """A page audit that keeps the start page's audit open until another page's audit begins.
+
+    ``overlapped`` tells whether that happened, which needs the crawl to send
+    the start page's links to the other browser before the start page's audits end.
+    """
+
+    def __init__(self, start_page: str) -> None:
+        self.start_page = start_page
+        self.other_page_audited = threading.Event()
+        self.overlapped = False
+
+    @hookimpl
+    def cxaudit_page_audit(self, page: PageContext) -> list[AuditFinding]:
+        if page.url.endswith(self.start_page):
+            # Bounded, so a crawl that waits for this audit fails the test instead of hanging.
+            self.overlapped = self.other_page_audited.wait(timeout=20)
+        else:
+            self.other_page_audited.set()
+        return []
+
+
 class RecordsStorage:
     """A page audit that records the cookies and storage each page finds."""
 
@@ -147,6 +169,22 @@ def test_pool_runs_pages_in_parallel(make_app, browser_config, serve_directory):
         assert scan.crawl_state is None
     assert recorder.most_at_once >= 2
     assert len(recorder.sessions) >= 2
+
+
+def test_links_visited_while_start_page_is_audited(make_app, browser_config, serve_directory):
+    app = make_app(**{**browser_config, "SCAN_BROWSERS": 2})
+    holder = HoldsStartPageAudit("/index.html")
+    app.extensions["cxaudit_plugins"].register("holds-start-page", holder)
+    base_url = serve_directory(PAGES / "site")
+
+    scan_id = run_scan(app, f"{base_url}/index.html")
+
+    with app.app_context():
+        scan = db.session.get(Scan, scan_id)
+        assert scan.status == ScanStatus.FINISHED
+        assert sorted(paths_of(scan, base_url)) == sorted(SITE_PAGES)
+        assert scan.pages_done == len(scan.pages) == len(SITE_PAGES)
+    assert holder.overlapped
 
 
 def test_pool_respects_max_pages(make_app, browser_config, serve_directory):

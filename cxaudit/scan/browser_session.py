@@ -105,6 +105,14 @@ class BrowserSession:
             self._driver = start_browser(self.config, scanning=True)
         return self._driver
 
+    def start(self) -> None:
+        """Start the browser unless it runs already.
+
+        :raises: one of ``BROWSER_ERRORS``, ``OSError`` when chromedriver cannot be run,
+            or ``ValueError`` when a browser setting is invalid.
+        """
+        self.driver  # noqa: B018 - the property starts Chromium
+
     def load(self, url: str) -> LoadedDocument:
         """Navigate to ``url``, wait until the DOM is quiet and describe the document.
 

@@ -66,6 +66,8 @@ class Crawler:
         # The start page's address as stored, which differs from start_url after a redirect.
         self._start_page_url: str | None = (scan.crawl_state or {}).get("start_page_url")
         self._in_flight: dict[Future[PageVisit], CrawlTarget] = {}
+        # Per page in flight, the links it reports before its audits run.
+        self._early_links: dict[Future[list[str]], CrawlTarget] = {}
 
     def run(self, resumed_targets: list[CrawlTarget] | None = None) -> None:
         """Crawl until the frontier is empty, the page limit is reached or the scan is cancelled.
@@ -83,9 +85,15 @@ class Crawler:
                 self._dispatch()
             if not self._in_flight:
                 break
-            finished, _pending = wait(self._in_flight, timeout=self.lease.heartbeat_interval, return_when=FIRST_COMPLETED)
+            waiting = [*self._early_links, *self._in_flight]
+            finished, _pending = wait(waiting, timeout=self.lease.heartbeat_interval, return_when=FIRST_COMPLETED)
+            # Links first: a page whose visit also ended in this round still queues them before it is stored.
             for future in finished:
-                self._store(self._in_flight.pop(future), future.result())
+                if future in self._early_links:
+                    self.frontier.add_links(self._early_links.pop(future), future.result())
+            for future in finished:
+                if future in self._in_flight:
+                    self._store(self._in_flight.pop(future), future.result())
             self._check_lease_and_cancel()
 
         if self._stopping():
@@ -106,23 +114,30 @@ class Crawler:
 
     def _submit(self, target: CrawlTarget) -> None:
         delay = self.frontier.delay_before(target.url)
-        future = self.pool.submit(lambda session: self._visit_in_thread(session, target, delay))
+        links_found: Future[list[str]] = Future()
+        future = self.pool.submit(lambda session: self._visit_in_thread(session, target, delay, links_found))
         self._in_flight[future] = target
+        self._early_links[links_found] = target
 
-    def _visit_in_thread(self, session: BrowserSession, target: CrawlTarget, delay: float) -> PageVisit:
+    def _visit_in_thread(
+        self, session: BrowserSession, target: CrawlTarget, delay: float, links_found: Future[list[str]]
+    ) -> PageVisit:
         def check_final_url(final_url: str) -> str | None:
             return self.frontier.check_final_url(target, final_url)
 
         with self.app.app_context():
             if delay > 0:
                 time.sleep(delay)
-            return visit_page(session, target, VisitSettings(self.registry, self.settings, check_final_url))
+            settings = VisitSettings(self.registry, self.settings, check_final_url, links_found.set_result)
+            return visit_page(session, target, settings)
 
     def _store(self, target: CrawlTarget, visit: PageVisit) -> None:
         page_result = visit.page_result
         self.scan.pages.append(page_result)
         self.scan.pages_done += 1
+        self._forget_early_links(target)
         if visit.links:
+            # Links reported early are queued already; the frontier skips URLs it has seen.
             self.frontier.add_links(target, visit.links)
         if target.url == self.start_url:
             self._start_page_url = page_result.url
@@ -136,6 +151,12 @@ class Crawler:
         )
         if self.progress:
             self.progress(self.scan, page_result)
+
+    def _forget_early_links(self, target: CrawlTarget) -> None:
+        # A page that failed or was not audited never reports its links early.
+        for links_found, waiting_target in list(self._early_links.items()):
+            if waiting_target is target:
+                del self._early_links[links_found]
 
     def _check_start_page(self, visit: PageVisit) -> None:
         page_result = visit.page_result

@@ -18,8 +18,10 @@ T = TypeVar("T")
 class BrowserPool:
     """``size`` browser sessions, each used by one thread at a time.
 
-    A session is started on its first use and kept for the next pages, so
-    a scan pays Chromium's start-up once per session, not once per page.
+    A session is kept for the next pages, so a scan pays Chromium's start-up
+    once per session, not once per page. ``start_browsers`` starts them all
+    at once; a session that is not started yet, or was closed after a crash,
+    starts on its next use.
     """
 
     def __init__(self, config: dict[str, Any], size: int) -> None:
@@ -45,9 +47,21 @@ class BrowserPool:
 
         return self._executor.submit(run_with_session)
 
+    def start_browsers(self) -> list[Future[None]]:
+        """Start every session's browser now, each in its own pool thread; return one future per session.
+
+        The start-ups overlap with each other and with the caller's work (the
+        frontier's robots.txt and sitemaps), instead of the second browser
+        starting only when the crawl has its second page. A future raises the
+        error of a browser that could not start. Pages submitted meanwhile
+        wait for the start-ups, which were queued first.
+        """
+        return [self.submit(BrowserSession.start) for _ in self.sessions]
+
     def close(self) -> None:
         """Wait for the running tasks, drop the queued ones and quit every browser."""
         self._executor.shutdown(wait=True, cancel_futures=True)
-        for session in self.sessions:
-            session.close()
+        # Quitting a browser waits for its processes to end; the sessions quit side by side.
+        with ThreadPoolExecutor(max_workers=self.size, thread_name_prefix="cxaudit-browser-quit") as quitting:
+            list(quitting.map(BrowserSession.close, self.sessions))
         logger.debug("Browser pool of %s session(s) closed", self.size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, as_completed
 from typing import Any
 
 from flask import current_app
@@ -14,7 +15,7 @@ from cxaudit.models import Scan, ScanStatus, Site
 from cxaudit.models.base import utcnow
 from cxaudit.plugins import PluginRegistry
 from cxaudit.scan.audits import collect_scan_settings, collect_tool_versions
-from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
+from cxaudit.scan.browser_session import BROWSER_ERRORS
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.crawler import Crawler, ProgressCallback, make_fetcher
 from cxaudit.scan.frontier import CrawlTarget, Frontier, RobotsUnavailable, target_from_state
@@ -124,10 +125,11 @@ def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None, work
     max_pages = int(scan.settings.get("max_pages") or config["SCAN_MAX_PAGES"])
     pool = BrowserPool(config, max(1, min(int(config["SCAN_BROWSERS"]), max_pages)))
     try:
-        _check_start(scan, pool.sessions[0])
-        crawler = Crawler(
-            current_app._get_current_object(), scan, registry, pool, _frontier(scan, max_pages, checkpoint), lease, max_pages, progress
-        )
+        _check_scan_url(scan)
+        browser_starts = pool.start_browsers()
+        frontier = _frontier(scan, max_pages, checkpoint)
+        _check_browser_start(browser_starts)
+        crawler = Crawler(current_app._get_current_object(), scan, registry, pool, frontier, lease, max_pages, progress)
         crawler.run(_resumed_targets(checkpoint))
         if crawler.start_page_problem:
             raise _ScanCannotRun(
@@ -219,29 +221,40 @@ def _mark_started(scan: Scan, registry: PluginRegistry, resumed: bool) -> None:
     db.session.commit()
 
 
-def _check_start(scan: Scan, session: BrowserSession) -> None:
-    """Start the first browser now, so a broken install fails the scan with one clear message."""
+def _check_scan_url(scan: Scan) -> None:
     try:
         validate_scan_url(scan.url)
     except InvalidScanURL as error:
         raise _ScanCannotRun(str(error)) from error
-    try:
-        session.driver  # noqa: B018 - the property starts Chromium
-    except ValueError as error:
+
+
+def _check_browser_start(starts: list[Future[None]]) -> None:
+    """Wait until one browser has started, so a broken install fails the scan with one clear message.
+
+    The crawl needs one browser to begin; a session whose start failed tries
+    again on its next page.
+    """
+    error: BaseException | None = None
+    for start in as_completed(starts):
+        error = start.exception()
+        if error is None:
+            return
+    if isinstance(error, ValueError):
         # A browser setting such as SCAN_JS_HEAP_MB is invalid; the message names it and the fix.
         raise _ScanCannotRun(str(error)) from error
-    except (*BROWSER_ERRORS, OSError) as error:
-        config = current_app.config
-        raise _ScanCannotRun(
-            _(
-                "Chromium could not start: %(error)s. Check that CHROMIUM_PATH (%(chromium)s) and "
-                "CHROMEDRIVER_PATH (%(chromedriver)s) point to installed programs of the same version, "
-                "or set WEBDRIVER_URL to a running Selenium server.",
-                error=_first_line(error.__cause__ or error),
-                chromium=config.get("CHROMIUM_PATH"),
-                chromedriver=config.get("CHROMEDRIVER_PATH"),
-            )
-        ) from error
+    if not isinstance(error, (*BROWSER_ERRORS, OSError)):
+        raise error
+    config = current_app.config
+    raise _ScanCannotRun(
+        _(
+            "Chromium could not start: %(error)s. Check that CHROMIUM_PATH (%(chromium)s) and "
+            "CHROMEDRIVER_PATH (%(chromedriver)s) point to installed programs of the same version, "
+            "or set WEBDRIVER_URL to a running Selenium server.",
+            error=_first_line(error.__cause__ or error),
+            chromium=config.get("CHROMIUM_PATH"),
+            chromedriver=config.get("CHROMEDRIVER_PATH"),
+        )
+    ) from error
 
 
 def _first_line(error: BaseException) -> str:

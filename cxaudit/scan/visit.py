@@ -32,11 +32,14 @@ TAB_CRASHED = "tab crashed"
 @dataclass(frozen=True)
 class VisitSettings:
     """Settings every visit of a scan shares. ``check_final_url`` returns a translated
-    reason to skip a page (before loading it and after its redirects), or None."""
+    reason to skip a page (before loading it and after its redirects), or None.
+    ``links_found`` receives the links of a page that is about to be audited,
+    so the crawl can send other browsers to them while the audits run."""
 
     registry: PluginRegistry
     settings: dict[str, Any]
     check_final_url: Callable[[str], str | None]
+    links_found: Callable[[list[str]], None] | None = None
 
 
 @dataclass
@@ -106,6 +109,8 @@ def visit_page(session: BrowserSession, target: CrawlTarget, visit: VisitSetting
         _clear_site_data(session, document.url)
         return outcome
 
+    if visit.links_found is not None:
+        visit.links_found(outcome.links)
     audit_page(visit.registry, page_result, url, session.driver, visit.settings)
     if not session.is_alive():
         # Results from a browser that died mid-audit are incomplete.

@@ -16,12 +16,9 @@ import io
 import math
 from dataclasses import dataclass
 
-import matplotlib
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
-from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from cxaudit.models import SurveyKind
 from cxaudit.scorecard.satisfaction import headline
@@ -55,6 +52,12 @@ class TrendChart:
 
 def draw_trend_svg(figures: KindFigures, language: str) -> bytes:
     """Draw the headline figure per month with its 95% interval as error bars, and return the SVG."""
+    # Imported here because matplotlib takes about a third of the import time
+    # of create_app (python -X importtime), and most commands never draw a chart.
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FixedLocator, FuncFormatter
+
     values, lows, highs = [], [], []
     for month in figures.by_month:
         value, low, high = headline(month.current) if month.current else (math.nan, None, None)

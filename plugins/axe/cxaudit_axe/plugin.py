@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from axe_selenium_python import Axe
 from flask import current_app, has_app_context
 from flask_babel import force_locale
 
 from cxaudit.audit import AuditFinding, PageContext, ToolVersion
 from cxaudit.hookspecs import hookimpl
-from cxaudit_axe.bundle import AXE_SCRIPT, axe_source, bundled_axe_version
+from cxaudit_axe.bundle import axe_source, bundled_axe_version
 from cxaudit_axe.frames import prepare_frames, remove_markers
 from cxaudit_axe.results import findings_from_results
 from cxaudit_axe.rule_texts import rule_help
+from cxaudit_axe.run import run_axe
 from cxaudit_axe.selection import resolve_selection
 from cxaudit_axe.untested import frame_not_tested_findings
 
@@ -38,8 +37,7 @@ def cxaudit_page_audit(page: PageContext) -> list[AuditFinding]:
     driver.execute_script(axe_source())
     frames = prepare_frames(driver, axe_source())
     try:
-        # Axe.run pastes ``options`` into the script with %s, so it must be JSON text.
-        results = Axe(driver, script_url=str(AXE_SCRIPT)).run(options=json.dumps(selection.run_options()))
+        results = run_axe(driver, selection.run_options())
     finally:
         remove_markers(driver)
 
