@@ -38,6 +38,7 @@ from cxaudit.app import create_app
 from cxaudit.database import upgrade_database
 from cxaudit.extensions import db
 from cxaudit.models import SCORE_RANGES, Funnel, FunnelEvent, Institution, Response, Survey, SurveyKind
+from cxaudit.models.inquiry import REPORTING_TIME_ZONE
 from cxaudit.scorecard.funnels import build_funnels
 from cxaudit.scorecard.periods import Period, parse_period
 from cxaudit.scorecard.satisfaction_report import build_satisfaction, month_start, trend_months
@@ -105,7 +106,7 @@ def histograms_from_rows(institution_id: int, period: Period) -> Counter:
     counts: Counter = Counter()
     for kind, public_id, page_url, received_at, score in rows:
         received_at = received_at.replace(tzinfo=UTC) if received_at.tzinfo is None else received_at
-        counts[(kind, "month", received_at.strftime("%Y-%m"), score)] += 1
+        counts[(kind, "month", received_at.astimezone(REPORTING_TIME_ZONE).strftime("%Y-%m"), score)] += 1
         if period.start <= received_at < period.end:
             segment = page_url.split("/", 4)[3] if page_url and page_url.count("/") >= 3 else None
             counts[(kind, "survey", public_id, score)] += 1

@@ -17,10 +17,16 @@ from dataclasses import asdict, dataclass
 from statistics import quantiles
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from cxaudit.extensions import db
 from cxaudit.models import Institution
+from cxaudit.scorecard.accessibility import summarise_accessibility
+from cxaudit.scorecard.funnels import build_funnels
+from cxaudit.scorecard.response_times import institution_response_times
+from cxaudit.scorecard.satisfaction_report import build_satisfaction_totals
+from cxaudit.scorecard.sections import collect_sections
 
 if TYPE_CHECKING:
     from cxaudit.scorecard.overall import DimensionScore
@@ -63,9 +69,6 @@ def build_benchmark(
     computed twice. Returns an empty list when fewer than MIN_INSTITUTIONS
     institutions exist, without scoring any.
     """
-    # Imported here: the scorecard module imports this one.
-    from cxaudit.scorecard.data import build_scorecard
-
     institutions = db.session.scalars(select(Institution).order_by(Institution.id)).all()
     if len(institutions) < MIN_INSTITUTIONS:
         return []
@@ -76,7 +79,7 @@ def build_benchmark(
     for institution in institutions:
         dimensions = known.get(institution.id)
         if dimensions is None:
-            dimensions = build_scorecard(institution, language, period, with_benchmark=False, with_previous=False).dimensions
+            dimensions = benchmark_dimensions(institution, language, period)
         for dimension in dimensions:
             labels[dimension.key] = dimension.label
             if dimension.score is not None:
@@ -87,3 +90,32 @@ def build_benchmark(
         for key, label in labels.items()
         if len(scores[key]) >= MIN_INSTITUTIONS
     ]
+
+
+def benchmark_dimensions(institution: Institution, language: str, period: Period) -> list[DimensionScore]:
+    """Score one institution's dimensions in ``period`` from only the figures the scores read.
+
+    The scores equal those of the institution's full scorecard, but the
+    satisfaction trend, the breakdowns, the previous period, the previous
+    scans and the fixes are not computed, because no score reads them.
+    """
+    # Imported here: these modules import this one through cxaudit.scorecard.data.
+    from cxaudit.scorecard.data import Scorecard
+    from cxaudit.scorecard.overall import score_dimensions
+
+    with force_locale(language):
+        plugin_sections = collect_sections(institution, language)
+        accessibility = summarise_accessibility(institution.id, plugin_sections.plugins_with_sections)
+        scorecard = Scorecard(
+            institution_slug=institution.slug,
+            institution_name=institution.name,
+            language=language,
+            nps=None,
+            accessibility=accessibility,
+            plugin_sections=plugin_sections,
+            period=period,
+            satisfaction=build_satisfaction_totals(institution.id, period),
+            funnels=build_funnels(institution.id, period, with_previous=False),
+            response_times=institution_response_times(institution.id, period),
+        )
+        return score_dimensions(institution, scorecard, with_previous=False)

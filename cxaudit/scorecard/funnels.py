@@ -151,8 +151,11 @@ def funnel_figures(steps: list[str], counts: list[int]) -> FunnelFigures | None:
     )
 
 
-def build_funnels(institution_id: int, period: Period) -> list[FunnelResult]:
-    """Return every funnel of the institution, by name, in ``period`` and the previous period."""
+def build_funnels(institution_id: int, period: Period, with_previous: bool = True) -> list[FunnelResult]:
+    """Return every funnel of the institution, by name, in ``period`` and the previous period.
+
+    ``with_previous=False`` leaves the previous period out (``previous`` is None), for the benchmark.
+    """
     funnels = db.session.scalars(
         select(Funnel).where(Funnel.institution_id == institution_id).order_by(Funnel.name)
     ).all()
@@ -165,7 +168,11 @@ def build_funnels(institution_id: int, period: Period) -> list[FunnelResult]:
                 name=funnel.name,
                 steps=steps,
                 current=funnel_figures(steps, count_sessions_per_step(institution_id, steps, period)),
-                previous=funnel_figures(steps, count_sessions_per_step(institution_id, steps, previous_period)),
+                previous=(
+                    funnel_figures(steps, count_sessions_per_step(institution_id, steps, previous_period))
+                    if with_previous
+                    else None
+                ),
             )
         )
     return results

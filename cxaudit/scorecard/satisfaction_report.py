@@ -1,8 +1,9 @@
 """The satisfaction section: every survey kind of an institution in a period,
 per survey, per page group and per month, compared with the previous period.
 
-Each breakdown is one GROUP BY query returning score histograms, so the
-database does the counting. Page groups are the first segment of the page
+The database counts the answers into score histograms with two GROUP BY
+queries (see cxaudit.scorecard.histograms). Months are calendar months in
+Warsaw time, like the periods. Page groups are the first segment of the page
 address: answers given on https://muzeum.example/wystawy/stale and
 https://muzeum.example/wystawy/czasowe both count under "/wystawy/", and
 answers on the home page under "/".
@@ -12,21 +13,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import select
 
 from cxaudit.extensions import db
-from cxaudit.models import Response, Survey, SurveyKind
+from cxaudit.models import Survey, SurveyKind
+from cxaudit.models.inquiry import REPORTING_TIME_ZONE
+from cxaudit.scorecard.histograms import count_period, count_ranges
 from cxaudit.scorecard.periods import Period
 from cxaudit.scorecard.satisfaction import KIND_ORDER, KindResult, headline, kind_result
-from cxaudit.scorecard.sql import first_path_segment, month_of
 
 # Trend charts cover at least this many months, ending with the period's last month.
 TREND_MONTHS = 12
 HOME_PAGE_GROUP = "/"
+# The name of the previous period among the ranges counted with the trend months, which are named YYYY-MM.
+PREVIOUS_RANGE = "previous"
+CURRENT_RANGE = "current"
 
 HistogramKey = tuple[SurveyKind, str | None]
 
@@ -49,7 +53,7 @@ class GroupFigures:
 
 @dataclass(frozen=True)
 class MonthFigures:
-    """The figures of one calendar month (UTC), named by its first day. ``None`` means no answers."""
+    """The figures of one calendar month in Warsaw time, named by its first day. ``None`` means no answers."""
 
     first_day: date
     current: KindResult | None
@@ -122,8 +126,27 @@ def trend_months(period: Period) -> list[str]:
 
 
 def month_start(month: str) -> datetime:
+    """Return the first instant of a ``YYYY-MM`` month in Warsaw time, as a UTC datetime.
+
+    Months are Warsaw months, like the periods, so an answer given at 00:30
+    on 1 March in Warsaw (23:30 UTC on the last day of February) is March's.
+    """
+    return datetime.combine(month_first_day(month), time.min, tzinfo=REPORTING_TIME_ZONE).astimezone(UTC)
+
+
+def month_first_day(month: str) -> date:
     year, number = (int(part) for part in month.split("-"))
-    return datetime(year, number, 1, tzinfo=UTC)
+    return date(year, number, 1)
+
+
+def next_month(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def month_ranges(period: Period, months: list[str]) -> dict[str, tuple[datetime, datetime]]:
+    """Return each trend month's range [start, end) of answer times; the last month ends with the period."""
+    return {month: (month_start(month), min(month_start(next_month(month)), period.end)) for month in months}
 
 
 def page_group(segment: str | None) -> str | None:
@@ -143,60 +166,38 @@ class Histograms:
     by_month: dict[HistogramKey, dict[int, int]] = field(default_factory=lambda: defaultdict(dict))
 
 
-def _add(histograms: dict[HistogramKey, dict[int, int]], key: HistogramKey, score: int, count: int) -> None:
-    histogram = histograms[key]
-    histogram[score] = histogram.get(score, 0) + count
+def _add_histogram(histograms: dict, key: Any, histogram: dict[int, int]) -> None:
+    merged = histograms[key]
+    for score, count in histogram.items():
+        merged[score] = merged.get(score, 0) + count
 
 
-def _within(start: datetime, end: datetime) -> ColumnElement:
-    return and_(Response.received_at >= start, Response.received_at < end)
+def score_histograms(surveys: list[Survey], period: Period, months: list[str]) -> Histograms:
+    """Count the answers of ``surveys`` per kind and score for every breakdown.
 
-
-def score_histograms(institution_id: int, period: Period, months: list[str]) -> Histograms:
-    """Count the institution's answers per survey kind and score for every breakdown, in one pass.
-
-    One GROUP BY covers the answers from the earliest date any breakdown needs.
-    It marks each answer as in the period, in the previous period and in a
-    trend month, and reads the page group only for answers in the period. So
-    the answers table is read once instead of once per breakdown. The key columns
-    are computed in a subquery and grouped by their names, so PostgreSQL sees
-    the same GROUP BY expression as the SELECT list.
+    The period's answers are counted per survey and page group; the previous
+    period and the trend months are counted per survey as plain time ranges
+    (see cxaudit.scorecard.histograms). Histograms per survey id are then
+    keyed by kind and by the survey's public id, page group or month.
     """
+    by_id = {survey.id: survey for survey in surveys}
     previous = period.previous()
-    trend_start = month_start(months[0])
-    in_period = _within(period.start, period.end)
-    answers = (
-        select(
-            Survey.kind.label("kind"),
-            Survey.public_id.label("survey"),
-            case((in_period, 1), else_=0).label("current"),
-            case((_within(previous.start, previous.end), 1), else_=0).label("previous"),
-            case((_within(trend_start, period.end), month_of(Response.received_at)), else_=None).label("month"),
-            case((in_period, first_path_segment(Response.page_url)), else_=None).label("segment"),
-            Response.score.label("score"),
-        )
-        .join(Survey, Response.survey_id == Survey.id)
-        .where(
-            Survey.institution_id == institution_id,
-            Response.received_at >= min(previous.start, trend_start),
-            Response.received_at < period.end,
-        )
-        .subquery()
-    )
-    columns = [answers.c.kind, answers.c.survey, answers.c.current, answers.c.previous, answers.c.month,
-               answers.c.segment, answers.c.score]
-    query = select(*columns, func.count()).group_by(*columns)
+    in_period = count_period(by_id, period)
+    ranges = {PREVIOUS_RANGE: (previous.start, previous.end), **month_ranges(period, months)}
+    in_ranges = count_ranges(by_id, ranges)
 
     histograms = Histograms()
-    for kind, survey, current, before, month, segment, score, count in db.session.execute(query):
-        kind, score, count = SurveyKind(kind), int(score), int(count)
-        if current:
-            _add(histograms.by_survey, (kind, survey), score, count)
-            _add(histograms.by_segment, (kind, segment), score, count)
-        if before:
-            _add(histograms.by_survey_before, (kind, survey), score, count)
-        if month is not None:
-            _add(histograms.by_month, (kind, month), score, count)
+    for survey_id, histogram in in_period.by_survey.items():
+        survey = by_id[survey_id]
+        _add_histogram(histograms.by_survey, (survey.kind, survey.public_id), histogram)
+    for (survey_id, segment), histogram in in_period.by_segment.items():
+        _add_histogram(histograms.by_segment, (by_id[survey_id].kind, segment), histogram)
+    for survey_id, histogram in in_ranges.get(PREVIOUS_RANGE, {}).items():
+        survey = by_id[survey_id]
+        _add_histogram(histograms.by_survey_before, (survey.kind, survey.public_id), histogram)
+    for month in months:
+        for survey_id, histogram in in_ranges.get(month, {}).items():
+            _add_histogram(histograms.by_month, (by_id[survey_id].kind, month), histogram)
     return histograms
 
 
@@ -219,7 +220,7 @@ def build_satisfaction(institution_id: int, period: Period) -> SatisfactionRepor
 
     previous_period = period.previous()
     months = trend_months(period)
-    histograms = score_histograms(institution_id, period, months)
+    histograms = score_histograms(list(surveys), period, months)
     by_survey, by_survey_before = histograms.by_survey, histograms.by_survey_before
     by_segment, by_month = histograms.by_segment, histograms.by_month
     totals, totals_before = merge_by_kind(by_survey), merge_by_kind(by_survey_before)
@@ -242,6 +243,31 @@ def build_satisfaction(institution_id: int, period: Period) -> SatisfactionRepor
     return SatisfactionReport(period=period, previous_period=previous_period, months=months, kinds=kinds)
 
 
+def build_satisfaction_totals(institution_id: int, period: Period) -> SatisfactionReport | None:
+    """Return only each kind's figures over the whole of ``period``, without the previous period or breakdowns.
+
+    The benchmark reads nothing else, so this counts the period's answers per
+    survey and score in one query. Returns None when the institution has no survey.
+    """
+    surveys = db.session.scalars(select(Survey).where(Survey.institution_id == institution_id)).all()
+    if not surveys:
+        return None
+
+    by_id = {survey.id: survey for survey in surveys}
+    counted = count_ranges(by_id, {CURRENT_RANGE: (period.start, period.end)}).get(CURRENT_RANGE, {})
+    totals: dict[SurveyKind, dict[int, int]] = defaultdict(dict)
+    for survey_id, histogram in counted.items():
+        _add_histogram(totals, by_id[survey_id].kind, histogram)
+
+    present = {survey.kind for survey in surveys}
+    kinds = [
+        KindFigures(kind=kind, current=kind_result(kind, totals.get(kind, {})), previous=None)
+        for kind in KIND_ORDER
+        if kind in present
+    ]
+    return SatisfactionReport(period=period, previous_period=period.previous(), months=[], kinds=kinds)
+
+
 def survey_figures(
     kind: SurveyKind,
     surveys: list[Survey],
@@ -262,7 +288,7 @@ def survey_figures(
 def month_figures(kind: SurveyKind, months: list[str], by_month: dict[HistogramKey, dict[int, int]]) -> list[MonthFigures]:
     """Return the figures of every trend month, with None for a month without answers."""
     return [
-        MonthFigures(first_day=month_start(month).date(), current=kind_result(kind, by_month.get((kind, month), {})))
+        MonthFigures(first_day=month_first_day(month), current=kind_result(kind, by_month.get((kind, month), {})))
         for month in months
     ]
 

@@ -13,26 +13,6 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import Integer
 
 
-class month_of(FunctionElement):  # noqa: N801 - named like the SQL functions it stands for
-    """The UTC month of a timestamp as ``YYYY-MM`` text."""
-
-    type = String()
-    name = "month_of"
-    inherit_cache = True
-
-
-@compiles(month_of)
-def _month_of_sqlite(element, compiler, **kw) -> str:
-    # SQLite stores the UTC wall-clock time as text, which strftime reads as UTC.
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
-
-
-@compiles(month_of, "postgresql")
-def _month_of_postgresql(element, compiler, **kw) -> str:
-    # Without AT TIME ZONE, to_char would use the session's time zone.
-    return f"to_char({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC', 'YYYY-MM')"
-
-
 class position_of(FunctionElement):  # noqa: N801 - named like the SQL functions it stands for
     """The 1-based position of the second argument in the first, 0 when it is absent."""
 
