@@ -214,7 +214,7 @@ def delete_user(user: User) -> None:
     """Delete ``user`` with their memberships; call check_user_deletable first.
 
     Audit entries keep the login they were written with and lose only the
-    link to the account, so they still say who acted. API tokens the user
+    link to the account, so they still name who acted. API tokens the user
     created belong to their institution and keep working.
     """
     db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))

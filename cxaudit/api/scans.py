@@ -68,7 +68,7 @@ def _limit_requests(state) -> None:
 
 @bp.errorhandler(429)
 def too_many_requests(error) -> Response:
-    """Answer a rate-limited request with the API's JSON error, in the language of Accept-Language."""
+    """Return the API's JSON error for a rate-limited request, in the language of Accept-Language."""
     breached = error.limit
     current = current_app.extensions["cxaudit_scan_api_limiter"].current_limit
     wait_seconds = max(1, int(current.reset_at - time.time())) if current else breached.limit.get_expiry()
