@@ -10,6 +10,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
 from selenium.webdriver.remote.client_config import ClientConfig
 
+from cxaudit.scan.browser_rules import host_resolver_rules
 from cxaudit.scan.user_agent import apply_browser_user_agent
 
 # Keep Chromium off the network except for the pages it is sent to: no
@@ -38,9 +39,13 @@ CHROMIUM_ARGUMENTS = (
 )
 
 
-def chrome_options(config: dict[str, Any]) -> webdriver.ChromeOptions:
+def chrome_options(config: dict[str, Any], *, scanning: bool = False) -> webdriver.ChromeOptions:
+    """Build Chromium's options; ``scanning`` adds the host rules that keep a scan off special addresses."""
+    arguments = list(CHROMIUM_ARGUMENTS)
+    if scanning:
+        arguments = _with_scan_host_rules(arguments, host_resolver_rules(config))
     options = webdriver.ChromeOptions()
-    for argument in CHROMIUM_ARGUMENTS:
+    for argument in arguments:
         options.add_argument(argument)
     # The binary path travels in goog:chromeOptions, so on a remote WebDriver
     # it must be the path on the remote machine, not this one's.
@@ -54,15 +59,32 @@ def chrome_options(config: dict[str, Any]) -> webdriver.ChromeOptions:
     return options
 
 
-def start_browser(config: dict[str, Any]) -> webdriver.Remote:
+def _with_scan_host_rules(arguments: list[str], rules: str) -> list[str]:
+    """Join the scan's host rules with any already in ``arguments``.
+
+    Chromium reads only the last ``--host-resolver-rules`` switch, so one
+    added by a caller (a test that maps every other host to "not found")
+    would otherwise replace the scan's rules, or the scan's would replace it.
+    """
+    prefix = "--host-resolver-rules="
+    earlier = [argument.removeprefix(prefix) for argument in arguments if argument.startswith(prefix)]
+    others = [argument for argument in arguments if not argument.startswith(prefix)]
+    joined = ", ".join(rule for rule in (rules, *earlier) if rule)
+    return [*others, prefix + joined] if joined else others
+
+
+def start_browser(config: dict[str, Any], *, scanning: bool = False) -> webdriver.Remote:
     """Start a Chromium session from the app's config (``CHROMEDRIVER_PATH``,
     ``CHROMIUM_PATH``, or ``WEBDRIVER_URL`` for a Selenium Grid).
+
+    A scan's session (``scanning``) refuses the addresses the SSRF guard
+    refuses, for subresources and redirects too (cxaudit.scan.browser_rules).
 
     The driver path is always given, so Selenium Manager never downloads a
     driver; ``SE_AVOID_STATS`` stops it from sending usage statistics.
     """
     os.environ.setdefault("SE_AVOID_STATS", "true")
-    options = chrome_options(config)
+    options = chrome_options(config, scanning=scanning)
     page_timeout = config.get("SCAN_PAGE_TIMEOUT", 30)
 
     if config.get("WEBDRIVER_URL"):

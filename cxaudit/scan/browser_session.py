@@ -102,7 +102,7 @@ class BrowserSession:
     @property
     def driver(self) -> Any:
         if self._driver is None:
-            self._driver = start_browser(self.config)
+            self._driver = start_browser(self.config, scanning=True)
         return self._driver
 
     def load(self, url: str) -> LoadedDocument:

@@ -7,9 +7,11 @@ metadata service or the deployment's internal network. The setting
 ``SCAN_ALLOWED_NETWORKS`` (comma-separated CIDR) opens chosen networks again,
 for example ``127.0.0.0/8`` to scan a test site on this machine.
 
-NOTE: Chromium resolves and connects on its own. The crawler checks a page's
-URL before loading it and the URL the browser ends at, but not the
-redirect hops in between nor the images, scripts and frames a page loads.
+Chromium resolves and connects on its own. The crawler checks a page's URL
+before loading it and the URL the browser ends at; inside the browser, host
+rules (cxaudit.scan.browser_rules) refuse special-purpose addresses written
+as literals and the localhost names, for redirect hops, images, scripts and
+frames too.
 """
 
 from __future__ import annotations
