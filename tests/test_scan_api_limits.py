@@ -102,3 +102,15 @@ def test_starting_scans_has_a_lower_limit(muzeum):
         assert len(db.session.scalars(select(Scan.id)).all()) == 2
     # Reading the started scan is still allowed.
     assert client.get(started.headers["Location"], **bearer(tenant.token_secret, address="127.0.0.8")).status_code == 200
+
+
+def test_start_limit_asks_to_wait_for_its_own_window(muzeum):
+    app, tenant = muzeum
+    client = app.test_client()
+    client.post("/api/v1/scans", json={"url": tenant.site_url}, **bearer(tenant.token_secret))
+
+    refused = client.post("/api/v1/scans", json={"url": tenant.site_url}, **bearer(tenant.token_secret))
+
+    assert refused.status_code == 429
+    # The hourly window of starts, not the minute of requests, decides the wait.
+    assert int(refused.headers["Retry-After"]) > 60

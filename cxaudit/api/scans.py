@@ -70,8 +70,9 @@ def _limit_requests(state) -> None:
 def too_many_requests(error) -> Response:
     """Return the API's JSON error for a rate-limited request, in the language of Accept-Language."""
     breached = error.limit
-    current = current_app.extensions["cxaudit_scan_api_limiter"].current_limit
-    wait_seconds = max(1, int(current.reset_at - time.time())) if current else breached.limit.get_expiry()
+    limiter = current_app.extensions["cxaudit_scan_api_limiter"]
+    resets = [limit.reset_at for limit in limiter.current_limits if limit.breached]
+    wait_seconds = max(1, int(max(resets) - time.time())) if resets else breached.limit.get_expiry()
     starts_limited = "post" in (breached.methods or [])
     logger.warning("Scan API rate limit reached from %s: %s", request.remote_addr, error.description)
     with force_locale(header_language()):
