@@ -9,8 +9,8 @@ there is no peer number; the target is zero lost and zero duplicated answers.
 
 Run from the project root, with PostgreSQL on your own database only:
 ``.venv/bin/python bench/burst.py sqlite`` or ``... bench/burst.py postgresql``
-(CXAUDIT_BENCH_DATABASE_URL names the PostgreSQL database; its public
-schema is dropped). The last line is ``RESULT name=value ...``.
+(CXAUDIT_BENCH_DATABASE_URL names the PostgreSQL database, default
+cxaudit_bench, created when missing; its public schema is dropped). The last line is ``RESULT name=value ...``.
 """
 
 from __future__ import annotations

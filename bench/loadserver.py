@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
 
 BENCH_DIR = Path(__file__).parent
 VENV_BIN = Path(sys.executable).parent
 ORIGIN = "https://muzeum.example"
-POSTGRES_URL = os.environ.get("CXAUDIT_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test_security")
+# A database of the benches' own, created when missing, because the bench
+# drops its public schema.
+POSTGRES_URL = os.environ.get("CXAUDIT_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/cxaudit_bench")
 # Retries per answer before the client gives up, as the widget's queue would keep it for later.
 MAX_ATTEMPTS = 30
 
@@ -36,6 +38,17 @@ def database_url(kind: str, folder: Path) -> str:
     return f"sqlite:///{folder / 'cxaudit.db'}" if kind == "sqlite" else POSTGRES_URL
 
 
+def create_missing_database(url: str) -> None:
+    """Create the PostgreSQL database that ``url`` names, when it does not exist yet."""
+    target = make_url(url)
+    engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
+
+
 def prepare_database(url: str, folder: Path) -> str:
     """Create an empty migrated database with one survey and return the survey's public id."""
     from cxaudit.app import create_app
@@ -44,6 +57,7 @@ def prepare_database(url: str, folder: Path) -> str:
     from cxaudit.models import Institution, Survey, SurveyKind
 
     if url.startswith("postgresql"):
+        create_missing_database(url)
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -138,9 +152,13 @@ async def post_with_retries(client: httpx.AsyncClient, url: str, body: dict, rep
     report.failed.append(body.get("key", "?"))
 
 
-async def run_load(url: str, count: int, clients: int, run: str) -> LoadReport:
-    """Send ``count`` answers to ``url`` from ``clients`` concurrent connections."""
-    report = LoadReport(sent=count)
+async def run_load(url: str, count: int, clients: int, run: str, report: LoadReport | None = None) -> LoadReport:
+    """Send ``count`` answers to ``url`` from ``clients`` concurrent connections.
+
+    Pass ``report`` to watch its counts while the load runs.
+    """
+    report = LoadReport() if report is None else report
+    report.sent = count
     queue: asyncio.Queue[int] = asyncio.Queue()
     for number in range(count):
         queue.put_nowait(number)

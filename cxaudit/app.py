@@ -45,7 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _apply_derived_settings(app: Flask) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    # A PostgreSQL connection closed by a restart is replaced before use; a
+    # SQLite file cannot close a connection, so checking it is a wasted query.
+    is_sqlite = app.config["DATABASE_URL"].startswith("sqlite")
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": not is_sqlite})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.load_secret_key(Path(app.instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
@@ -77,9 +80,10 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from cxaudit import auth, errors, jobs, retention, security, sqlite  # noqa: F401  (sqlite: connection settings)
+    from cxaudit import auth, errors, jobs, retention, security, sqlite
 
     db.init_app(app)
+    sqlite.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     auth.init_app(app)

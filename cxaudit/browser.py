@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from flask_babel import gettext as _
 from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
 from selenium.webdriver.remote.client_config import ClientConfig
 
+from cxaudit.orphans import OrphanProofService
 from cxaudit.scan.browser_rules import host_resolver_rules
 from cxaudit.scan.user_agent import apply_browser_user_agent
 
@@ -38,6 +39,14 @@ CHROMIUM_ARGUMENTS = (
     "--window-size=1280,900",
 )
 
+# A page's scripts may hold this many megabytes of JavaScript objects. A page
+# that needs more crashes its own tab, and the scan records it as failed,
+# instead of a runaway script taking the memory of the machine.
+DEFAULT_JS_HEAP_MB = 512
+# A floor, so that a typing error such as 5 cannot make every page crash.
+# An estimate of what ordinary pages need, not a limit of V8.
+MIN_JS_HEAP_MB = 16
+
 
 def chrome_options(config: dict[str, Any], *, scanning: bool = False) -> webdriver.ChromeOptions:
     """Build Chromium's options; ``scanning`` adds the host rules that keep a scan off special addresses."""
@@ -47,6 +56,11 @@ def chrome_options(config: dict[str, Any], *, scanning: bool = False) -> webdriv
     options = webdriver.ChromeOptions()
     for argument in arguments:
         options.add_argument(argument)
+    options.add_argument(f"--js-flags=--max-old-space-size={js_heap_mb(config)}")
+    if not config.get("WEBDRIVER_URL"):
+        # Over a pipe instead of a port, Chromium exits as soon as its
+        # chromedriver does, even when chromedriver is killed.
+        options.add_argument("--remote-debugging-pipe")
     # The binary path travels in goog:chromeOptions, so on a remote WebDriver
     # it must be the path on the remote machine, not this one's.
     binary = config.get("WEBDRIVER_CHROMIUM_PATH") if config.get("WEBDRIVER_URL") else config.get("CHROMIUM_PATH")
@@ -90,7 +104,7 @@ def start_browser(config: dict[str, Any], *, scanning: bool = False) -> webdrive
     if config.get("WEBDRIVER_URL"):
         driver = webdriver.Remote(command_executor=_remote_connection(config["WEBDRIVER_URL"]), options=options)
     else:
-        service = Service(executable_path=config["CHROMEDRIVER_PATH"])
+        service = OrphanProofService(executable_path=config["CHROMEDRIVER_PATH"])
         driver = webdriver.Chrome(service=service, options=options)
 
     # Page loads and scripts time out inside the browser after the page
@@ -102,6 +116,29 @@ def start_browser(config: dict[str, Any], *, scanning: bool = False) -> webdrive
     driver.set_script_timeout(page_timeout)
     apply_browser_user_agent(driver, config)
     return driver
+
+
+def js_heap_mb(config: dict[str, Any]) -> int:
+    """Return ``SCAN_JS_HEAP_MB``, the JavaScript heap limit of each tab in megabytes.
+
+    :raises ValueError: naming the value and the fix when it is not a whole number of 16 or more.
+    """
+    value = config.get("SCAN_JS_HEAP_MB", DEFAULT_JS_HEAP_MB)
+    try:
+        megabytes = int(value)
+    except (TypeError, ValueError):
+        megabytes = 0
+    if megabytes < MIN_JS_HEAP_MB or str(megabytes) != str(value).strip():
+        raise ValueError(
+            _(
+                "Invalid SCAN_JS_HEAP_MB: %(value)s. Give a whole number of megabytes, "
+                "%(min)s or more, such as %(default)s.",
+                value=value,
+                min=MIN_JS_HEAP_MB,
+                default=DEFAULT_JS_HEAP_MB,
+            )
+        )
+    return megabytes
 
 
 def command_timeout(page_timeout: float) -> float:

@@ -19,6 +19,7 @@ TYPED_SETTINGS = {
     "SCAN_LEASE_SECONDS",
     "SCAN_MAX_DEPTH",
     "SCAN_POLITENESS_DELAY",
+    "SCAN_JS_HEAP_MB",
     "WORKER_THREADS",
     "COMMENT_MAX_LENGTH",
     "HUEY_IMMEDIATE",
@@ -34,6 +35,8 @@ def default_config(instance_path: Path) -> dict[str, Any]:
     """Return the settings a single machine runs with when nothing is set."""
     return {
         "DATABASE_URL": f"sqlite:///{instance_path / 'cxaudit.db'}",
+        # NORMAL or FULL: whether each SQLite commit waits for the disk (cxaudit/sqlite.py).
+        "SQLITE_SYNCHRONOUS": "NORMAL",
         "REDIS_URL": None,
         "HUEY_SQLITE_PATH": str(instance_path / "jobs.db"),
         "HUEY_IMMEDIATE": False,
@@ -54,6 +57,9 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # None: no depth limit. See docs/scanning.md for these settings.
         "SCAN_MAX_DEPTH": None,
         "SCAN_POLITENESS_DELAY": 0.25,
+        # Megabytes of JavaScript objects a page may hold before its tab
+        # crashes and the page is recorded as failed.
+        "SCAN_JS_HEAP_MB": 512,
         "SCAN_CONTACT": None,
         # Comma-separated CIDR networks the SSRF guard lets scans reach.
         "SCAN_ALLOWED_NETWORKS": "",

@@ -183,3 +183,77 @@ def test_form_refuses_loopback_by_default(make_app):
     assert "Refused to scan http://127.0.0.1:9/" in page
     assert "CXAUDIT_SCAN_ALLOWED_NETWORKS" in page
     assert scan_count(app) == 0
+
+
+def test_form_shows_robots_and_axe_options(signed_in):
+    page = signed_in.get("/scans?lang=en").get_data(as_text=True)
+
+    assert 'id="ignore_robots" name="ignore_robots" type="checkbox" value="y"' in page
+    assert 'checked id="ignore_robots"' not in page
+    assert '<label for="axe_tags">axe-core tags</label>' in page
+    assert '<label for="axe_rules">axe-core rules switched on or off</label>' in page
+
+
+def test_form_stores_axe_selection_and_ignore_robots(queued_app, signed_in):
+    response = post_scan(
+        signed_in, axe_tags="wcag2a, best-practice", axe_rules="empty-heading=on\n\n color-contrast=off \n", ignore_robots="y"
+    )
+
+    assert response.status_code == 302
+    with queued_app.app_context():
+        scan = db.session.scalars(db.select(Scan)).one()
+        # Stored as `cxaudit scan --axe-tags wcag2a,best-practice --axe-rule ...` stores them.
+        assert scan.settings["axe_tags"] == ["wcag2a", "best-practice"]
+        assert scan.settings["axe_rules"] == {"color-contrast": False, "empty-heading": True}
+        assert scan.settings["ignore_robots"] is True
+
+
+def test_form_empty_axe_fields_keep_defaults(queued_app, signed_in):
+    post_scan(signed_in)
+
+    with queued_app.app_context():
+        scan = db.session.scalars(db.select(Scan)).one()
+        assert scan.settings["axe_tags"] == ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+        assert scan.settings["axe_rules"] == {}
+        assert scan.settings["ignore_robots"] is False
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"axe_tags": "wcag2a, wcag99"}, "Unknown axe-core tag: wcag99. axe-core"),
+        ({"axe_tags": " , "}, "No axe-core tag given. Give tags such as wcag2a,wcag2aa."),
+        ({"axe_rules": "empty-heading=on\nno-such-rule=off"}, "Unknown axe-core rule: no-such-rule."),
+        ({"axe_rules": "empty-heading"}, "Invalid axe-core rule switch: empty-heading. Write RULE=on or RULE=off"),
+        ({"axe_rules": "empty-heading=maybe"}, "Invalid switch for axe-core rule empty-heading: maybe. Use on or off."),
+    ],
+)
+def test_form_rejects_invalid_axe_selection(queued_app, signed_in, fields, message):
+    response = post_scan(signed_in, **fields)
+
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert scan_count(queued_app) == 0
+
+
+def test_form_axe_error_in_polish(queued_app, signed_in):
+    page = signed_in.get("/scans?lang=pl").get_data(as_text=True)
+    token = CSRF_FIELD.search(page).group(1)
+
+    response = signed_in.post(
+        "/scans?lang=pl", data={"csrf_token": token, "url": "http://127.0.0.1:9/", "max_pages": "5", "axe_tags": "wcag99"}
+    )
+
+    assert "Nieznany tag axe-core: wcag99." in response.get_data(as_text=True)
+    assert scan_count(queued_app) == 0
+
+
+def test_form_hides_axe_fields_without_axe_plugin(make_app):
+    app = make_app(ENABLED_PLUGINS=["forms"])
+    client = app.test_client()
+    sign_in(app, client)
+
+    page = client.get("/scans?lang=en").get_data(as_text=True)
+
+    assert 'name="axe_tags"' not in page
+    assert 'name="ignore_robots"' in page

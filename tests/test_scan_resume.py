@@ -351,3 +351,77 @@ def test_killed_worker_scan_finishes_on_another(make_app, browser_config, slow_s
         assert len(paths) == len(set(paths))
         assert scan.pages_done == len(scan.pages)
         assert all(page.status == PageStatus.AUDITED for page in scan.pages)
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Return the processes below ``pid``, by process id, with their command names."""
+    children: dict[int, list[int]] = {}
+    names: dict[int, str] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name is in parentheses and may contain spaces.
+        name, rest = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :].split()
+        names[int(entry.name)] = name
+        children.setdefault(int(rest[1]), []).append(int(entry.name))
+    found, stack = {}, [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found[child] = names[child]
+            stack.append(child)
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not os.environ.get("CXAUDIT_TEST_REDIS_URL"), reason="CXAUDIT_TEST_REDIS_URL names no Redis database")
+def test_killed_worker_leaves_no_browser(make_app, browser_config, slow_site, tmp_path):
+    redis_url = os.environ["CXAUDIT_TEST_REDIS_URL"]
+    database = tmp_path / "shared.db"
+    app = make_app(**browser_config, DATABASE_URL=f"sqlite:///{database}", REDIS_URL=redis_url)
+    app.extensions["cxaudit_jobs"].huey.flush()
+    environment = {
+        **os.environ,
+        "CXAUDIT_DATABASE_URL": f"sqlite:///{database}",
+        "CXAUDIT_REDIS_URL": redis_url,
+        "CXAUDIT_SECRET_KEY": "test-secret",
+        "CXAUDIT_CHROMIUM_PATH": browser_config["CHROMIUM_PATH"],
+        "CXAUDIT_CHROMEDRIVER_PATH": browser_config["CHROMEDRIVER_PATH"],
+        "CXAUDIT_ENABLED_PLUGINS": '["axe"]',
+        "CXAUDIT_SCAN_BROWSERS": "2",
+        "SE_AVOID_STATS": "true",
+    }
+
+    with app.app_context():
+        scan_id = create_scan(f"{slow_site}/index.html").id
+        enqueue_scan(scan_id)
+
+        worker = _start_worker(environment, tmp_path / "worker.log")
+        try:
+            def browsers_running() -> dict[int, str]:
+                db.session.expire_all()
+                found = {pid: name for pid, name in _descendants(worker.pid).items() if "chrom" in name}
+                names = set(found.values())
+                # Both sessions are running once a page of the second one is stored.
+                started = db.session.get(Scan, scan_id).pages_done >= 2
+                return found if started and "chromedriver" in names and len(names) > 1 else {}
+
+            browsers = _wait_for(browsers_running, 120, "the worker's chromedriver and Chromium")
+            # Only the worker is killed, as the kernel's OOM killer or `kill -9 PID` would.
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+
+            _wait_for(lambda: not any(_running(pid) for pid in browsers), 20, "chromedriver and Chromium to exit")
+        finally:
+            _kill_group(worker)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +16,7 @@ from cxaudit.extensions import db
 from cxaudit.models import Scan, ScanStatus, Site
 from cxaudit.scan.diff import ScansNotComparable, diff_scans
 from cxaudit.scan.history import site_trend
+from cxaudit.scan.trend_chart import rule_trend_chart
 
 
 SCAN_NUMBER_RANGE = _l("Enter a scan number, 1 or more.")
@@ -53,12 +55,14 @@ def site_history(site_id: int):
     site = db.get_or_404(Site, site_id)
     scans = sorted(site.scans, key=lambda scan: scan.id, reverse=True)
     finished = [scan for scan in scans if scan.status == ScanStatus.FINISHED]
+    trend = site_trend(site)
     return render_template(
         "admin/scans/site.html",
         site=site,
         scans=scans,
         compare_form=_compare_form(finished),
-        trend=site_trend(site),
+        trend=trend,
+        trend_chart=rule_trend_chart(trend, str(get_locale() or "en")),
     )
 
 

@@ -16,6 +16,7 @@ from cxaudit.access import Permission, institution_ids_with, requires, signed_in
 from cxaudit.admin import bp
 from cxaudit.extensions import db
 from cxaudit.models import Outcome, Scan, ScanStatus, Site
+from cxaudit.scan.audits import collect_scan_settings
 from cxaudit.scan.export import EXPORT_FORMATS, MEDIA_TYPES, export_filename, render_export
 from cxaudit.scan.history import previous_finished_scan
 from cxaudit.scan.crawl_settings import CrawlSettings
@@ -27,6 +28,8 @@ from cxaudit.scan.urls import SCOPE_HOST, SCOPE_PATH, InvalidPattern, InvalidSca
 # Seconds between reloads of a scan page while the scan is queued or running.
 REFRESH_SECONDS = 3
 MAX_PAGES_LIMIT = 1000
+# The plugin whose rule selection the scan form offers.
+AXE_PLUGIN = "axe"
 
 
 def _valid_scan_url(form: FlaskForm, field: StringField) -> None:
@@ -51,6 +54,35 @@ def _valid_patterns(form: FlaskForm, field: TextAreaField) -> None:
         compile_patterns(pattern_lines(field.data))
     except InvalidPattern as error:
         raise ValidationError(str(error)) from error
+
+
+def _valid_axe_tags(form: FlaskForm, field: StringField) -> None:
+    if (field.data or "").strip():
+        _check_plugin_settings({"axe_tags": field.data})
+
+
+def _valid_axe_rules(form: FlaskForm, field: TextAreaField) -> None:
+    switches = pattern_lines(field.data)
+    if switches:
+        _check_plugin_settings({"axe_rules": switches})
+
+
+def _check_plugin_settings(settings: dict) -> None:
+    """Let the plugins check a new scan's settings; their translated message names the value and the fix."""
+    try:
+        collect_scan_settings(current_app.extensions["cxaudit_plugins"], settings, current_app.config)
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
+
+
+def axe_settings(tags: str | None, rules: str | None) -> dict:
+    """Return the axe-core rule selection of the form as the command line stores it; empty fields keep the defaults."""
+    settings: dict = {}
+    if (tags or "").strip():
+        settings["axe_tags"] = tags
+    if pattern_lines(rules):
+        settings["axe_rules"] = pattern_lines(rules)
+    return settings
 
 
 def pattern_lines(text: str | None) -> list[str]:
@@ -102,9 +134,29 @@ class ScanForm(FlaskForm):
         default=True,
         description=_l("Also scan the pages listed in the site's sitemap.xml and in the sitemaps named in robots.txt."),
     )
+    ignore_robots = BooleanField(
+        _l("Ignore robots.txt"),
+        description=_l(
+            "Only for a site your institution owns: the scan does not apply the rules of robots.txt, "
+            "and runs even when robots.txt cannot be fetched."
+        ),
+    )
     allow_submit = BooleanField(
         _l("Allow form submissions"),
         description=_l("Only on sites that allow it: the forms audit submits each form empty to check its error messages."),
+    )
+    axe_tags = StringField(
+        _l("axe-core tags"),
+        validators=[_valid_axe_tags],
+        description=_l(
+            "Tags whose rules run, separated by commas, such as wcag2a,wcag2aa,wcag21a,wcag21aa,best-practice. "
+            "Empty: the deployment's default."
+        ),
+    )
+    axe_rules = TextAreaField(
+        _l("axe-core rules switched on or off"),
+        validators=[_valid_axe_rules],
+        description=_l("One rule per line, whatever its tags: RULE=on or RULE=off, such as empty-heading=on."),
     )
 
 
@@ -133,9 +185,16 @@ def scans():
             include=pattern_lines(form.include.data),
             exclude=pattern_lines(form.exclude.data),
             sitemap=form.sitemap.data,
+            ignore_robots=form.ignore_robots.data,
         )
         try:
-            scan = create_scan(form.url.data, form.max_pages.data, allow_submit=bool(form.allow_submit.data), crawl=crawl)
+            scan = create_scan(
+                form.url.data,
+                form.max_pages.data,
+                settings=axe_settings(form.axe_tags.data, form.axe_rules.data),
+                allow_submit=bool(form.allow_submit.data),
+                crawl=crawl,
+            )
         except ValueError as error:
             # A plugin rejected the configured defaults, such as an unknown tag in CXAUDIT_AXE_TAGS.
             flash(str(error), "error")
@@ -149,7 +208,11 @@ def scans():
 
     allowed = institution_ids_with(current_user, Permission.SCANS)
     return render_template(
-        "admin/scans/index.html", form=form, scans=visible_scans(), may_start_scans=allowed is None or bool(allowed)
+        "admin/scans/index.html",
+        form=form,
+        scans=visible_scans(),
+        may_start_scans=allowed is None or bool(allowed),
+        axe_enabled=AXE_PLUGIN in {info.name for info in current_app.extensions["cxaudit_plugins"].infos()},
     )
 
 

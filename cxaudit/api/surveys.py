@@ -10,18 +10,17 @@ from flask import current_app, jsonify, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from cxaudit.api import bp
+from cxaudit.api.answer_store import store_answer_once
 from cxaudit.api.cors import add_cors_headers, add_preflight_headers, origin_is_allowed, request_origin
 from cxaudit.api.language import header_language, response_language
 from cxaudit.api.settings import path_pattern, survey_settings
 from cxaudit.api.texts import choice_labels, score_range, widget_plurals, widget_texts
-from cxaudit.api.validation import Answer, InvalidAnswer, max_body_bytes, parse_answer, read_json_object
+from cxaudit.api.validation import InvalidAnswer, max_body_bytes, parse_answer, read_json_object
 from cxaudit.extensions import db
-from cxaudit.models import Response, Survey
-from cxaudit.privacy.scrubber import comment_to_store
+from cxaudit.models import Survey
 
 logger = logging.getLogger(__name__)
 
@@ -154,45 +153,13 @@ def create_answer(public_id: str) -> FlaskResponse:
         except InvalidAnswer as error:
             return error_response(error.status, error.field, error.message, survey)
 
+    # The survey is read again below for the CORS headers; expiring it at the
+    # commit would cost one more query for values that cannot have changed.
+    db.session().expire_on_commit = False
     stored_id = store_answer_once(survey, answer)
     response = jsonify({"id": stored_id})
     response.status_code = 201
     return add_cors_headers(response, survey)
-
-
-def find_answer_by_key(survey: Survey, key: str) -> Response | None:
-    return db.session.scalars(
-        select(Response).where(Response.survey_id == survey.id, Response.idempotency_key == key)
-    ).one_or_none()
-
-
-def store_answer_once(survey: Survey, answer: Answer) -> int:
-    """Store ``answer`` unless an answer with its key is stored already, and
-    return the stored answer's id either way, so a replay looks like the first."""
-    if answer.idempotency_key:
-        existing = find_answer_by_key(survey, answer.idempotency_key)
-        if existing is not None:
-            logger.info("Answer %s to survey %s was sent again; kept the first", existing.id, survey.public_id)
-            return existing.id
-    stored = Response(
-        survey=survey,
-        score=answer.score,
-        comment=comment_to_store(survey, answer.comment),
-        language=answer.language,
-        page_url=answer.page_url,
-        idempotency_key=answer.idempotency_key,
-    )
-    db.session.add(stored)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Two copies raced past the look-up: the unique constraint kept one.
-        db.session.rollback()
-        existing = find_answer_by_key(survey, answer.idempotency_key)
-        if existing is None:
-            raise
-        return existing.id
-    return stored.id
 
 
 def read_limited_json_object() -> dict[str, Any]:

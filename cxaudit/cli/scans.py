@@ -74,6 +74,11 @@ def scan_group() -> None:
     help="Skip pages whose /path?query matches; a glob such as */print/*, or re:REGEX. Repeatable.",
 )
 @click.option("--sitemap/--no-sitemap", default=True, help="Also queue the pages listed in the site's sitemaps (default: yes).")
+@click.option(
+    "--ignore-robots",
+    is_flag=True,
+    help="Only for a site your institution owns: do not apply robots.txt rules, and scan even when robots.txt cannot be fetched.",
+)
 @click.option("--json", "json_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as JSON to this file; - writes to standard output.")
 @click.option("--csv", "csv_file", type=click.File("w", encoding="utf-8"), default=None, help="Write one CSV row per finding and failed page to this file; - writes to standard output.")
 @click.option("--sarif", "sarif_file", type=click.File("w", encoding="utf-8"), default=None, help="Write the results as SARIF 2.1.0 to this file; - writes to standard output.")
@@ -112,6 +117,7 @@ def scan_command(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     sitemap: bool,
+    ignore_robots: bool,
     json_file: TextIO | None,
     csv_file: TextIO | None,
     sarif_file: TextIO | None,
@@ -135,7 +141,9 @@ def scan_command(
     try:
         if max_depth is None:
             max_depth = current_app.config.get("SCAN_MAX_DEPTH")
-        crawl = CrawlSettings.build(max_depth=max_depth, scope=scope, include=include, exclude=exclude, sitemap=sitemap)
+        crawl = CrawlSettings.build(
+            max_depth=max_depth, scope=scope, include=include, exclude=exclude, sitemap=sitemap, ignore_robots=ignore_robots
+        )
         scan = create_scan(url, max_pages, settings=settings, allow_submit=allow_submit, crawl=crawl)
     except ValueError as error:
         # InvalidScanURL, InvalidCrawlSetting, InvalidAllowedNetworks, and a

@@ -24,6 +24,9 @@ class CrawlSettings:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     sitemap: bool = True
+    # For a site the auditor's institution owns: robots.txt rules do not apply,
+    # and a robots.txt that cannot be fetched does not stop the scan.
+    ignore_robots: bool = False
 
     @classmethod
     def build(
@@ -33,6 +36,7 @@ class CrawlSettings:
         include: Iterable[str] | None = None,
         exclude: Iterable[str] | None = None,
         sitemap: Any = True,
+        ignore_robots: Any = False,
     ) -> CrawlSettings:
         """Check the options and return them.
 
@@ -44,6 +48,7 @@ class CrawlSettings:
             include=_clean_patterns(include),
             exclude=_clean_patterns(exclude),
             sitemap=bool(sitemap),
+            ignore_robots=bool(ignore_robots),
         )
         try:
             compile_patterns(settings.include + settings.exclude)
@@ -60,6 +65,7 @@ class CrawlSettings:
             include=settings.get("include"),
             exclude=settings.get("exclude"),
             sitemap=settings.get("sitemap", True),
+            ignore_robots=settings.get("ignore_robots", False),
         )
 
     def to_settings(self) -> dict[str, Any]:
@@ -69,6 +75,7 @@ class CrawlSettings:
             "include": list(self.include),
             "exclude": list(self.exclude),
             "sitemap": self.sitemap,
+            "ignore_robots": self.ignore_robots,
         }
 
 

@@ -17,6 +17,7 @@ import urllib3
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
 from cxaudit.scan.guard import BlockedAddress, Guard
+from cxaudit.scan.network_errors import fetch_error_code
 from cxaudit.scan.urls import DEFAULT_PORTS
 
 logger = logging.getLogger(__name__)
@@ -30,12 +31,28 @@ MAX_BODY_BYTES = 50 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 
 
+class FileUnavailable(Exception):
+    """The server failed (HTTP 500 or above) or could not be reached.
+
+    ``status`` is None for a network error, whose Chromium code (such as
+    ERR_CONNECTION_REFUSED) is in ``code`` when it is known.
+    """
+
+    def __init__(self, url: str, status: int | None, detail: str, code: str | None = None) -> None:
+        super().__init__(f"{url}: {detail}")
+        self.url = url
+        self.status = status
+        self.detail = detail
+        self.code = code
+
+
 class GuardedFetcher:
     """The frontier's ``fetch_text(url)``: returns the body as text, or ``None``.
 
     ``None`` means that the file is missing or could not be fetched, because
     of an HTTP status other than 200, the guard, a network error or its size.
-    The reason is logged.
+    The reason is logged. ``fetch_robots`` tells a server error and a network
+    error apart from a missing file, as RFC 9309 asks.
     """
 
     def __init__(self, guard: Guard, user_agent: str, timeout: float) -> None:
@@ -44,20 +61,36 @@ class GuardedFetcher:
         self.timeout = urllib3.Timeout(connect=timeout, read=timeout)
 
     def __call__(self, url: str) -> str | None:
+        return self._fetch(url, strict=False)
+
+    def fetch_robots(self, url: str) -> str | None:
+        """Return robots.txt as text, or ``None`` when it is missing (HTTP 4xx) or cannot be used.
+
+        :raises FileUnavailable: when the server answers HTTP 500 or above or
+            cannot be reached; RFC 9309 then treats the site as fully disallowed.
+        """
+        return self._fetch(url, strict=True)
+
+    def _fetch(self, url: str, strict: bool) -> str | None:
         try:
-            body = self._get(url)
+            body = self._get(url, strict)
         except BlockedAddress as error:
             logger.warning("Fetch of %s rejected by the guard: %s", url, error)
             return None
-        except (Urllib3HTTPError, OSError, ValueError) as error:
-            # ValueError: an invalid port or IPv6 address in the URL or in a redirect.
+        except ValueError as error:
+            # An invalid port or IPv6 address in the URL or in a redirect: no server was asked.
             logger.info("Fetch of %s failed: %s", url, error)
+            return None
+        except (Urllib3HTTPError, OSError) as error:
+            logger.info("Fetch of %s failed: %s", url, error)
+            if strict:
+                raise FileUnavailable(url, None, _first_line(error), fetch_error_code(error)) from error
             return None
         if body is None:
             return None
         return _decode(_gunzip_if_needed(url, body))
 
-    def _get(self, url: str) -> bytes | None:
+    def _get(self, url: str, strict: bool) -> bytes | None:
         for _hop in range(MAX_REDIRECTS + 1):
             response = self._request(url)
             location = response.headers.get("Location")
@@ -68,6 +101,8 @@ class GuardedFetcher:
             if response.status != 200:
                 logger.info("Fetch of %s returned HTTP status %s", url, response.status)
                 response.release_conn()
+                if strict and response.status >= 500:
+                    raise FileUnavailable(url, response.status, f"HTTP {response.status}")
                 return None
             return _read_limited(url, response)
         logger.info("Fetch of %s stopped after %s redirects", url, MAX_REDIRECTS)
@@ -124,6 +159,11 @@ def _gunzip_if_needed(url: str, body: bytes) -> bytes:
     if decompressor.unconsumed_tail:
         logger.warning("Fetch of %s: unpacked content larger than %s bytes, cut there", url, MAX_BODY_BYTES)
     return unpacked
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def _decode(body: bytes) -> str:

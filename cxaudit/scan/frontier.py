@@ -23,7 +23,9 @@ from urllib.parse import urljoin, urlsplit
 from flask_babel import gettext as _
 
 from cxaudit.scan.crawl_settings import CrawlSettings
+from cxaudit.scan.fetch import FileUnavailable
 from cxaudit.scan.guard import BlockedAddress, guard_from_config
+from cxaudit.scan.network_errors import describe_network_error
 from cxaudit.scan.robots import RobotsRules, robots_url
 from cxaudit.scan.sitemap import iter_sitemap_urls
 from cxaudit.scan.urls import (
@@ -45,6 +47,8 @@ DEFAULT_POLITENESS_DELAY = 0.25
 # A robots.txt Crawl-delay above this is capped, so one line in a site's
 # file cannot stretch a 50-page scan over hours; the cap is logged.
 MAX_CRAWL_DELAY = 30.0
+# What RFC 9309 asks a crawler to assume when robots.txt cannot be fetched.
+DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 # Depth given to URLs found in sitemaps: one step from the start page, as
 # if the start page linked to each of them.
 SITEMAP_DEPTH = 1
@@ -59,6 +63,10 @@ def _locked(method: Callable) -> Callable:
             return method(self, *args, **kwargs)
 
     return wrapper
+
+
+class RobotsUnavailable(Exception):
+    """The start page's robots.txt could not be fetched, so the scan cannot run; the message is translated."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,12 @@ class Frontier:
     """
 
     def __init__(
-        self, scan_url: str, settings: Mapping[str, Any], config: Mapping[str, Any], fetch_text: FetchText
+        self,
+        scan_url: str,
+        settings: Mapping[str, Any],
+        config: Mapping[str, Any],
+        fetch_text: FetchText,
+        fetch_robots: FetchText | None = None,
     ) -> None:
         self.start_url = normalize_url(scan_url)
         self.max_pages = int(settings.get("max_pages") or config.get("SCAN_MAX_PAGES") or 1)
@@ -92,6 +105,8 @@ class Frontier:
         self.guard = guard_from_config(config)
         self.politeness_delay = float(config.get("SCAN_POLITENESS_DELAY", DEFAULT_POLITENESS_DELAY))
         self.fetch_text = fetch_text
+        # Raises FileUnavailable when the server fails; a plain fetch_text never does.
+        self.fetch_robots = fetch_robots or fetch_text
 
         self.queue: deque[CrawlTarget] = deque()
         # The page key (see ``page_key``) of every URL queued, loaded or
@@ -99,6 +114,8 @@ class Frontier:
         self.seen: set[str] = set()
         self.issued = 0
         self.robots_texts: dict[str, str | None] = {}
+        # Why the robots.txt of an origin could not be fetched; its pages are all refused.
+        self.robots_problems: dict[str, str] = {}
         self._robots: dict[str, RobotsRules] = {}
         self._next_load: dict[tuple[str, int | None], float] = {}
         self._capped_origins: set[str] = set()
@@ -112,7 +129,12 @@ class Frontier:
 
     @_locked
     def seed(self) -> None:
-        """Queue the start URL, then the in-scope URLs of the site's sitemaps."""
+        """Queue the start URL, then the in-scope URLs of the site's sitemaps.
+
+        :raises RobotsUnavailable: when the start page's robots.txt cannot be
+            fetched and the scan does not ignore robots.txt.
+        """
+        self._check_start_robots()
         self.seen.add(page_key(self.start_url))
         self.queue.append(CrawlTarget(self.start_url, 0))
         if self.crawl.sitemap:
@@ -151,7 +173,14 @@ class Frontier:
             self.guard.check_url(final)
         except BlockedAddress as error:
             return str(error)
-        if not self._robots_for(final).allows(final):
+        if not self._robots_allow(final):
+            problem = self.robots_problems.get(_origin_url(final))
+            if problem:
+                return _(
+                    "cxaudit does not load %(url)s, because the robots.txt of its site could not be fetched. %(problem)s.",
+                    url=final,
+                    problem=problem,
+                )
             return _("The robots.txt of the site does not allow cxaudit to load %(url)s.", url=final)
         return None
 
@@ -178,6 +207,7 @@ class Frontier:
             "seen": sorted(self.seen),
             "issued": self.issued,
             "robots": dict(self.robots_texts),
+            "robots_problems": dict(self.robots_problems),
         }
 
     @classmethod
@@ -188,13 +218,15 @@ class Frontier:
         settings: Mapping[str, Any],
         config: Mapping[str, Any],
         fetch_text: FetchText,
+        fetch_robots: FetchText | None = None,
     ) -> Frontier:
         """Rebuild a frontier saved by ``to_state``; it continues where it stopped, without seeding."""
-        frontier = cls(scan_url, settings, config, fetch_text)
+        frontier = cls(scan_url, settings, config, fetch_text, fetch_robots)
         frontier.queue = deque(target_from_state(entry) for entry in state.get("queue", []))
         frontier.seen = set(state.get("seen", []))
         frontier.issued = int(state.get("issued", 0))
         frontier.robots_texts = dict(state.get("robots", {}))
+        frontier.robots_problems = dict(state.get("robots_problems", {}))
         return frontier
 
     def _seed_from_sitemaps(self) -> None:
@@ -220,7 +252,7 @@ class Frontier:
             # A link or sitemap entry with an invalid port or IPv6 address cannot be loaded.
             logger.debug("Frontier of %s: invalid URL %r skipped (%s)", self.start_url, link, error)
             return False
-        if not self._robots_for(url).allows(url):
+        if not self._robots_allow(url):
             # Debug level: a disallowed menu link is met again on every page.
             logger.debug("Frontier of %s: robots.txt disallows %s", self.start_url, url)
             return False
@@ -254,13 +286,45 @@ class Frontier:
                 return True
         return False
 
+    def _check_start_robots(self) -> None:
+        origin_url = _origin_url(self.start_url)
+        self._robots_for(self.start_url)
+        problem = self.robots_problems.get(origin_url)
+        if problem is None:
+            return
+        raise RobotsUnavailable(
+            _(
+                "The scan stopped before the first page, because %(robots)s could not be fetched. %(problem)s. "
+                "A crawler must then treat the whole site as closed to it (RFC 9309). If the server has a "
+                "temporary fault, scan again later. If your institution owns the site and only its robots.txt "
+                "fails, you may scan it ignoring robots.txt: tick “Ignore robots.txt” in the scan form, or run "
+                "cxaudit scan with --ignore-robots.",
+                robots=robots_url(origin_url),
+                problem=problem,
+            )
+        )
+
+    def _robots_allow(self, url: str) -> bool:
+        return self.crawl.ignore_robots or self._robots_for(url).allows(url)
+
     def _robots_for(self, url: str) -> RobotsRules:
         origin_url = _origin_url(url)
         if origin_url not in self._robots:
             if origin_url not in self.robots_texts:
-                self.robots_texts[origin_url] = self.fetch_text(robots_url(origin_url))
+                self.robots_texts[origin_url] = self._fetch_robots(origin_url)
             self._robots[origin_url] = RobotsRules(self.robots_texts[origin_url])
         return self._robots[origin_url]
+
+    def _fetch_robots(self, origin_url: str) -> str | None:
+        """Return the robots.txt text of ``origin_url``; one that cannot be fetched disallows everything."""
+        try:
+            return self.fetch_robots(robots_url(origin_url))
+        except FileUnavailable as error:
+            logger.warning("Frontier of %s: %s could not be fetched (%s)", self.start_url, error.url, error.detail)
+            if self.crawl.ignore_robots:
+                return None
+            self.robots_problems[origin_url] = robots_problem(error)
+            return DISALLOW_ALL
 
     def _crawl_delay(self, url: str) -> float:
         delay = self._robots_for(url).crawl_delay() or 0.0
@@ -271,6 +335,14 @@ class Frontier:
             self._capped_origins.add(origin_url)
             logger.warning("Crawl-delay of %s s in %s capped at %s s", delay, robots_url(origin_url), MAX_CRAWL_DELAY)
         return MAX_CRAWL_DELAY
+
+
+def robots_problem(error: FileUnavailable) -> str:
+    """Return the translated reason robots.txt could not be fetched, such as "The server answered HTTP 503"."""
+    if error.status is not None:
+        return _("The server answered HTTP %(status)s", status=error.status)
+    reason = describe_network_error(f"net::{error.code}") if error.code else None
+    return reason or _("The server could not be reached: %(error)s", error=error.detail)
 
 
 def target_from_state(entry: list[Any]) -> CrawlTarget:

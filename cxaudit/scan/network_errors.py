@@ -8,10 +8,14 @@ at the end of each reason for a technician.
 
 from __future__ import annotations
 
+import http.client
 import re
+import ssl
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import TimeoutError as Urllib3TimeoutError
 
 # "net::ERR_CONNECTION_REFUSED" in ChromeDriver's messages, a bare
 # "ERR_EMPTY_RESPONSE" on Chromium's error page.
@@ -68,6 +72,41 @@ REASONS: dict[str, LazyString] = {
     "ERR_SSL_PROTOCOL_ERROR": SECURE_CONNECTION,
     "ERR_SSL_VERSION_OR_CIPHER_MISMATCH": SECURE_CONNECTION,
 }
+
+
+# The socket and TLS errors behind a failed fetch of robots.txt, named by the
+# Chromium code a page load fails with in the same case. Checked in order, so
+# each subclass (RemoteDisconnected of ConnectionResetError, the certificate
+# error of SSLError) comes before its base class.
+SOCKET_ERROR_CODES: tuple[tuple[type[BaseException], str], ...] = (
+    (ConnectionRefusedError, "ERR_CONNECTION_REFUSED"),
+    (http.client.RemoteDisconnected, "ERR_EMPTY_RESPONSE"),
+    (ConnectionResetError, "ERR_CONNECTION_RESET"),
+    (ConnectionAbortedError, "ERR_CONNECTION_ABORTED"),
+    (ssl.SSLCertVerificationError, "ERR_CERT_INVALID"),
+    (ssl.SSLError, "ERR_SSL_PROTOCOL_ERROR"),
+    (TimeoutError, "ERR_TIMED_OUT"),
+)
+
+
+def fetch_error_code(error: BaseException) -> str | None:
+    """Return the Chromium code for a failed urllib3 fetch, such as ERR_CONNECTION_REFUSED, or None.
+
+    urllib3 wraps the socket's error, so the chain of causes is searched.
+    """
+    chain = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+
+    for kind, code in SOCKET_ERROR_CODES:
+        if any(isinstance(link, kind) for link in chain):
+            return code
+    # NewConnectionError is a subclass of urllib3's timeout error without being a timeout.
+    if any(isinstance(link, Urllib3TimeoutError) and not isinstance(link, NewConnectionError) for link in chain):
+        return "ERR_TIMED_OUT"
+    return None
 
 
 def network_error_code(detail: str) -> str | None:

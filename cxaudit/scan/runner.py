@@ -17,7 +17,7 @@ from cxaudit.scan.audits import collect_scan_settings, collect_tool_versions
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.crawler import Crawler, ProgressCallback, make_fetcher
-from cxaudit.scan.frontier import CrawlTarget, Frontier, target_from_state
+from cxaudit.scan.frontier import CrawlTarget, Frontier, RobotsUnavailable, target_from_state
 from cxaudit.scan.guard import guard_from_config
 from cxaudit.scan.lease import LeaseLost, ScanLease, new_worker_id
 from cxaudit.scan.pool import BrowserPool
@@ -186,11 +186,14 @@ def request_cancel(scan: Scan) -> bool:
 def _frontier(scan: Scan, max_pages: int, checkpoint: dict[str, Any] | None) -> Frontier:
     settings = {**(scan.settings or {}), "max_pages": max_pages}
     config = current_app.config
-    fetch_text = make_fetcher(config)
+    fetcher = make_fetcher(config)
     if checkpoint is not None:
-        return Frontier.from_state(checkpoint["frontier"], scan.url, settings, config, fetch_text)
-    frontier = Frontier(scan.url, settings, config, fetch_text)
-    frontier.seed()
+        return Frontier.from_state(checkpoint["frontier"], scan.url, settings, config, fetcher, fetcher.fetch_robots)
+    frontier = Frontier(scan.url, settings, config, fetcher, fetcher.fetch_robots)
+    try:
+        frontier.seed()
+    except RobotsUnavailable as error:
+        raise _ScanCannotRun(str(error)) from error
     return frontier
 
 
@@ -224,6 +227,9 @@ def _check_start(scan: Scan, session: BrowserSession) -> None:
         raise _ScanCannotRun(str(error)) from error
     try:
         session.driver  # noqa: B018 - the property starts Chromium
+    except ValueError as error:
+        # A browser setting such as SCAN_JS_HEAP_MB is invalid; the message names it and the fix.
+        raise _ScanCannotRun(str(error)) from error
     except (*BROWSER_ERRORS, OSError) as error:
         config = current_app.config
         raise _ScanCannotRun(

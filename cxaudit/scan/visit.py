@@ -7,10 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from selenium.common.exceptions import TimeoutException
 
 from cxaudit.models import PageResult, PageStatus
+from cxaudit.browser import DEFAULT_JS_HEAP_MB
 from cxaudit.plugins import PluginRegistry
 from cxaudit.scan.audits import audit_page
 from cxaudit.scan.browser_session import BROWSER_ERRORS, BrowserSession, LoadedDocument, NavigationError
@@ -22,6 +24,9 @@ logger = logging.getLogger(__name__)
 
 # Loads of one page: the first one and one retry after a navigation error.
 MAX_LOAD_ATTEMPTS = 2
+# chromedriver's error when the renderer of the tab died, most often because
+# the page's scripts used up the JavaScript heap.
+TAB_CRASHED = "tab crashed"
 
 
 @dataclass(frozen=True)
@@ -115,7 +120,8 @@ def _load_with_retry(session: BrowserSession, url: str) -> tuple[LoadedDocument,
     """Load ``url``, once more after a navigation error; return the document and the attempts made.
 
     A timeout is not retried: a page that took the whole timeout once would
-    most likely take it again and double the time the scan spends on it.
+    most likely take it again and double the time the scan spends on it. A
+    crashed tab is not retried either: its script would crash the next one.
     """
     for attempt in range(1, MAX_LOAD_ATTEMPTS + 1):
         try:
@@ -123,7 +129,7 @@ def _load_with_retry(session: BrowserSession, url: str) -> tuple[LoadedDocument,
         except TimeoutException as error:
             raise _LoadFailed(error, attempt) from error
         except BROWSER_ERRORS as error:
-            if attempt == MAX_LOAD_ATTEMPTS:
+            if attempt == MAX_LOAD_ATTEMPTS or is_tab_crash(error):
                 raise _LoadFailed(error, attempt) from error
             logger.info("Loading %s failed (%s); retrying once", url, _first_line(error))
             session.recover()
@@ -165,10 +171,27 @@ def page_load_error(url: str, error: BaseException) -> str:
     reason = f"{name}: {detail}" if detail != name else name
     if isinstance(error, TimeoutException):
         return _("The page %(url)s did not load in time (%(reason)s).", url=url, reason=reason)
+    if is_tab_crash(error):
+        return _(
+            "The page %(url)s crashed its browser tab, most likely because its scripts ran out of memory "
+            "(each tab may hold %(megabytes)s MB of JavaScript objects). The page is not audited. If the page "
+            "works in a desktop browser, raise CXAUDIT_SCAN_JS_HEAP_MB and scan again.",
+            url=url,
+            megabytes=_js_heap_mb(),
+        )
     network = describe_network_error(detail, error_page=isinstance(error, NavigationError))
     if network:
         return _("The page %(url)s could not be opened. %(reason)s", url=url, reason=network)
     return _("The browser failed on %(url)s (%(reason)s).", url=url, reason=reason)
+
+
+def is_tab_crash(error: BaseException) -> bool:
+    """Tell whether ``error`` reports that the renderer of the tab crashed."""
+    return TAB_CRASHED in _first_line(error).lower()
+
+
+def _js_heap_mb() -> object:
+    return current_app.config.get("SCAN_JS_HEAP_MB", DEFAULT_JS_HEAP_MB) if has_app_context() else DEFAULT_JS_HEAP_MB
 
 
 def _first_line(error: BaseException) -> str:
