@@ -78,8 +78,8 @@ extract-messages: venv
 	done
 
 update-catalogs: extract-messages
-	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
-	@for catalogs in $(PLUGIN_CATALOGS); do $(BIN)/pybabel update -i $$catalogs/messages.pot -d $$catalogs --no-fuzzy-matching || exit 1; done
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	@for catalogs in $(PLUGIN_CATALOGS); do $(BIN)/pybabel update -i $$catalogs/messages.pot -d $$catalogs --no-fuzzy-matching --ignore-obsolete || exit 1; done
 
 clean:
 	rm -rf $(VENV) instance

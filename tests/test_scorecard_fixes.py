@@ -41,8 +41,8 @@ def _page(scan: Scan, path: str) -> PageResult:
     return page
 
 
-def _finding(page, rule, impact, plugin="axe", outcome=Outcome.VIOLATION, help_text=None):
-    db.session.add(Finding(page_id=page.id, plugin=plugin, rule=rule, outcome=outcome, impact=impact, count=2,
+def _finding(page, rule, impact, plugin="axe", outcome=Outcome.VIOLATION, help_text=None, count=2):
+    db.session.add(Finding(page_id=page.id, plugin=plugin, rule=rule, outcome=outcome, impact=impact, count=count,
                            help=help_text or f"Stored help for {rule}", help_url=f"https://dequeuniversity.com/rules/axe/4.10/{rule}"))
 
 
@@ -114,6 +114,78 @@ def test_scorecard_carries_fixes(any_db_app, theatre):
         scorecard = build_scorecard(db.session.get(Institution, theatre), "en", NOVEMBER)
 
     assert scorecard.to_dict()["fixes"][0]["rule"] == "color-contrast"
+
+
+@pytest.fixture
+def library_forms(any_db_app):
+    """axe-core and the forms plugin report the same unnamed fields on a library's pages.
+
+    /kontakt: axe label (2 fields), forms-field-no-name (3 fields)
+    /bilety: axe label (2 fields) and axe select-name (1 list, serious)
+    /newsletter: forms-field-no-name (1 field)
+    /katalog: axe tabindex (serious, 1), forms-positive-tabindex (moderate, 1)
+    """
+    with any_db_app.app_context():
+        institution, site = _institution("biblioteka-form")
+        scan = _scan(site, 20)
+        contact, tickets, newsletter, catalogue = (_page(scan, path) for path in ("/kontakt", "/bilety", "/newsletter", "/katalog"))
+        _finding(contact, "label", "critical", count=2)
+        _finding(contact, "forms-field-no-name", "critical", plugin="forms", count=3, help_text="Formularz 1 (kontakt): brak nazwy")
+        _finding(tickets, "label", "critical", count=2)
+        _finding(tickets, "select-name", "serious", count=1)
+        _finding(newsletter, "forms-field-no-name", "critical", plugin="forms", count=1, help_text="Formularz 1 (newsletter): brak nazwy")
+        _finding(catalogue, "tabindex", "serious", count=1)
+        _finding(catalogue, "forms-positive-tabindex", "moderate", plugin="forms", count=1)
+        db.session.commit()
+        yield institution.id
+
+
+def test_equivalent_rules_make_one_fix(any_db_app, library_forms):
+    with any_db_app.app_context(), force_locale("en"):
+        fixes = top_fixes(library_forms)
+
+    # Pages: the union of /kontakt, /bilety and /newsletter. Elements per page: the plugin
+    # that reports the most, max(2, 3) + (2 + 1) + 1 = 7. Priority: critical 10 × 3 pages.
+    label = fixes[0]
+    assert (label.plugin, label.rule, label.impact, label.pages, label.instances, label.priority) == ("axe", "label", "critical", 3, 7, 30)
+    assert [(check.plugin, check.rule) for check in label.found_by] == [
+        ("axe", "label"),
+        ("axe", "select-name"),
+        ("forms", "forms-field-no-name"),
+    ]
+    assert "<label for>" in label.how_to_fix
+
+
+def test_equivalent_rules_keep_highest_impact(any_db_app, library_forms):
+    with any_db_app.app_context():
+        fixes = top_fixes(library_forms)
+
+    # axe's tabindex is serious, the forms plugin's is moderate: serious 7 × 1 page.
+    tabindex = fixes[1]
+    assert (tabindex.rule, tabindex.impact, tabindex.pages, tabindex.instances, tabindex.priority) == ("tabindex", "serious", 1, 1, 7)
+    assert [check.plugin for check in tabindex.found_by] == ["axe", "forms"]
+    assert len(fixes) == 2
+
+
+def test_forms_rule_alone_named_as_found(any_db_app):
+    with any_db_app.app_context(), force_locale("en"):
+        institution, site = _institution("dom-kultury")
+        page = _page(_scan(site, 20), "/zapisy")
+        _finding(page, "forms-field-no-name", "critical", plugin="forms", count=2, help_text="Formularz 1 (inne): brak nazwy")
+        db.session.commit()
+        fixes = top_fixes(institution.id)
+
+    assert [(fix.plugin, fix.rule, fix.pages, fix.instances) for fix in fixes] == [("forms", "forms-field-no-name", 1, 2)]
+    # cxaudit's one-sentence instruction replaces the forms plugin's long help text.
+    assert "aria-labelledby" in fixes[0].how_to_fix
+
+
+def test_merged_fix_in_json(any_db_app, library_forms):
+    with any_db_app.app_context():
+        scorecard = build_scorecard(db.session.get(Institution, library_forms), "en", NOVEMBER)
+
+    found_by = scorecard.to_dict()["fixes"][0]["found_by"]
+    assert found_by[2] == {"plugin": "forms", "rule": "forms-field-no-name"}
 
 
 def _institutions_with_scores(count: int) -> list[int]:

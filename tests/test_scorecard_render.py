@@ -190,6 +190,7 @@ def test_json_has_documented_keys(signed_in):
         "fixes",
         "benchmark",
         "response_times",
+        "scan_changes",
     }
     assert data["institution"] == {"slug": "muzeum-lodzkie", "name": POLISH_NAME}
     assert data["language"] == "en"

@@ -61,9 +61,9 @@ def signed_in(app, client):
     return client
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
+def _csv_rows(data: bytes, delimiter: str = ",") -> list[list[str]]:
     assert data.startswith("\ufeff".encode())
-    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def _xlsx_cells(data: bytes) -> dict[str, list]:
@@ -91,13 +91,36 @@ def test_csv_figures_in_polish(signed_in):
 
     assert response.status_code == 200
     assert response.mimetype == "text/csv"
-    rows = _csv_rows(response.data)
+    rows = _csv_rows(response.data, delimiter=";")
     assert ["Instytucja", "Muzeum Łódzkie – Żółć"] in rows
     # Satisfaction 65 ((30 + 100) / 2), accessibility 100 − (10 + 1) / 2 = 94.5; (65 · 30 + 94.5 · 30) / 60 = 79.75.
-    assert ["Ocena ogólna", "79.75", "dobry"] in rows
-    assert ["Dostępność", "94.5", "bardzo dobry", "", "", "30.0"] in rows
-    assert ["Formularze", "Brak danych", "", "", "", "10.0"] in rows
+    assert ["Ocena ogólna", "79,75", "dobry"] in rows
+    assert ["Dostępność", "94,5", "bardzo dobry", "", "", "30,0"] in rows
+    assert ["Formularze", "Brak danych", "", "", "", "10,0"] in rows
     assert rows[rows.index(["Poprawki"]) + 2][:5] == ["image-alt", "krytyczny", "1", "3", "10"]
+
+
+def test_polish_csv_read_as_excel_reads_it(signed_in):
+    """Read the file as Excel with Polish settings does: ";" between fields, "," before decimals."""
+    text = signed_in.get("/institutions/muzeum/scorecard.csv?lang=pl").data.decode("utf-8-sig")
+    dialect = csv.Sniffer().sniff(text[:2000], delimiters=",;")
+    rows = list(csv.reader(io.StringIO(text), dialect))
+
+    assert dialect.delimiter == ";"
+    overall = next(row for row in rows if row and row[0] == "Ocena ogólna")
+    assert float(overall[1].replace(",", ".")) == 79.75
+    # No row is one long field: the overview's dimension rows have six columns.
+    assert len(next(row for row in rows if row and row[0] == "Dostępność")) == 6
+
+
+def test_polish_csv_keeps_formula_text_safe(signed_in):
+    rows = _csv_rows(signed_in.get("/institutions/zly/scorecard.csv?lang=pl").data, delimiter=";")
+    cells = [cell for row in rows for cell in row]
+
+    assert ["Instytucja", "'" + EVIL_NAME] in rows
+    for cell in cells:
+        if cell.startswith(FORMULA_STARTS):
+            float(cell.replace(",", "."))  # Only numbers, such as a negative change, may start like a formula.
 
 
 def test_csv_in_english(signed_in):

@@ -18,6 +18,7 @@ from cxaudit.scorecard.overall import DimensionScore, OverallScore, overall_scor
 from cxaudit.scorecard.periods import Period, parse_period
 from cxaudit.scorecard.response_times import ResponseTimes, institution_response_times
 from cxaudit.scorecard.satisfaction_report import SatisfactionReport, build_satisfaction
+from cxaudit.scorecard.scan_changes import SettingChange, scan_setting_changes
 from cxaudit.scorecard.sections import PluginSections, collect_sections
 
 
@@ -46,6 +47,8 @@ class Scorecard:
     fixes: list[Fix] = field(default_factory=list)
     # Empty unless enough institutions contribute to a dimension.
     benchmark: list[DimensionQuartiles] = field(default_factory=list)
+    # Settings that differ from each site's previous scan; any makes the audit comparison not like for like.
+    scan_changes: list[SettingChange] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scorecard as JSON-ready values; missing dimensions become None (JSON null)."""
@@ -66,6 +69,7 @@ class Scorecard:
             "fixes": [fix.to_dict() for fix in self.fixes],
             "benchmark": [item.to_dict() for item in self.benchmark],
             "response_times": self.response_times.to_dict() if self.response_times else None,
+            "scan_changes": [change.to_dict() for change in self.scan_changes],
         }
 
 
@@ -112,6 +116,8 @@ def _with_scores(institution: Institution, scorecard: Scorecard, with_benchmark:
     """
     with force_locale(scorecard.language):
         fixes = top_fixes(institution.id)
+        if with_previous:
+            scorecard = replace(scorecard, scan_changes=scan_setting_changes(institution))
         dimensions = score_dimensions(institution, scorecard, with_previous=with_previous)
         benchmark = build_benchmark(scorecard.language, scorecard.period, {institution.id: dimensions}) if with_benchmark else []
     return replace(scorecard, fixes=fixes, dimensions=dimensions, overall=overall_score(dimensions), benchmark=benchmark)

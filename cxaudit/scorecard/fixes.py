@@ -1,55 +1,49 @@
 """The fixes that matter most: the failing rules ranked by impact and reach.
 
 Every violation in the latest finished scans counts, from every plugin (axe,
-forms, the declaration). A rule's priority is its impact weight (critical 10,
-serious 7, moderate 3, minor 1, as in accessibility.IMPACT_WEIGHTS) times the
-number of pages it fails on. So a serious problem on many pages comes before
-a critical one on a single page. Ties go to the rule on more pages, then by
-name. The ranking happens in the database, which returns only the top ten.
+forms, the declaration). A problem's priority is its impact weight (critical
+10, serious 7, moderate 3, minor 1, as in accessibility.IMPACT_WEIGHTS) times
+the number of pages it fails on. So a serious problem on many pages comes
+before a critical one on a single page. Ties go to the problem on more pages,
+then by rule name. The ranking happens in the database, which returns only
+the top ten.
+
+Rules of different plugins that report the same problem (equivalent_rules.py)
+make one fix: its pages are the union of their pages, its impact the most
+severe one, and on each page its affected elements are those of the plugin
+that reports the most, so one field is not counted twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, distinct, func
+from sqlalchemy import Select, func
 
 from cxaudit.extensions import db
 from cxaudit.models import Finding, Outcome, PageResult
 from cxaudit.scorecard.accessibility import IMPACTS, impact_weight, latest_finished_scans, severity_rank
+from cxaudit.scorecard.equivalent_rules import group_order, problem_key
+from cxaudit.scorecard.fix_instructions import instruction_for
 
 TOP_FIXES_LIMIT = 10
 
-# Plain instructions for the axe-core rules museums and theatres fail most
-# often. Other rules fall back to the help text stored with the finding.
-HOW_TO_FIX = {
-    "image-alt": _l("Give every informative image a short text alternative (alt) that says what it shows; give decorative images alt=\"\"."),
-    "color-contrast": _l("Darken the text or lighten its background until the contrast ratio is at least 4.5:1 (3:1 for large text)."),
-    "label": _l("Give every form field a visible label tied to it with <label for>, not only a placeholder."),
-    "link-name": _l("Give every link text that says where it leads; for a link that is only an icon, add a text alternative."),
-    "button-name": _l("Give every button text that says what it does; for a button that is only an icon, add aria-label."),
-    "html-has-lang": _l("Set the page language on the html element, for example <html lang=\"pl\">."),
-    "html-lang-valid": _l("Use a valid language code in the lang attribute, for example pl or en."),
-    "document-title": _l("Give every page a title that names the page and the institution."),
-    "heading-order": _l("Use headings in order, without skipping levels: h2 under h1, h3 under h2."),
-    "page-has-heading-one": _l("Give every page one main heading (h1) that names its content."),
-    "region": _l("Put all content inside landmarks such as header, nav, main and footer."),
-    "landmark-one-main": _l("Mark the main content of every page with one main element."),
-    "list": _l("Put only li elements directly inside ul and ol lists."),
-    "listitem": _l("Put every li element inside a ul or ol list."),
-    "frame-title": _l("Give every iframe a title that says what it contains, such as a map or a video."),
-    "select-name": _l("Give every drop-down list a visible label tied to it."),
-    "meta-viewport": _l("Let visitors zoom: remove user-scalable=no and maximum-scale from the viewport meta tag."),
-    "link-in-text-block": _l("Make links in text stand out by more than colour, for example by underlining them."),
-}
+@dataclass(frozen=True)
+class FoundBy:
+    """One check that reported a fix's problem."""
+
+    plugin: str
+    rule: str
 
 
 @dataclass(frozen=True)
 class Fix:
-    """One rule to fix: where it fails, how much it weighs and how to fix it."""
+    """One problem to fix: where it fails, how much it weighs, how to fix it and which checks found it.
+
+    ``plugin`` and ``rule`` name the first check in ``found_by``.
+    """
 
     plugin: str
     rule: str
@@ -60,6 +54,7 @@ class Fix:
     priority: int
     how_to_fix: str
     help_url: str | None
+    found_by: list[FoundBy] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -67,47 +62,109 @@ class Fix:
 
 def top_fixes(institution_id: int, excluded_plugins: Collection[str] = (), limit: int = TOP_FIXES_LIMIT) -> list[Fix]:
     """Return the institution's most important fixes, highest priority first."""
-    return [_fix(*row) for row in db.session.execute(_ranked_rules(latest_finished_scans(institution_id), excluded_plugins, limit))]
+    scan_ids = latest_finished_scans(institution_id)
+    ranked = db.session.execute(_ranked_problems(scan_ids, excluded_plugins, limit)).all()
+    if not ranked:
+        return []
+    checks = _checks_of(scan_ids, excluded_plugins, [row.problem for row in ranked])
+    return [_fix(row, checks[row.problem]) for row in ranked]
 
 
-def _ranked_rules(scan_ids: Select, excluded_plugins: Collection[str], limit: int) -> Select:
-    pages = func.count(distinct(Finding.page_id))
-    # A rule may carry different impacts on different pages; the most severe one counts.
-    weight = func.max(impact_weight())
-    priority = weight * pages
+def _violations(scan_ids: Select, excluded_plugins: Collection[str]) -> Select:
     query = (
-        db.select(
-            Finding.plugin,
-            Finding.rule,
-            func.min(severity_rank()),
-            weight,
-            pages,
-            func.coalesce(func.sum(Finding.count), 0),
-            priority,
-            func.max(Finding.help),
-            func.max(Finding.help_url),
-        )
+        db.select(problem_key().label("problem"))
         .join(PageResult, Finding.page_id == PageResult.id)
         .where(PageResult.scan_id.in_(scan_ids), Finding.outcome == Outcome.VIOLATION)
-        .group_by(Finding.plugin, Finding.rule)
-        .order_by(priority.desc(), pages.desc(), Finding.rule, Finding.plugin)
-        .limit(limit)
     )
     if excluded_plugins:
         query = query.where(Finding.plugin.not_in(list(excluded_plugins)))
     return query
 
 
-def _fix(plugin, rule, rank, weight, pages, instances, priority, help_text, help_url) -> Fix:
-    instruction = HOW_TO_FIX.get(rule) if plugin == "axe" else None
-    return Fix(
-        plugin=plugin,
-        rule=rule,
-        impact=IMPACTS[rank] if rank < len(IMPACTS) else None,
-        weight=int(weight),
-        pages=int(pages),
-        instances=int(instances),
-        priority=int(priority),
-        how_to_fix=str(instruction) if instruction else (help_text or ""),
-        help_url=help_url,
+def _ranked_problems(scan_ids: Select, excluded_plugins: Collection[str], limit: int) -> Select:
+    """Rank the problems in three steps: per plugin and page, per problem and page, per problem.
+
+    Rules of one plugin report different elements, so their counts on a page
+    add up. Plugins may report the same elements, so a page counts the
+    elements of the plugin that reports the most.
+    """
+    per_plugin = (
+        _violations(scan_ids, excluded_plugins)
+        .add_columns(
+            Finding.page_id,
+            func.coalesce(func.sum(Finding.count), 0).label("instances"),
+            # A rule may carry different impacts on different pages; the most severe one counts.
+            func.max(impact_weight()).label("weight"),
+            func.min(severity_rank()).label("rank"),
+        )
+        .group_by(problem_key(), Finding.page_id, Finding.plugin)
+        .subquery()
     )
+    per_page = (
+        db.select(
+            per_plugin.c.problem,
+            per_plugin.c.page_id,
+            func.max(per_plugin.c.instances).label("instances"),
+            func.max(per_plugin.c.weight).label("weight"),
+            func.min(per_plugin.c.rank).label("rank"),
+        )
+        .group_by(per_plugin.c.problem, per_plugin.c.page_id)
+        .subquery()
+    )
+    pages = func.count(per_page.c.page_id)
+    weight = func.max(per_page.c.weight)
+    priority = weight * pages
+    return (
+        db.select(
+            per_page.c.problem,
+            func.min(per_page.c.rank).label("rank"),
+            weight.label("weight"),
+            pages.label("pages"),
+            func.sum(per_page.c.instances).label("instances"),
+            priority.label("priority"),
+        )
+        .group_by(per_page.c.problem)
+        .order_by(priority.desc(), pages.desc(), per_page.c.problem)
+        .limit(limit)
+    )
+
+
+def _checks_of(scan_ids: Select, excluded_plugins: Collection[str], keys: list[str]) -> dict[str, list[Any]]:
+    """Return the checks behind each ranked problem with their help, the group's first rule first."""
+    query = (
+        _violations(scan_ids, excluded_plugins)
+        .add_columns(Finding.plugin, Finding.rule, func.max(Finding.help).label("help"), func.max(Finding.help_url).label("help_url"))
+        .where(problem_key().in_(keys))
+        .group_by(problem_key(), Finding.plugin, Finding.rule)
+    )
+    checks: dict[str, list[Any]] = {key: [] for key in keys}
+    for row in db.session.execute(query):
+        checks[row.problem].append(row)
+    for key, rows in checks.items():
+        rows.sort(key=lambda row, key=key: (group_order(key, row.plugin, row.rule), row.plugin, row.rule))
+    return checks
+
+
+def _fix(row: Any, checks: list[Any]) -> Fix:
+    first = checks[0]
+    return Fix(
+        plugin=first.plugin,
+        rule=first.rule,
+        impact=IMPACTS[row.rank] if row.rank < len(IMPACTS) else None,
+        weight=int(row.weight),
+        pages=int(row.pages),
+        instances=int(row.instances),
+        priority=int(row.priority),
+        how_to_fix=_how_to_fix(checks),
+        help_url=first.help_url,
+        found_by=[FoundBy(check.plugin, check.rule) for check in checks],
+    )
+
+
+def _how_to_fix(checks: list[Any]) -> str:
+    """Return the plain instruction of the first check that has one, else the first stored help text."""
+    for check in checks:
+        instruction = instruction_for(check.plugin, check.rule)
+        if instruction:
+            return str(instruction)
+    return next((check.help for check in checks if check.help), "")

@@ -99,10 +99,12 @@ class DimensionScore:
     score: float | None
     previous: float | None
     band: str | None
+    # False when the previous scan measured something else (scan_changes.py), so no change is shown.
+    like_for_like: bool = True
 
     @property
     def change(self) -> float | None:
-        if self.score is None or self.previous is None:
+        if self.score is None or self.previous is None or not self.like_for_like:
             return None
         return self.score - self.previous
 
@@ -117,6 +119,7 @@ class DimensionScore:
             "previous": _rounded(self.previous),
             "change": _rounded(change),
             "band": self.band,
+            "like_for_like": self.like_for_like,
         }
 
 
@@ -345,6 +348,8 @@ def score_dimensions(institution: Institution, scorecard: Scorecard, with_previo
     weights = configured_weights(current_app.config.get("SCORECARD_WEIGHTS"))
     bands = configured_bands(current_app.config.get("SCORECARD_BANDS"))
     context = MeasureContext(institution=institution, scorecard=scorecard, with_previous=with_previous)
+    # Scans with other settings measured something else, so audit dimensions are not compared.
+    scans_changed = bool(scorecard.scan_changes)
 
     scores = []
     for key, dimension in DIMENSIONS.items():
@@ -358,6 +363,7 @@ def score_dimensions(institution: Institution, scorecard: Scorecard, with_previo
                 score=current,
                 previous=previous,
                 band=band_of(current, bands) if current is not None else None,
+                like_for_like=not (scans_changed and dimension.compared_with == PREVIOUS_SCAN),
             )
         )
     return scores
@@ -372,7 +378,7 @@ def overall_score(dimensions: list[DimensionScore]) -> OverallScore | None:
         return None
 
     covered = [key for key in current if weights[key] > 0]
-    comparable = [dimension.key for dimension in dimensions if dimension.key in covered and dimension.previous is not None]
+    comparable = [dimension.key for dimension in dimensions if dimension.key in covered and dimension.change is not None]
     previous = {dimension.key: dimension.previous for dimension in dimensions if dimension.key in comparable}
     previous_score = weighted_mean(previous, weights)
     change = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import current_app, render_template
+from flask import current_app, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -13,6 +13,7 @@ from cxaudit.extensions import db
 from cxaudit.models import Institution
 from cxaudit.scorecard.charts import trend_charts
 from cxaudit.scorecard.data import Scorecard
+from cxaudit.scorecard.period_form import fields_of
 
 # WeasyPrint logs every layout step at INFO, which would flood the service log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -67,14 +68,17 @@ def download_filename(scorecard: Scorecard, fmt: str) -> str:
 def render_html(scorecard: Scorecard, show_downloads: bool = False) -> str:
     """Render the standalone, printable HTML document in the scorecard's language.
 
-    ``show_downloads`` adds links to the download routes, for the page shown in the browser.
+    ``show_downloads`` adds links to the download routes and the period
+    picker, for the page shown in the browser.
     """
+    period_fields = fields_of(scorecard.period, request.args.get("period")) if show_downloads else None
     with force_locale(scorecard.language):
         kinds = scorecard.satisfaction.kinds if scorecard.satisfaction else []
         return render_template(
             "scorecard/scorecard.html",
             scorecard=scorecard,
             show_downloads=show_downloads,
+            period_fields=period_fields,
             charts=trend_charts(kinds, scorecard.language),
         )
 

@@ -3,7 +3,9 @@
 Every format gets the same sheets: the overview with the overall score and
 its dimensions, the fixes, accessibility, satisfaction, response times,
 funnels, each plugin section and the benchmark. CSV has no sheets, so it lists them one after the
-other, each under its name and followed by an empty row.
+other, each under its name and followed by an empty row. A Polish CSV separates fields with ";" and
+writes decimals with a comma, as Excel with Polish regional settings reads them; an English one uses
+"," and ".".
 
 Stored text (an institution's name, text found on scanned pages) could start
 with "=", "+", "-", "@", a tab or a carriage return, which spreadsheet
@@ -295,13 +297,37 @@ def _benchmark(scorecard: Scorecard) -> Sheet:
     return sheet
 
 
+@dataclass(frozen=True)
+class CsvConvention:
+    """The field separator and decimal mark a spreadsheet program expects in one language."""
+
+    delimiter: str
+    decimal_mark: str
+
+
+# Excel with Polish regional settings splits fields at ";" and reads "3,5" as a
+# number, because "," is the Polish decimal mark. English settings use "," and ".".
+CSV_CONVENTIONS = {"pl": CsvConvention(delimiter=";", decimal_mark=","), "en": CsvConvention(delimiter=",", decimal_mark=".")}
+
+
+def csv_cell(value: Cell, convention: CsvConvention) -> Cell:
+    """Return the cell as written to CSV: numbers with the language's decimal mark, formula-like text made safe."""
+    if isinstance(value, float):
+        return repr(value).replace(".", convention.decimal_mark)
+    return csv_safe(value)
+
+
 def render_csv(scorecard: Scorecard) -> bytes:
-    """Write every sheet one after the other, in UTF-8 with a byte order mark so Excel reads Polish letters."""
+    """Write every sheet one after the other, with the separator and decimal mark of the scorecard's language.
+
+    The text is UTF-8 with a byte order mark, so Excel reads Polish letters.
+    """
+    convention = CSV_CONVENTIONS.get(scorecard.language, CSV_CONVENTIONS["en"])
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=convention.delimiter, lineterminator="\r\n")
     for sheet in scorecard_sheets(scorecard):
         writer.writerow([csv_safe(sheet.name)])
-        writer.writerows([csv_safe(cell) for cell in row] for row in sheet.rows)
+        writer.writerows([csv_cell(cell, convention) for cell in row] for row in sheet.rows)
         writer.writerow([])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 

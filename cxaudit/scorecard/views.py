@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from cxaudit import audit_log
@@ -10,6 +10,7 @@ from cxaudit.access import Permission, requires
 from cxaudit.forms import InvalidValue
 from cxaudit.models import Institution
 from cxaudit.scorecard.data import Scorecard, build_scorecard
+from cxaudit.scorecard.period_form import PeriodFields, period_value, submitted_fields
 from cxaudit.scorecard.periods import Period, parse_period
 from cxaudit.scorecard.render import (
     FORMATS,
@@ -27,9 +28,31 @@ bp = Blueprint("scorecard", __name__)
 
 @bp.get("/institutions/<slug>/scorecard")
 @requires(Permission.VIEW)
-def show(slug: str) -> str:
-    """Show the scorecard with links to its downloads."""
+def show(slug: str) -> str | Response | tuple[str, int]:
+    """Show the scorecard with links to its downloads and the period picker.
+
+    A submitted picker redirects to the page with its ``?period=`` value, which
+    the download links then carry. Invalid fields show the picker again with the error.
+    """
+    if "period_kind" in request.args:
+        return _apply_period_picker(slug)
     return render_html(_requested_scorecard(slug), show_downloads=True)
+
+
+def _apply_period_picker(slug: str) -> Response | tuple[str, int]:
+    fields = submitted_fields(request.args)
+    try:
+        period = period_value(fields)
+    except InvalidValue as error:
+        return _period_picker_page(slug, fields, str(error)), 400
+    return redirect(url_for("scorecard.show", slug=slug, lang=request.args.get("lang") or None, period=period))
+
+
+def _period_picker_page(slug: str, fields: PeriodFields, error: str) -> str:
+    institution = find_institution(slug)
+    if institution is None:
+        abort(404, description=_("Institution “%(slug)s” not found.", slug=slug))
+    return render_template("scorecard/period_error.html", institution=institution, fields=fields, error=error)
 
 
 @bp.get("/institutions/<slug>/scorecard.<fmt>")
