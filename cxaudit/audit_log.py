@@ -24,6 +24,7 @@ ACTIONS = {
     "password_changed": _l("Password changed"),
     "password_reset": _l("Password reset by a deployment administrator"),
     "user_added": _l("User added"),
+    "user_deleted": _l("User account deleted"),
     "deployment_admin_granted": _l("Made deployment administrator"),
     "deployment_admin_revoked": _l("No longer deployment administrator"),
     "member_added": _l("Member added"),

@@ -20,11 +20,11 @@ from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from cxaudit.extensions import db, login_manager
-from cxaudit.models import ApiToken, Institution, Membership, Role, User
+from cxaudit.models import ApiToken, AuditEntry, Institution, Membership, Role, User
 from cxaudit.models.base import utcnow
 
 MIN_PASSWORD_LENGTH = 8
@@ -181,6 +181,46 @@ def check_keeps_an_admin(membership: Membership, new_role: Role | None) -> None:
 
 def deployment_admin_count() -> int:
     return len(db.session.scalars(select(User.id).where(User.is_deployment_admin.is_(True))).all())
+
+
+def check_user_deletable(user: User, acting_user: User | None = None) -> None:
+    """Raise AccountError when deleting ``user`` would lock people out.
+
+    Nobody deletes their own account, the last deployment administrator
+    stays, and every institution keeps an admin.
+    """
+    if acting_user is not None and acting_user.id == user.id:
+        raise AccountError(_("You cannot delete your own account. Ask another deployment administrator."))
+    if user.is_deployment_admin and deployment_admin_count() <= 1:
+        raise AccountError(
+            _("%(login)s is the only deployment administrator. Name another one first.", login=user.login)
+        )
+    sole_admin_of = [
+        membership.institution.name
+        for membership in user.memberships
+        if membership.role is Role.ADMIN and len(institution_admins(membership.institution_id)) <= 1
+    ]
+    if sole_admin_of:
+        raise AccountError(
+            _(
+                "%(login)s is the only admin of %(institutions)s. Make another member admin there first.",
+                login=user.login,
+                institutions=", ".join(sole_admin_of),
+            )
+        )
+
+
+def delete_user(user: User) -> None:
+    """Delete ``user`` with their memberships; call check_user_deletable first.
+
+    Audit entries keep the login they were written with and lose only the
+    link to the account, so they still name who acted. API tokens the user
+    created belong to their institution and keep working.
+    """
+    db.session.execute(update(AuditEntry).where(AuditEntry.actor_id == user.id).values(actor_id=None))
+    db.session.execute(update(ApiToken).where(ApiToken.created_by_id == user.id).values(created_by_id=None))
+    db.session.delete(user)
+    db.session.commit()
 
 
 def check_password_strength(password: str) -> None:

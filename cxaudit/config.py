@@ -79,6 +79,11 @@ def default_config(instance_path: Path) -> dict[str, Any]:
         # Failed sign-ins allowed per login and per client address.
         "LOGIN_RATE_LIMIT_PER_LOGIN": "10 per 15 minutes",
         "LOGIN_RATE_LIMIT_PER_ADDRESS": "30 per 15 minutes",
+        # Requests to the scan API per token and, separately, per client
+        # address: enough for a pipeline that polls a scan every second.
+        "SCAN_API_RATE_LIMIT": "60 per minute",
+        # Scans one token may start; each keeps a browser busy for minutes.
+        "SCAN_API_START_LIMIT": "30 per hour",
         # JSON objects read by cxaudit.scorecard.overall; None keeps its defaults.
         "SCORECARD_WEIGHTS": None,
         "SCORECARD_BANDS": None,

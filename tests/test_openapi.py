@@ -1,9 +1,15 @@
 """The OpenAPI document at /api/openapi.json, checked against the running
-server by schemathesis."""
+server by schemathesis.
+
+The scan API is called with a real token. Scans it starts only target a
+fixture site that the test serves on 127.0.0.1 (tests/schemathesis_hooks.py),
+and no worker runs in the test, so they stay queued and load no page.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,17 +18,28 @@ from pathlib import Path
 from sqlalchemy import func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from cxaudit.auth import create_api_token
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Response, Survey, SurveyKind
+from cxaudit.models import Institution, Response, Scan, ScanStatus, Site, Survey, SurveyKind
+from schemathesis_hooks import SCAN_SITE_VARIABLE
 
 ST_COMMAND = Path(sys.executable).with_name("st")
+HOOKS_FILE = Path(__file__).with_name("schemathesis_hooks.py")
+PAGES = Path(__file__).parent / "pages" / "accounts"
 
-# Schemathesis fills every public_id with the stored survey, so the checks
-# reach the code behind a valid id and not only the 404 branch.
+# Schemathesis fills every public_id with the stored survey and every
+# scan_id with the stored scan, so the checks reach the code behind a valid
+# id and not only the 404 branch.
 SCHEMATHESIS_CONFIG = """
+hooks = "{hooks}"
+
+[auth.openapi.scanToken]
+bearer = "{token}"
+
 [parameters]
 "path.public_id" = "{public_id}"
 "path.slug" = "muzeum"
+"path.scan_id" = {scan_id}
 """
 
 SAMPLE_VALUES = {"public_id": "abc", "slug": "muzeum", "scan_id": "1"}
@@ -67,24 +84,37 @@ def test_every_documented_path_exists(app, client):
 
 def test_every_public_api_route_is_documented(app, client):
     documented = {flask_rule(path) for path in client.get("/api/openapi.json").json["paths"]}
-    public_rules = {re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", rule.rule) for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
+    public_rules = {
+        re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"<\1>", rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith(("api.", "api_scans."))
+    }
 
     assert sorted(public_rules - documented) == []
 
 
-def store_survey(app) -> str:
+def store_institution(app, site_url: str) -> dict[str, object]:
+    """Store the museum with a survey, a site at ``site_url``, a finished scan
+    of it and an API token; return the values the schemathesis run needs."""
     with app.app_context():
         institution = Institution(slug="muzeum", name="Muzeum")
         survey = Survey(institution=institution, kind=SurveyKind.NPS, allowed_origins=["https://muzeum.example"])
-        db.session.add(survey)
+        site = Site(institution=institution, base_url=site_url, settings={})
+        scan = Scan(site=site, url=site_url, status=ScanStatus.FINISHED, settings={"max_pages": 1})
+        db.session.add_all([survey, scan])
         db.session.commit()
-        return db.session.scalar(select(Survey.public_id))
+        _token, secret = create_api_token(institution, "CI", None)
+        return {"public_id": survey.public_id, "scan_id": scan.id, "token": secret}
 
 
-def test_schemathesis_finds_no_failures(app, live_server, tmp_path):
+def test_schemathesis_finds_no_failures(app, live_server, serve_directory, tmp_path):
     app.config["API_RATE_LIMIT"] = "100000/minute"
+    app.config["SCAN_API_RATE_LIMIT"] = "100000/minute"
+    app.config["SCAN_API_START_LIMIT"] = "100000/minute"
+    site_url = serve_directory(PAGES) + "/"
+    values = store_institution(app, site_url)
     config = tmp_path / "schemathesis.toml"
-    config.write_text(SCHEMATHESIS_CONFIG.format(public_id=store_survey(app)))
+    config.write_text(SCHEMATHESIS_CONFIG.format(hooks=HOOKS_FILE, **values))
     report = tmp_path / "report.json"
 
     result = subprocess.run(
@@ -94,10 +124,15 @@ def test_schemathesis_finds_no_failures(app, live_server, tmp_path):
             "--phases", "examples,coverage,fuzzing", "--generation-database", "none",
             "--report", "json", "--report-json-path", str(report),
         ],
-        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        capture_output=True, text=True, timeout=600, cwd=tmp_path, env={**os.environ, SCAN_SITE_VARIABLE: site_url},
     )
 
     assert result.returncode == 0, result.stdout[-6000:]
-    # Answers were stored, so the run reached past the unknown-survey branch.
     with app.app_context():
+        # Answers were stored, so the run reached past the unknown-survey branch.
         assert db.session.scalar(select(func.count()).select_from(Response)) > 0
+        # Scans were started, and each one targets the test's own site.
+        scan_urls = db.session.scalars(select(Scan.url).where(Scan.id != values["scan_id"])).all()
+        assert scan_urls
+        assert [url for url in scan_urls if not url.startswith(site_url)] == []
+        assert db.session.scalar(select(func.count()).select_from(Scan).where(Scan.status != ScanStatus.QUEUED)) == 1

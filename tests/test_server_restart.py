@@ -2,7 +2,8 @@
 sends it once when the server is back on the same address.
 
 The server here is Werkzeug's, stopped and started again on the same port in
-the test's process; gunicorn under load is covered by bench/burst.py.
+the test's process; gunicorn under load is covered by bench/burst.py, and a
+real five-minute outage of `cxaudit serve` by bench/outage.py.
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from test_widget_support import *  # noqa: F403  (fixtures and helpers)
-from test_widget_support import WAIT_SECONDS, keyboard_answer, open_page, stored_responses, wait_for_thanks
+from test_widget_support import (
+    WAIT_SECONDS,
+    keyboard_answer,
+    open_page,
+    script_on_every_page,
+    stored_responses,
+    wait_for_thanks,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -22,6 +30,23 @@ OUTBOX = "return JSON.parse(localStorage.getItem('cxaudit:outbox') || '[]')"
 # The widget's first retry comes 2 s after a failed post and the delay
 # doubles, so three retries fit in this wait.
 RETRY_WAIT_SECONDS = 20
+# The widget's longest delay between two tries of a stored answer (RETRY_MAX_MS in widgets/v1.js).
+RETRY_CAP_MS = 60_000
+OUTAGE_MS = 5 * 60_000
+# The page's clock and timers run this many times faster than real time, so
+# the widget lives through a five-minute outage in three seconds.
+CLOCK_SPEED = 100
+FAST_CLOCK = """
+(() => {
+  const speed = %d;
+  const realNow = Date.now.bind(Date);
+  const realSetTimeout = window.setTimeout.bind(window);
+  const start = realNow();
+  Date.now = () => start + (realNow() - start) * speed;
+  window.setTimeout = (callback, delay = 0, ...args) => realSetTimeout(callback, delay / speed, ...args);
+})();
+""" % CLOCK_SPEED
+PAGE_NOW = "return Date.now()"
 
 
 class RestartableServer:
@@ -74,4 +99,27 @@ def test_answer_during_restart_arrives_once(app, browser, page, restartable):
     WebDriverWait(browser, RETRY_WAIT_SECONDS).until(lambda driver: driver.execute_script(OUTBOX) == [])
     [row] = stored_responses(app)
     assert (row.score, row.comment) == (9, "Answered while the server restarted")
+    assert row.idempotency_key == queued["body"]["key"]
+
+
+def test_answer_kept_through_five_minute_outage(app, browser, page, restartable):
+    with script_on_every_page(browser, FAST_CLOCK):
+        open_page(browser, page("english.html"))
+        restartable.stop()
+        stopped_at = browser.execute_script(PAGE_NOW)
+
+        keyboard_answer(browser, 7, "Answered during a long outage")
+        wait_for_thanks(browser)
+        WebDriverWait(browser, WAIT_SECONDS).until(lambda driver: driver.execute_script(PAGE_NOW) - stopped_at >= OUTAGE_MS)
+        [queued] = browser.execute_script(OUTBOX)
+        waiting_ms = queued["due"] - browser.execute_script(PAGE_NOW)
+        restartable.start()
+
+        # Still retrying after five minutes, and the next try comes within the cap.
+        assert queued["tries"] >= 5
+        assert waiting_ms <= RETRY_CAP_MS
+        WebDriverWait(browser, RETRY_WAIT_SECONDS).until(lambda driver: driver.execute_script(OUTBOX) == [])
+
+    [row] = stored_responses(app)
+    assert (row.score, row.comment) == (7, "Answered during a long outage")
     assert row.idempotency_key == queued["body"]["key"]

@@ -218,3 +218,28 @@ def test_formula_starts_neutralised(value):
 
     assert neutralise_formula(value) == "'" + value
     assert neutralise_formula("a=1") == "a=1"
+
+
+@pytest.mark.parametrize(("choice", "stored"), [("on", True), ("off", False), ("default", None)])
+def test_editor_sets_comment_scrubbing(app, signed_in, survey, choice, stored):  # noqa: F811
+    with app.app_context():
+        saved = db.session.scalar(select(Survey))
+        saved.settings = {"scrub_comments": not stored if stored is not None else True}
+        db.session.commit()
+    token = csrf_token(signed_in, editor_path(survey))
+
+    response = signed_in.post(editor_path(survey), data={**VALID_SETTINGS, "scrub_comments": choice, "csrf_token": token})
+
+    assert response.status_code == 302
+    assert stored_survey(app).settings.get("scrub_comments") == stored
+    page = signed_in.get(editor_path(survey) + "?lang=en").get_data(as_text=True)
+    assert f'<option selected value="{choice}">' in page
+
+
+def test_editor_rejects_unknown_scrubbing_choice(app, signed_in, survey):  # noqa: F811
+    token = csrf_token(signed_in, editor_path(survey))
+
+    response = signed_in.post(editor_path(survey), data={**VALID_SETTINGS, "scrub_comments": "sometimes", "csrf_token": token})
+
+    assert response.status_code == 400
+    assert "scrub_comments" not in stored_survey(app).settings

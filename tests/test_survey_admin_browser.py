@@ -1,16 +1,17 @@
 """The survey editor in headless Chromium: the preview shows the saved
-survey, the copy button works and the page passes axe."""
+survey, the copy button works, the page passes axe, and the comment
+scrubber is switched on from the form."""
 
 from __future__ import annotations
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from sqlalchemy import select
 
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Survey, SurveyKind, User
+from cxaudit.models import Institution, Response, Survey, SurveyKind, User
 from test_widget_support import AXE_SCRIPT, PANEL_SHOWN, WAIT_SECONDS
 
 pytestmark = pytest.mark.browser
@@ -69,3 +70,28 @@ def test_editor_preview_copy_and_axe(app, browser, editor_url):
 
     browser.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
     assert browser.execute_async_script(RUN_AXE_ON_PAGE) == []
+
+
+def test_editor_turns_comment_scrubbing_on(app, browser, editor_url, live_server):
+    sign_in(browser, editor_url)
+
+    Select(browser.find_element(By.ID, "scrub_comments")).select_by_value("on")
+    browser.find_element(By.ID, "scrub_comments").submit()
+    WebDriverWait(browser, WAIT_SECONDS).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".flash")))
+    with app.app_context():
+        survey = db.session.scalar(select(Survey))
+        survey.allowed_origins = ["https://muzeum.example"]
+        db.session.commit()
+        public_id = survey.public_id
+    answer = app.test_client().post(
+        f"/api/v1/surveys/{public_id}/responses",
+        json={"score": 1, "comment": "Proszę o telefon: 601 234 567, ola@example.pl"},
+        headers={"Origin": "https://muzeum.example"},
+    )
+
+    assert answer.status_code == 201
+    with app.app_context():
+        assert db.session.scalar(select(Survey.settings))["scrub_comments"] is True
+        assert db.session.scalar(select(Response.comment)) == "Proszę o telefon: [tel.], [e-mail]"
+    # The editor shows the survey's own choice after saving.
+    assert Select(browser.find_element(By.ID, "scrub_comments")).first_selected_option.get_attribute("value") == "on"

@@ -36,7 +36,10 @@
   const SESSION_KEY = "cxaudit:session";
   const DAY_MS = 86400000;
   const RETRY_FIRST_MS = 2000;
-  const RETRY_MAX_MS = 300000;
+  // The delay between tries of a stored answer doubles up to one minute, so an
+  // answer kept through a long server outage arrives within a minute of the
+  // server's return.
+  const RETRY_MAX_MS = 60000;
   const KIOSK_RESET_MS = 5000;
 
   const warn = (...details) => console.warn(LOG_PREFIX, ...details);

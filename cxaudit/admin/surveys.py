@@ -11,7 +11,7 @@ import segno
 from sqlalchemy import func
 from sqlalchemy.sql import Select
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -215,7 +215,7 @@ def edit_survey(slug: str, public_id: str) -> Response | str | tuple[str, int]:
             return render_editor(institution, survey, form), 400
         form.apply_to(survey)
         db.session.commit()
-        audit_log.record("survey_changed", institution, target=survey.public_id)
+        audit_log.record("survey_changed", institution, target=survey.public_id, scrub_comments=form.scrub_comments.data)
         flash(_("Survey saved. Pages load the new settings within five minutes."), "success")
         return redirect(url_for("admin.edit_survey", slug=slug, public_id=public_id))
     return render_editor(institution, survey, form)
@@ -231,6 +231,7 @@ def render_editor(institution: Institution, survey: Survey, form: SurveySettings
         language_names=LANGUAGE_NAMES,
         snippet=survey_snippet(survey, public_base_url()),
         hosted_url=hosted_url(survey),
+        scrub_by_default=bool(current_app.config.get("SCRUB_COMMENTS")),
     )
 
 

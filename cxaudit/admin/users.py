@@ -1,8 +1,9 @@
 """Admin views: the members of an institution and the accounts of the deployment.
 
 An institution's admins add people to it (an existing login, or a new
-account) and set their roles. Deployment administrators do the same in every
-institution, add accounts and name other deployment administrators.
+account), set their roles and remove them after a confirmation page.
+Deployment administrators do the same in every institution, add and delete
+accounts and name other deployment administrators.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from cxaudit.auth import (
     AccountError,
     check_keeps_an_admin,
     check_password_strength,
+    check_user_deletable,
     create_user,
+    delete_user,
     deployment_admin_count,
     find_membership,
     find_user,
@@ -29,8 +32,16 @@ from cxaudit.auth import (
     set_membership,
 )
 from cxaudit.extensions import db
-from cxaudit.forms.users import ROLE_NAMES, ROLE_SHORT_NAMES, MemberForm, MemberRoleForm, UserForm
-from cxaudit.models import Institution, Membership, Role, User
+from cxaudit.forms.users import (
+    ROLE_NAMES,
+    ROLE_SHORT_NAMES,
+    DeleteUserForm,
+    MemberForm,
+    MemberRoleForm,
+    RemoveMemberForm,
+    UserForm,
+)
+from cxaudit.models import ApiToken, Institution, Membership, Role, User
 
 
 @bp.route("/institutions/<slug>/members", methods=["GET", "POST"])
@@ -102,9 +113,10 @@ def change_member_role(slug: str, user_id: int) -> Response:
     return redirect(url_for("admin.members", slug=slug))
 
 
-@bp.post("/institutions/<slug>/members/<int:user_id>/remove")
+@bp.route("/institutions/<slug>/members/<int:user_id>/remove", methods=["GET", "POST"])
 @requires(Permission.MANAGE, scoped=["user_id"])
-def remove_member(slug: str, user_id: int) -> Response:
+def remove_member(slug: str, user_id: int) -> Response | str:
+    """Ask for confirmation, then remove the member from the institution; the account stays."""
     institution = get_institution_or_404(slug)
     membership = membership_or_404(institution, user_id)
     try:
@@ -112,6 +124,16 @@ def remove_member(slug: str, user_id: int) -> Response:
     except AccountError as error:
         flash(str(error), "error")
         return redirect(url_for("admin.members", slug=slug))
+    form = RemoveMemberForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "admin/member_remove.html",
+            institution=institution,
+            membership=membership,
+            form=form,
+            role_short_names=ROLE_SHORT_NAMES,
+        )
+
     login = membership.user.login
     db.session.delete(membership)
     db.session.commit()
@@ -204,6 +226,38 @@ def reset_password(user_id: int) -> str:
     db.session.commit()
     audit_log.record("password_reset", target=user.login)
     return render_users(UserForm(formdata=None), new_account=(user.login, password))
+
+
+@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
+@deployment_admin_required
+def delete_user_page(user_id: int) -> Response | str | tuple[str, int]:
+    """Ask for the login, then delete the account; its audit entries stay with its login."""
+    user = db.get_or_404(User, user_id)
+    try:
+        check_user_deletable(user, current_user._get_current_object())
+    except AccountError as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.users"))
+    form = DeleteUserForm(user.login)
+    if not form.validate_on_submit():
+        tokens = db.session.scalars(
+            select(ApiToken).where(ApiToken.created_by_id == user.id, ApiToken.revoked_at.is_(None)).order_by(ApiToken.id)
+        ).all()
+        status = 400 if form.is_submitted() else 200
+        page = render_template(
+            "admin/user_delete.html", account=user, form=form, tokens=tokens, role_short_names=ROLE_SHORT_NAMES
+        )
+        return page, status
+
+    login = user.login
+    institutions = [membership.institution for membership in user.memberships]
+    delete_user(user)
+    audit_log.record("user_deleted", target=login)
+    # Each institution's admins read only their own log, so each membership ends there too.
+    for institution in institutions:
+        audit_log.record("member_removed", institution, target=login, account_deleted=True)
+    flash(_("The account %(login)s is deleted. The audit log keeps its entries.", login=login), "success")
+    return redirect(url_for("admin.users"))
 
 
 def render_users(form: UserForm, new_account: tuple[str, str | None] | None = None) -> str:

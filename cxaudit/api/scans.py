@@ -5,12 +5,15 @@ institution and acts as its auditor: it scans addresses on that
 institution's sites and reads those scans only. Another institution's scan
 returns 404, like a scan that does not exist. The endpoints use no cookies,
 so they are exempt from CSRF protection; messages follow Accept-Language.
+Requests are limited per token and per client address (cxaudit.api.limits).
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -22,6 +25,7 @@ from flask_babel import gettext as _
 from cxaudit import audit_log, jobs
 from cxaudit.access import ACCESS_MARKER
 from cxaudit.api.language import header_language
+from cxaudit.api.limits import init_scan_api_limits
 from cxaudit.auth import find_active_token
 from cxaudit.extensions import csrf, db
 from cxaudit.models import ApiToken, Scan, ScanStatus
@@ -30,6 +34,8 @@ from cxaudit.scan.guard import InvalidAllowedNetworks
 from cxaudit.scan.runner import create_scan, find_site
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import InvalidScanURL, validate_scan_url
+
+logger = logging.getLogger(__name__)
 
 bp = Blueprint("api_scans", __name__, url_prefix="/api/v1/scans")
 csrf.exempt(bp)
@@ -52,6 +58,41 @@ def api_error(error: ApiError) -> Response:
     response.status_code = error.status
     if error.status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="cxaudit"'
+    return response
+
+
+@bp.record_once
+def _limit_requests(state) -> None:
+    init_scan_api_limits(state.app, bp)
+
+
+@bp.errorhandler(429)
+def too_many_requests(error) -> Response:
+    """Return the API's JSON error for a rate-limited request, in the language of Accept-Language."""
+    breached = error.limit
+    limiter = current_app.extensions["cxaudit_scan_api_limiter"]
+    resets = [limit.reset_at for limit in limiter.current_limits if limit.breached]
+    wait_seconds = max(1, int(max(resets) - time.time())) if resets else breached.limit.get_expiry()
+    starts_limited = "post" in (breached.methods or [])
+    logger.warning("Scan API rate limit reached from %s: %s", request.remote_addr, error.description)
+    with force_locale(header_language()):
+        if starts_limited:
+            message = _(
+                "This token has started too many scans: at most %(amount)d in %(period)d seconds. "
+                "Wait %(wait)d seconds before starting another scan.",
+                amount=breached.limit.amount,
+                period=breached.limit.get_expiry(),
+                wait=wait_seconds,
+            )
+        else:
+            message = _(
+                "Too many requests to the scan API from this token or address. "
+                "Wait %(wait)d seconds, and poll a running scan every few seconds only.",
+                wait=wait_seconds,
+            )
+    response = jsonify({"error": {"field": None, "message": message}})
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait_seconds)
     return response
 
 

@@ -26,7 +26,9 @@ from cxaudit.auth import (
     any_user_exists,
     check_keeps_an_admin,
     check_password_strength,
+    check_user_deletable,
     create_user,
+    delete_user,
     find_membership,
     find_user,
     generate_password,
@@ -345,6 +347,33 @@ def revoke_membership(login: str, slug: str) -> None:
     db.session.commit()
     audit_log.record("member_removed", institution, target=user.login, actor_login="cli")
     click.echo(_("%(login)s is no longer a member of %(slug)s.", login=user.login, slug=institution.slug))
+
+
+@user_group.command("delete")
+@click.argument("login")
+@click.option("--yes", is_flag=True, help="Confirm the deletion; without it nothing is deleted.")
+def delete_user_command(login: str, yes: bool) -> None:
+    """Delete the account LOGIN with its roles; the audit log keeps its entries."""
+    user = require_user(login)
+    try:
+        check_user_deletable(user)
+    except AccountError as error:
+        fail(str(error))
+    if not yes:
+        fail(
+            _(
+                "Deleting %(login)s removes the account and its roles for good; the audit log keeps its entries. "
+                "Add --yes to delete it.",
+                login=user.login,
+            )
+        )
+    login = user.login
+    institutions = [membership.institution for membership in user.memberships]
+    delete_user(user)
+    audit_log.record("user_deleted", target=login, actor_login="cli")
+    for institution in institutions:
+        audit_log.record("member_removed", institution, target=login, actor_login="cli", account_deleted=True)
+    click.echo(_("The account %(login)s is deleted. The audit log keeps its entries.", login=login))
 
 
 @user_group.command("list")

@@ -151,6 +151,11 @@ TEXT_LABELS = {
     "comment_label": _l("Label of the comment field"),
     "thanks": _l("Thank-you message"),
 }
+SCRUB_CHOICES = {
+    "default": _l("As set for the whole deployment"),
+    "on": _l("Replace e-mail addresses and phone numbers before storing the comment"),
+    "off": _l("Store comments as sent"),
+}
 URL_RULE_LINE = re.compile(r"^(equals|contains|regex)\s+(\S.*)$")
 EVENT_NAME = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
@@ -245,6 +250,15 @@ class SurveySettingsForm(FlaskForm):
         _l("Do not ask again for this many days after an answer or a dismissal"),
         validators=[InputRequired(), NumberRange(min=0, max=365)],
     )
+    scrub_comments = SelectField(
+        _l("E-mail addresses and phone numbers in comments"),
+        choices=[SelectChoice(value, label) for value, label in SCRUB_CHOICES.items()],
+        default="default",
+        description=_l(
+            "Visitors sometimes leave their contact details in a comment. Replaced details never reach the "
+            "database, its backups or the exports; comments stored earlier stay as they are."
+        ),
+    )
     submit = SubmitField(_l("Save survey"))
 
     def validate_allowed_origins(self, field) -> None:
@@ -284,6 +298,7 @@ class SurveySettingsForm(FlaskForm):
             "url_rules": format_url_rules(settings["url_rules"]),
             "sample_percent": settings["sample_percent"],
             "snooze_days": settings["snooze_days"],
+            "scrub_comments": scrub_choice(survey),
         }
         for language, texts in settings["texts"].items():
             for name, value in texts.items():
@@ -300,9 +315,13 @@ class SurveySettingsForm(FlaskForm):
             values = {name: self[f"{name}_{language}"].data.strip() for name in EDITABLE_TEXTS if (self[f"{name}_{language}"].data or "").strip()}
             if values:
                 texts[language] = values
-        # Settings the editor does not show (such as scrub_comments) are kept.
+        # Settings the editor does not show are kept. Without its own
+        # scrub_comments, the survey follows the deployment's SCRUB_COMMENTS.
+        kept = {key: value for key, value in (survey.settings or {}).items() if key != "scrub_comments"}
+        if self.scrub_comments.data != "default":
+            kept["scrub_comments"] = self.scrub_comments.data == "on"
         survey.settings = {
-            **(survey.settings or {}),
+            **kept,
             "texts": texts,
             "triggers": {
                 "delay_seconds": self.delay_seconds.data,
@@ -314,6 +333,14 @@ class SurveySettingsForm(FlaskForm):
             "sample_percent": self.sample_percent.data,
             "snooze_days": self.snooze_days.data,
         }
+
+
+def scrub_choice(survey: Survey) -> str:
+    """Return the survey's own scrubbing setting as a choice of SCRUB_CHOICES."""
+    own = (survey.settings or {}).get("scrub_comments")
+    if isinstance(own, bool):
+        return "on" if own else "off"
+    return "default"
 
 
 for _language in WIDGET_LANGUAGES:

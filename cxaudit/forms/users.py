@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from cxaudit.models import Role
 
@@ -92,3 +93,29 @@ class TokenForm(FlaskForm):
         description=_l("The token starts scans of this institution's sites and reads their results, as an auditor."),
     )
     submit = SubmitField(_l("Create token"))
+
+
+class DeleteUserForm(FlaskForm):
+    """Confirmation of an account's deletion: typing the login again prevents deleting by a stray click."""
+
+    confirmation = StringField(
+        _l("Type the login to confirm"),
+        render_kw={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"},
+    )
+    submit = SubmitField(_l("Delete the account"))
+
+    def __init__(self, login: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.login = login
+
+    def validate_confirmation(self, field: StringField) -> None:
+        if (field.data or "").strip() != self.login:
+            raise ValidationError(
+                _("“%(value)s” is not the login. Type %(login)s to delete this account.", value=field.data or "", login=self.login)
+            )
+
+
+class RemoveMemberForm(FlaskForm):
+    """Confirmation of a member's removal from an institution; the account stays."""
+
+    submit = SubmitField(_l("Remove from the institution"))
