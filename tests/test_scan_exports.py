@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event
 
 from cxaudit.extensions import db
-from cxaudit.models import Outcome, Scan, ScanStatus
+from cxaudit.models import Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.scan.export import export_scan, render_export
 from cxaudit.scan.export_csv import CSV_COLUMNS, export_csv
 from cxaudit.scan.sarif import export_sarif
@@ -110,6 +110,19 @@ def test_csv_lists_failed_page(stored_scan):
     assert failed["page_status"] == "failed"
     assert failed["page_error"] == "Timed out after 30 seconds"
     assert all(failed[column] == "" for column in CSV_COLUMNS[3:])
+
+
+def test_csv_lists_http_error_page(any_db_app):
+    with any_db_app.app_context():
+        scan = add_scan(add_site(BASE), {f"{BASE}": []})
+        broken = PageResult(url=f"{BASE}stary-cennik", status=PageStatus.HTTP_ERROR, error="HTTP 404")
+        scan.pages.append(broken)
+        db.session.commit()
+        rows = csv_rows(export_csv(scan))
+
+    assert [(row["page_url"], row["page_status"], row["page_error"]) for row in rows] == [
+        (f"{BASE}stary-cennik", "http-error", "HTTP 404")
+    ]
 
 
 @pytest.mark.parametrize("dangerous", ["=HYPERLINK(\"https://evil.example\")", "+1", "-2+3", "@SUM(A1)", "\tx"])

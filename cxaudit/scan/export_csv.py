@@ -1,4 +1,4 @@
-"""The CSV export of a scan: one row per finding, plus one row per failed page.
+"""The CSV export of a scan: one row per finding, plus one row per page not audited.
 
 Findings are violations and needs-review results. Inventory records (what a
 plugin checked, such as each form) are not problems and stay in the JSON
@@ -36,20 +36,22 @@ EXPORTED_OUTCOMES = (Outcome.VIOLATION, Outcome.NEEDS_REVIEW)
 
 
 def export_csv(scan: Scan) -> str:
-    """Return the scan's findings and failed pages as CSV text with a header row."""
+    """Return the scan's findings, and its failed and HTTP error pages, as CSV text with a header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for page in scan.pages:
-        if page.status == PageStatus.FAILED:
-            writer.writerow(_safe_row(_failed_page_row(page)))
+        # A broken link (an HTTP error page) has no findings, so without a
+        # row of its own it would be missing from the export.
+        if page.status != PageStatus.AUDITED:
+            writer.writerow(_safe_row(_unaudited_page_row(page)))
         for finding in page.findings:
             if finding.outcome in EXPORTED_OUTCOMES:
                 writer.writerow(_safe_row(_finding_row(page, finding)))
     return buffer.getvalue()
 
 
-def _failed_page_row(page: PageResult) -> list[object]:
+def _unaudited_page_row(page: PageResult) -> list[object]:
     return [page.url, str(page.status), page.error, *[None] * (len(CSV_COLUMNS) - 3)]
 
 
