@@ -28,8 +28,15 @@ SCORE_RANGES: dict[SurveyKind, tuple[int, int]] = {
 
 
 def new_public_id() -> str:
-    """Return an unguessable id for the snippet; it is public but not enumerable."""
-    return secrets.token_urlsafe(9)
+    """Return an unguessable id for the snippet; it is public but not enumerable.
+
+    The id starts with a letter or digit: one starting with "-" would be read
+    as an option when typed after a CLI command.
+    """
+    while True:
+        public_id = secrets.token_urlsafe(9)
+        if public_id[0].isalnum():
+            return public_id
 
 
 class Survey(Base):
