@@ -118,6 +118,10 @@ def test_finished_scan_status_has_its_summary(muzeum):
         ({"url": "ftp://files.example/"}, "url", "Invalid URL to scan: ftp://files.example/."),
         ({"url": "http://127.0.0.1:8103/", "max_pages": 0}, "max_pages", "max_pages is 0. Give a whole number from 1 to 1000."),
         ({"url": "http://127.0.0.1:8104/"}, "url", "http://127.0.0.1:8104/ is not on a site of this token's institution."),
+        ({"url": "http://127.0.0.1:8103/", "ignore_robots": "yes"}, "ignore_robots", 'ignore_robots is "yes". Give true or false.'),
+        ({"url": "http://127.0.0.1:8103/", "axe_tags": "wcag2a"}, "axe_tags", "Give axe_tags as a list of tags"),
+        ({"url": "http://127.0.0.1:8103/", "axe_tags": ["wcag9"]}, "axe_tags", "wcag9"),
+        ({"url": "http://127.0.0.1:8103/", "axe_rules": ["region=maybe"]}, "axe_rules", "Invalid switch for axe-core rule region: maybe."),
     ],
 )
 def test_bad_scan_requests_are_refused_and_nothing_is_stored(muzeum, payload, field, message):
@@ -130,6 +134,21 @@ def test_bad_scan_requests_are_refused_and_nothing_is_stored(muzeum, payload, fi
     assert message in response.get_json()["error"]["message"]
     with app.app_context():
         assert db.session.scalars(select(Scan.id)).all() == [tenant.scan_id]
+
+
+def test_scan_request_stores_robots_and_axe_choices(muzeum):
+    app, tenant = muzeum
+    payload = {"url": "http://127.0.0.1:8103/", "ignore_robots": True, "axe_tags": ["wcag2a", "wcag21a"],
+               "axe_rules": ["region=off"]}
+
+    response = app.test_client().post("/api/v1/scans", json=payload, headers=bearer(tenant.token_secret))
+
+    assert response.status_code == 202
+    with app.app_context():
+        settings = db.session.get(Scan, response.get_json()["id"]).settings
+    assert settings["ignore_robots"] is True
+    assert settings["axe_tags"] == ["wcag2a", "wcag21a"]
+    assert settings["axe_rules"] == {"region": False}
 
 
 def test_api_messages_follow_accept_language(muzeum):

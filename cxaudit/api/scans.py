@@ -30,6 +30,7 @@ from cxaudit.auth import find_active_token
 from cxaudit.extensions import csrf, db
 from cxaudit.models import ApiToken, Scan, ScanStatus
 from cxaudit.models.base import utcnow
+from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.guard import InvalidAllowedNetworks
 from cxaudit.scan.runner import create_scan, find_site
 from cxaudit.scan.summary import summarize_scan
@@ -134,11 +135,17 @@ def start_scan(token: ApiToken) -> tuple[Response, int]:
     payload = read_payload()
     url = scan_url(payload, token)
     max_pages = scan_max_pages(payload)
+    crawl = CrawlSettings.from_settings({"ignore_robots": scan_flag(payload, "ignore_robots")}, current_app.config)
     try:
         # create_scan also runs the SSRF guard on the address.
-        scan = create_scan(url, max_pages, allow_submit=payload.get("allow_submit") is True)
+        scan = create_scan(
+            url, max_pages, settings=axe_selection(payload), allow_submit=scan_flag(payload, "allow_submit"), crawl=crawl
+        )
     except (InvalidScanURL, InvalidAllowedNetworks) as error:
         raise ApiError(400, "url", str(error)) from None
+    except ValueError as error:
+        # A plugin rejected the rule selection, such as an unknown axe-core tag.
+        raise ApiError(400, "axe_tags" if "axe_tags" in payload else "axe_rules", str(error)) from None
     jobs.enqueue_scan(scan.id)
     audit_log.record(
         "scan_started", token.institution_id, target=scan.url, actor_login=f"token {token.prefix}", scan=scan.id
@@ -164,7 +171,7 @@ def read_payload() -> dict[str, Any]:
             413,
             None,
             _(
-                "The request body is larger than %(limit)d bytes. Send only the fields url, max_pages and allow_submit.",
+                "The request body is larger than %(limit)d bytes. Send only the fields url, max_pages, allow_submit, ignore_robots, axe_tags and axe_rules.",
                 limit=MAX_BODY_BYTES,
             ),
         )
@@ -210,6 +217,29 @@ def scan_max_pages(payload: dict[str, Any]) -> int:
             _("max_pages is %(value)s. Give a whole number from 1 to %(maximum)d.", value=value, maximum=MAX_PAGES_LIMIT),
         )
     return value
+
+
+def scan_flag(payload: dict[str, Any], field: str) -> bool:
+    value = payload.get(field, False)
+    if not isinstance(value, bool):
+        raise ApiError(400, field, _("%(field)s is %(value)s. Give true or false.", field=field, value=json.dumps(value)))
+    return value
+
+
+def axe_selection(payload: dict[str, Any]) -> dict[str, Any]:
+    """Return the axe-core tags and rule switches of the request, as the command line stores them."""
+    settings: dict[str, Any] = {}
+    tags = payload.get("axe_tags")
+    if tags is not None:
+        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise ApiError(400, "axe_tags", _('Give axe_tags as a list of tags, such as ["wcag2a", "wcag2aa"].'))
+        settings["axe_tags"] = ",".join(tags)
+    rules = payload.get("axe_rules")
+    if rules is not None:
+        if not isinstance(rules, list) or not all(isinstance(rule, str) for rule in rules):
+            raise ApiError(400, "axe_rules", _('Give axe_rules as a list such as ["region=off", "empty-heading=on"].'))
+        settings["axe_rules"] = rules
+    return settings
 
 
 def scan_body(scan: Scan) -> dict[str, Any]:
