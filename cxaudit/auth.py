@@ -186,8 +186,8 @@ def deployment_admin_count() -> int:
 def check_user_deletable(user: User, acting_user: User | None = None) -> None:
     """Raise AccountError when deleting ``user`` would lock people out.
 
-    Nobody deletes their own account, the last deployment administrator
-    stays, and every institution keeps an admin.
+    A user cannot delete their own account, the last deployment
+    administrator is kept, and every institution keeps an admin.
     """
     if acting_user is not None and acting_user.id == user.id:
         raise AccountError(_("You cannot delete your own account. Ask another deployment administrator."))

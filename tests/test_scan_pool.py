@@ -118,7 +118,7 @@ class RecordsConcurrency:
 class HoldsStartPageAudit:
     """A page audit that keeps the start page's audit open until another page's audit begins.
 
-    ``overlapped`` tells whether that happened, which needs the crawl to send
+    ``overlapped`` records whether that happened, which needs the crawl to send
     the start page's links to the other browser before the start page's audits end.
     """
 

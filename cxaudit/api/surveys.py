@@ -153,7 +153,7 @@ def create_answer(public_id: str) -> FlaskResponse:
         except InvalidAnswer as error:
             return error_response(error.status, error.field, error.message, survey)
 
-    # The survey is read again below for the CORS headers; expiring it at the
+    # The survey is read again below for the CORS headers. Expiring it at the
     # commit would cost one more query for values that cannot have changed.
     db.session().expire_on_commit = False
     stored_id = store_answer_once(survey, answer)

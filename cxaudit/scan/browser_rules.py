@@ -97,7 +97,7 @@ def _ipv4_patterns(network: ipaddress.IPv4Network, allowed: tuple[IPNetwork, ...
         return [_octet_pattern(network)]
 
     # Split to the next octet boundary (a /10 into 64 /16 blocks) and cover
-    # each part; a part that holds an allowed network is split again.
+    # each part. A part that contains an allowed network is split again.
     next_prefix = min(32, (network.prefixlen // 8 + 1) * 8)
     return [pattern for part in network.subnets(new_prefix=next_prefix) for pattern in _ipv4_patterns(part, allowed)]
 

@@ -51,8 +51,8 @@ class GuardedFetcher:
 
     ``None`` means that the file is missing or could not be fetched, because
     of an HTTP status other than 200, the guard, a network error or its size.
-    The reason is logged. ``fetch_robots`` tells a server error and a network
-    error apart from a missing file, as RFC 9309 asks.
+    The reason is logged. ``fetch_robots`` separates a server error and a network
+    error from a missing file, as RFC 9309 requires.
     """
 
     def __init__(self, guard: Guard, user_agent: str, timeout: float) -> None:

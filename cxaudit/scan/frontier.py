@@ -47,7 +47,7 @@ DEFAULT_POLITENESS_DELAY = 0.25
 # A robots.txt Crawl-delay above this is capped, so one line in a site's
 # file cannot stretch a 50-page scan over hours; the cap is logged.
 MAX_CRAWL_DELAY = 30.0
-# What RFC 9309 asks a crawler to assume when robots.txt cannot be fetched.
+# What RFC 9309 requires a crawler to assume when robots.txt cannot be fetched.
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 # Depth given to URLs found in sitemaps: one step from the start page, as
 # if the start page linked to each of them.

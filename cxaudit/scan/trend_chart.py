@@ -3,7 +3,7 @@
 The SVG goes into the page as a ``data:`` URI of an ``<img>`` with a short
 alt text. The table under it gives every value and is the full text
 alternative. Each line has its own marker and dash pattern as well as its
-colour, so the rules can be told apart without seeing colours.
+colour, so the rules can be distinguished without colour vision.
 """
 
 from __future__ import annotations
