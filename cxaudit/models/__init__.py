@@ -6,7 +6,7 @@ from cxaudit.models.funnel import Funnel, FunnelEvent
 from cxaudit.models.inquiry import Channel, Inquiry, InquirySettings, InquirySource
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
-from cxaudit.models.survey import SCORE_RANGES, Response, Survey, SurveyKind
+from cxaudit.models.survey import SCORE_RANGES, Response, ResponseCount, Survey, SurveyKind
 from cxaudit.models.user import ApiToken, Membership, Role, User
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "PageStatus",
     "PageResult",
     "Response",
+    "ResponseCount",
     "Role",
     "SCORE_RANGES",
     "Scan",

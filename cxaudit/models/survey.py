@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -84,3 +84,45 @@ class Response(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     survey: Mapped[Survey] = relationship(back_populates="responses")
+
+
+# UTC hours at which a bucket of ResponseCount starts besides midnight: every
+# Warsaw midnight falls on one of them (23:00 UTC in winter time, 22:00 UTC in
+# summer time).
+BUCKET_HOURS = (22, 23)
+
+
+class ResponseCount(Base):
+    """The number of answers per survey, score and time bucket, kept by database triggers.
+
+    Each UTC day has three buckets, starting at 00:00, 22:00 and 23:00 UTC, so
+    a range of answer times between two Warsaw midnights is a whole number of
+    buckets, and the scorecard's trend months read a few thousand counts
+    instead of every answer. Migration 0010 creates the table with the
+    triggers that add and subtract each inserted, deleted or updated answer,
+    whichever statement or program writes it. A bucket without answers has no row.
+
+    NOTE: on SQLite, a migration that rebuilds the response table
+    (``batch_alter_table`` in its copy mode) drops these triggers, and must
+    create them again.
+    """
+
+    __tablename__ = "response_count"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), primary_key=True)
+    bucket_start: Mapped[datetime] = mapped_column(primary_key=True)
+    score: Mapped[int] = mapped_column(primary_key=True)
+    answers: Mapped[int]
+
+
+def bucket_start(moment: datetime) -> datetime:
+    """Return the start of the ResponseCount bucket of an aware ``moment``, in UTC."""
+    utc = moment.astimezone(UTC)
+    hour = utc.hour if utc.hour in BUCKET_HOURS else 0
+    return utc.replace(hour=hour, minute=0, second=0, microsecond=0)
+
+
+def is_bucket_start(moment: datetime) -> bool:
+    """Tell whether an aware ``moment`` starts a ResponseCount bucket, so a range bounded by it reads whole buckets."""
+    return moment.astimezone(UTC) == bucket_start(moment)

@@ -8,9 +8,11 @@ give them all:
   query computes the page group, because it reads the fewest answers;
 - one range per other figure (the previous period and each trend month),
   grouped by survey and score. Each range is a plain interval of
-  ``received_at`` on one survey, which the covering index
-  ``ix_response_survey_received_score`` answers without reading the table
-  and without computing anything per answer.
+  ``received_at``. A range bounded by Warsaw midnights is a whole number of
+  the buckets of ``response_count`` (cxaudit.models.survey.ResponseCount),
+  so its counts are summed from that table, a few rows per survey and day,
+  instead of from every answer. Any other range is counted from the answers
+  with the covering index ``ix_response_survey_received_score``.
 
 Every range is bounded by instants computed in Python (Warsaw midnights), so
 both databases bucket the answers alike, whatever their time zone support.
@@ -23,10 +25,11 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, literal_column, select, union_all
+from sqlalchemy import Select, func, literal_column, select, union_all
 
 from cxaudit.extensions import db
-from cxaudit.models import Response
+from cxaudit.models import Response, ResponseCount
+from cxaudit.models.survey import is_bucket_start
 from cxaudit.scorecard.periods import Period
 from cxaudit.scorecard.sql import first_path_segment
 
@@ -88,20 +91,35 @@ def count_ranges(
         return {}
 
     names = list(ranges)
-    parts = []
-    for index, name in enumerate(names):
-        start, end = ranges[name]
-        parts.append(
-            select(literal_column(str(index)).label("range_index"), Response.survey_id, Response.score, func.count())
-            .where(
-                Response.survey_id.in_(list(survey_ids)),
-                Response.received_at >= start,
-                Response.received_at < end,
-            )
-            .group_by(Response.survey_id, Response.score)
-        )
-
+    parts = [
+        _range_counts(index, list(survey_ids), *ranges[name])
+        for index, name in enumerate(names)
+    ]
     counted: dict[str, SurveyHistograms] = {name: defaultdict(dict) for name in names}
     for range_index, survey_id, score, count in db.session.execute(union_all(*parts)):
         _add(counted[names[int(range_index)]][survey_id], int(score), int(count))
     return counted
+
+
+def _range_counts(index: int, survey_ids: list[int], start: datetime, end: datetime) -> Select:
+    """Select (index, survey id, score, answers) of one range, from the bucket counts when the range covers whole buckets."""
+    label = literal_column(str(index)).label("range_index")
+    if is_bucket_start(start) and is_bucket_start(end):
+        return (
+            select(label, ResponseCount.survey_id, ResponseCount.score, func.sum(ResponseCount.answers))
+            .where(
+                ResponseCount.survey_id.in_(survey_ids),
+                ResponseCount.bucket_start >= start,
+                ResponseCount.bucket_start < end,
+            )
+            .group_by(ResponseCount.survey_id, ResponseCount.score)
+        )
+    return (
+        select(label, Response.survey_id, Response.score, func.count())
+        .where(
+            Response.survey_id.in_(survey_ids),
+            Response.received_at >= start,
+            Response.received_at < end,
+        )
+        .group_by(Response.survey_id, Response.score)
+    )
