@@ -13,6 +13,7 @@ import pytest
 
 from cxaudit.extensions import db
 from cxaudit.models import Institution, Response, Survey, SurveyKind
+from cxaudit.scorecard.histograms import first_path_segment
 from cxaudit.scorecard.periods import parse_period
 from cxaudit.scorecard.satisfaction import CesResult, CsatResult, HelpfulResult
 from cxaudit.scorecard.satisfaction_report import build_satisfaction
@@ -271,3 +272,18 @@ def test_to_dict_rounds_and_keeps_nulls(museum):
     csat = values["kinds"][1]["current"]
     assert csat["low"] == 18.76
     assert csat["confidence_level"] == 0.95
+
+
+@pytest.mark.parametrize(
+    ("url", "segment"),
+    [
+        ("https://muzeum.example/wystawy/stale", "wystawy"),
+        ("https://muzeum.example/bilety", "bilety"),
+        ("https://muzeum.example/", ""),
+        ("https://muzeum.example", ""),
+        ("http://127.0.0.1:5000/kontakt/", "kontakt"),
+        (None, None),
+    ],
+)
+def test_first_path_segment(url, segment):
+    assert first_path_segment(url) == segment
