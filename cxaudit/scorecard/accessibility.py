@@ -124,6 +124,16 @@ def latest_finished_scans(institution_id: int, rank: int = 1) -> Select:
     return select(ranked.c.scan_id).where(ranked.c.rank == rank)
 
 
+def latest_scan_ids(institution_id: int, rank: int = 1) -> list[int]:
+    """Return the ids that ``latest_finished_scans`` selects.
+
+    The summary's queries take these ids as values rather than as a
+    subquery, so the planner sizes them for those scans: with the subquery,
+    SQLite read every finding of the deployment for each small institution.
+    """
+    return list(db.session.scalars(latest_finished_scans(institution_id, rank)))
+
+
 def summarise_accessibility(
     institution_id: int, excluded_plugins: Collection[str] = ()
 ) -> AccessibilitySummary | None:
@@ -132,7 +142,7 @@ def summarise_accessibility(
     Findings of ``excluded_plugins`` are left out: those plugins present their
     findings in scorecard sections of their own.
     """
-    scan_ids = latest_finished_scans(institution_id)
+    scan_ids = latest_scan_ids(institution_id)
     sites = _scanned_sites(scan_ids)
     if not sites:
         return None
@@ -156,7 +166,7 @@ def summarise_accessibility(
 
 def previous_accessibility_score(institution_id: int, excluded_plugins: Collection[str] = ()) -> float | None:
     """Return the score of the finished scan before the latest one of each site, or None without one."""
-    scan_ids = latest_finished_scans(institution_id, rank=2)
+    scan_ids = latest_scan_ids(institution_id, rank=2)
     pages_audited, _failed = _page_counts(scan_ids)
     return accessibility_score(scan_ids, excluded_plugins, pages_audited)
 
@@ -169,7 +179,7 @@ def impact_weight():
     )
 
 
-def accessibility_score(scan_ids: Select, excluded_plugins: Collection[str], pages_audited: int) -> float | None:
+def accessibility_score(scan_ids: Collection[int], excluded_plugins: Collection[str], pages_audited: int) -> float | None:
     """Return the mean page score of the scans, or None when no page was audited.
 
     Pages without violations score 100 and need no row, so the database
@@ -190,7 +200,7 @@ def accessibility_score(scan_ids: Select, excluded_plugins: Collection[str], pag
     return PAGE_POINTS - float(lost) / pages_audited
 
 
-def _scanned_sites(scan_ids: Select) -> list[ScannedSite]:
+def _scanned_sites(scan_ids: Collection[int]) -> list[ScannedSite]:
     query = (
         select(Site.id, Site.base_url, Scan.id, Scan.finished_at, Scan.axe_core_version)
         .join(Site, Scan.site_id == Site.id)
@@ -200,7 +210,7 @@ def _scanned_sites(scan_ids: Select) -> list[ScannedSite]:
     return [ScannedSite(*row) for row in db.session.execute(query)]
 
 
-def _page_counts(scan_ids: Select) -> tuple[int, int]:
+def _page_counts(scan_ids: Collection[int]) -> tuple[int, int]:
     query = select(
         func.count(case((PageResult.status == PageStatus.AUDITED, 1))),
         func.count(case((PageResult.status == PageStatus.FAILED, 1))),
@@ -209,7 +219,7 @@ def _page_counts(scan_ids: Select) -> tuple[int, int]:
     return int(audited), int(failed)
 
 
-def _findings(scan_ids: Select, excluded_plugins: Collection[str], outcome: Outcome = Outcome.VIOLATION) -> Select:
+def _findings(scan_ids: Collection[int], excluded_plugins: Collection[str], outcome: Outcome = Outcome.VIOLATION) -> Select:
     query = (
         select()
         .select_from(Finding)
@@ -221,7 +231,7 @@ def _findings(scan_ids: Select, excluded_plugins: Collection[str], outcome: Outc
     return query
 
 
-def _violations_by_impact(scan_ids: Select, excluded_plugins: Collection[str]) -> list[ImpactCount]:
+def _violations_by_impact(scan_ids: Collection[int], excluded_plugins: Collection[str]) -> list[ImpactCount]:
     """Count violations per impact level. Every known level is listed, even at zero."""
     impact = func.coalesce(Finding.impact, UNKNOWN_IMPACT)
     query = (
@@ -235,7 +245,7 @@ def _violations_by_impact(scan_ids: Select, excluded_plugins: Collection[str]) -
     return [ImpactCount(name, *counts.get(name, (0, 0))) for name in levels]
 
 
-def _violations_of_plugins(scan_ids: Select, plugins: Collection[str]) -> list[PluginViolations]:
+def _violations_of_plugins(scan_ids: Collection[int], plugins: Collection[str]) -> list[PluginViolations]:
     """Count the violations of each of ``plugins``, leaving out plugins without any."""
     if not plugins:
         return []
@@ -253,7 +263,7 @@ def _violations_of_plugins(scan_ids: Select, plugins: Collection[str]) -> list[P
     return [PluginViolations(plugin, int(count)) for plugin, count in db.session.execute(query)]
 
 
-def _pages_with_violations(scan_ids: Select, excluded_plugins: Collection[str]) -> int:
+def _pages_with_violations(scan_ids: Collection[int], excluded_plugins: Collection[str]) -> int:
     query = _findings(scan_ids, excluded_plugins).add_columns(func.count(distinct(Finding.page_id)))
     return int(db.session.execute(query).scalar_one())
 
@@ -267,7 +277,7 @@ def severity_rank():
 
 
 def _rules_by_pages(
-    scan_ids: Select, excluded_plugins: Collection[str], outcome: Outcome, limit: int | None
+    scan_ids: Collection[int], excluded_plugins: Collection[str], outcome: Outcome, limit: int | None
 ) -> list[RuleSummary]:
     """List rules by the number of pages they report on, most pages first."""
     pages = func.count(distinct(Finding.page_id))

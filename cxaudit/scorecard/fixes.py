@@ -24,7 +24,7 @@ from sqlalchemy import Select, func
 
 from cxaudit.extensions import db
 from cxaudit.models import Finding, Outcome, PageResult
-from cxaudit.scorecard.accessibility import IMPACTS, impact_weight, latest_finished_scans, severity_rank
+from cxaudit.scorecard.accessibility import IMPACTS, impact_weight, latest_scan_ids, severity_rank
 from cxaudit.scorecard.equivalent_rules import group_order, problem_key
 from cxaudit.scorecard.fix_instructions import instruction_for
 
@@ -62,7 +62,7 @@ class Fix:
 
 def top_fixes(institution_id: int, excluded_plugins: Collection[str] = (), limit: int = TOP_FIXES_LIMIT) -> list[Fix]:
     """Return the institution's most important fixes, highest priority first."""
-    scan_ids = latest_finished_scans(institution_id)
+    scan_ids = latest_scan_ids(institution_id)
     ranked = db.session.execute(_ranked_problems(scan_ids, excluded_plugins, limit)).all()
     if not ranked:
         return []
@@ -70,7 +70,7 @@ def top_fixes(institution_id: int, excluded_plugins: Collection[str] = (), limit
     return [_fix(row, checks[row.problem]) for row in ranked]
 
 
-def _violations(scan_ids: Select, excluded_plugins: Collection[str]) -> Select:
+def _violations(scan_ids: Collection[int], excluded_plugins: Collection[str]) -> Select:
     query = (
         db.select(problem_key().label("problem"))
         .join(PageResult, Finding.page_id == PageResult.id)
@@ -81,7 +81,7 @@ def _violations(scan_ids: Select, excluded_plugins: Collection[str]) -> Select:
     return query
 
 
-def _ranked_problems(scan_ids: Select, excluded_plugins: Collection[str], limit: int) -> Select:
+def _ranked_problems(scan_ids: Collection[int], excluded_plugins: Collection[str], limit: int) -> Select:
     """Rank the problems in three steps: per plugin and page, per problem and page, per problem.
 
     Rules of one plugin report different elements, so their counts on a page
@@ -129,7 +129,7 @@ def _ranked_problems(scan_ids: Select, excluded_plugins: Collection[str], limit:
     )
 
 
-def _checks_of(scan_ids: Select, excluded_plugins: Collection[str], keys: list[str]) -> dict[str, list[Any]]:
+def _checks_of(scan_ids: Collection[int], excluded_plugins: Collection[str], keys: list[str]) -> dict[str, list[Any]]:
     """Return the checks behind each ranked problem with their help, the group's first rule first."""
     query = (
         _violations(scan_ids, excluded_plugins)
