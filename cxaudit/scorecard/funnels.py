@@ -90,22 +90,31 @@ class FunnelResult:
         }
 
 
-def count_sessions_per_step(institution_id: int, steps: list[str], period: Period) -> list[int]:
-    """Return, for each step, the sessions that reached it after the steps before it, in ``period``.
+def count_sessions_per_step(survey_ids: list[int], steps: list[str], period: Period) -> list[int]:
+    """Return, for each step, the sessions of the surveys that reached it after the steps before it, in ``period``.
 
     Each step is a common table expression holding, per session, the
     earliest time it reached that step after the previous step's time. The
     earliest times keep every later step reachable, so the counts are those
     of an in-order match.
+
+    The survey ids are values, not a subquery, so SQLite reads the first
+    step's events from ix_funnel_event_survey_step; with a subquery it read
+    every event of the deployment in session order.
     """
-    institution_surveys = select(Survey.id).where(Survey.institution_id == institution_id).scalar_subquery()
+    if not survey_ids:
+        return [0] * len(steps)
     reached = None
     per_step = []
     for index, step in enumerate(steps):
         event = aliased(FunnelEvent)
-        query = select(event.session_id.label("session_id"), func.min(event.occurred_at).label("reached_at")).where(
+        # After the first step, the session is the previous step's: equal to the event's by the
+        # join, but grouping by it makes SQLite read the previous step's sessions and look up
+        # their events, instead of reading every event in session order.
+        session = event.session_id if reached is None else reached.c.session_id
+        query = select(session.label("session_id"), func.min(event.occurred_at).label("reached_at")).where(
             event.step == step,
-            event.survey_id.in_(institution_surveys),
+            event.survey_id.in_(survey_ids),
             event.occurred_at >= period.start,
             event.occurred_at < period.end,
         )
@@ -113,7 +122,7 @@ def count_sessions_per_step(institution_id: int, steps: list[str], period: Perio
             query = query.join(
                 reached, (reached.c.session_id == event.session_id) & (event.occurred_at >= reached.c.reached_at)
             )
-        reached = query.group_by(event.session_id).cte(f"step_{index}")
+        reached = query.group_by(session).cte(f"step_{index}")
         per_step.append(reached)
 
     counts = select(*(select(func.count()).select_from(cte).scalar_subquery() for cte in per_step))
@@ -159,7 +168,10 @@ def build_funnels(institution_id: int, period: Period, with_previous: bool = Tru
     funnels = db.session.scalars(
         select(Funnel).where(Funnel.institution_id == institution_id).order_by(Funnel.name)
     ).all()
+    if not funnels:
+        return []
     previous_period = period.previous()
+    survey_ids = list(db.session.scalars(select(Survey.id).where(Survey.institution_id == institution_id)))
     results = []
     for funnel in funnels:
         steps = list(funnel.steps)
@@ -167,9 +179,9 @@ def build_funnels(institution_id: int, period: Period, with_previous: bool = Tru
             FunnelResult(
                 name=funnel.name,
                 steps=steps,
-                current=funnel_figures(steps, count_sessions_per_step(institution_id, steps, period)),
+                current=funnel_figures(steps, count_sessions_per_step(survey_ids, steps, period)),
                 previous=(
-                    funnel_figures(steps, count_sessions_per_step(institution_id, steps, previous_period))
+                    funnel_figures(steps, count_sessions_per_step(survey_ids, steps, previous_period))
                     if with_previous
                     else None
                 ),
