@@ -82,14 +82,22 @@ class FormResult:
     def score(self) -> float:
         return form_score(self.results)
 
-    def main_problems(self) -> list[str]:
+    def main_problems(self, rule_titles: dict[str, str] | None = None) -> list[str]:
+        """Return the titles of the form's worst problems; ``rule_titles`` are RULE_TITLES translated already."""
+        if rule_titles is None:
+            rule_titles = translated(RULE_TITLES)
         ranked = sorted(self.results, key=lambda result: -rule_penalty(*result))
         titles: list[str] = []
         for rule, outcome, impact in ranked:
-            title = str(RULE_TITLES.get(rule, rule))
+            title = rule_titles.get(rule, rule)
             if rule_penalty(rule, outcome, impact) > 0 and title not in titles:
                 titles.append(title)
         return titles[:MAIN_PROBLEMS]
+
+
+def translated(labels: dict[str, object]) -> dict[str, str]:
+    """Translate lazy labels into the current locale once, for a section that shows them on many rows."""
+    return {key: str(label) for key, label in labels.items()}
 
 
 def forms_of_scan(scan) -> list[FormResult]:
@@ -133,15 +141,20 @@ def site_score(forms: list[FormResult]) -> float | None:
     return mean(list(distinct.values()))
 
 
-def whole(score: float) -> str:
-    """Return ``score`` rounded to a whole number and formatted for the current locale."""
-    return format_integer(round(score), "#,##0")
+def whole(score: float, locale: str | None = None) -> str:
+    """Return ``score`` rounded to a whole number and formatted for ``locale``, by default the current one."""
+    return format_integer(round(score), "#,##0", locale or current_locale())
 
 
-def format_integer(number: int, pattern: str | None = None) -> str:
-    """Format a whole number for the current locale, as flask_babel.format_decimal does."""
+def format_integer(number: int, pattern: str | None = None, locale: str | None = None) -> str:
+    """Format a whole number for ``locale``, by default the current one, as flask_babel.format_decimal does."""
+    return _formatted_integer(number, locale or current_locale(), pattern)
+
+
+def current_locale() -> str | None:
+    # Looked up once per section by forms_section: Flask-Babel finds it through the request context each time.
     locale = get_locale()
-    return _formatted_integer(number, str(locale) if locale else None, pattern)
+    return str(locale) if locale else None
 
 
 @lru_cache(maxsize=4096)
@@ -165,18 +178,20 @@ def worst_rows(rows: list[list[str]], scores: list[float]) -> list[list[str]]:
 def forms_section(scans) -> ScorecardSection:
     """Build the section from the latest scans; no forms findings means no data."""
     rows, site_rows, site_scores, data, scores = [], [], [], [], []
+    locale = current_locale()
+    kind_labels, rule_titles, no_problem = translated(KIND_LABELS), translated(RULE_TITLES), _("none")
     for scan in scans:
         forms = forms_of_scan(scan)
         if not forms:
             continue
         score = site_score(forms)
         site_scores.append(score)
-        site_rows.append([site_address(scan), format_integer(len(forms)), whole(score)])
+        site_rows.append([site_address(scan), format_integer(len(forms), locale=locale), whole(score, locale)])
         for form in forms:
             score_of_form = form.score
             scores.append(score_of_form)
-            rows.append([form.page_url, format_integer(form.position), str(KIND_LABELS[form.kind]), whole(score_of_form),
-                         ", ".join(form.main_problems()) or _("none")])
+            rows.append([form.page_url, format_integer(form.position, locale=locale), kind_labels[form.kind],
+                         whole(score_of_form, locale), ", ".join(form.main_problems(rule_titles)) or no_problem])
             data.append({"site": scan.url, "page": form.page_url, "form": form.selector, "position": form.position,
                          "kind": form.kind, "fields": form.fields, "score": score_of_form, "rules": sorted({r for r, _o, _i in form.results})})
 
