@@ -6,7 +6,8 @@ import logging
 from dataclasses import asdict, dataclass
 
 from flask import current_app
-from sqlalchemy import Row, select
+from sqlalchemy import Row, Select, select
+from sqlalchemy.orm import joinedload
 
 from cxaudit.audit import ScorecardSection
 from cxaudit.extensions import db
@@ -42,13 +43,19 @@ class PluginSections:
 
 
 def latest_scans(institution: Institution) -> list[Scan]:
-    """Return the latest finished scan of each of the institution's sites."""
-    return list(db.session.scalars(select(Scan).where(Scan.id.in_(latest_finished_scans(institution.id)))))
+    """Return the latest finished scan of each of the institution's sites, with its site."""
+    return _scans_with_sites(latest_finished_scans(institution.id))
 
 
 def previous_scans(institution: Institution) -> list[Scan]:
-    """Return the finished scan before the latest one of each site that has one."""
-    query = select(Scan).where(Scan.id.in_(latest_finished_scans(institution.id, rank=2)))
+    """Return the finished scan before the latest one of each site that has one, with its site."""
+    return _scans_with_sites(latest_finished_scans(institution.id, rank=2))
+
+
+def _scans_with_sites(scan_ids: Select) -> list[Scan]:
+    # Plugin sections name each scan's site; loading the sites in the same query
+    # saves a query per scan, for every institution the benchmark scores.
+    query = select(Scan).options(joinedload(Scan.site)).where(Scan.id.in_(scan_ids))
     return list(db.session.scalars(query))
 
 
