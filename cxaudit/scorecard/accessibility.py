@@ -142,24 +142,26 @@ def summarise_accessibility(
     Findings of ``excluded_plugins`` are left out: those plugins present their
     findings in scorecard sections of their own.
     """
-    scan_ids = latest_scan_ids(institution_id)
-    sites = _scanned_sites(scan_ids)
+    sites = _scanned_sites(latest_finished_scans(institution_id))
     if not sites:
         return None
 
+    scan_ids = [site.scan_id for site in sites]
     pages_audited, pages_failed = _page_counts(scan_ids)
     by_impact = _violations_by_impact(scan_ids, excluded_plugins)
+    pages_affected, points_lost = _page_losses(scan_ids, excluded_plugins)
+    rules = _rules_by_pages(scan_ids, excluded_plugins)
     return AccessibilitySummary(
         sites=sites,
         pages_audited=pages_audited,
         pages_failed=pages_failed,
-        pages_affected=_pages_with_violations(scan_ids, excluded_plugins),
+        pages_affected=pages_affected,
         violation_findings=sum(item.findings for item in by_impact),
         violation_instances=sum(item.instances for item in by_impact),
         by_impact=by_impact,
-        top_rules=_rules_by_pages(scan_ids, excluded_plugins, Outcome.VIOLATION, limit=TOP_RULES_LIMIT),
-        needs_review=_rules_by_pages(scan_ids, excluded_plugins, Outcome.NEEDS_REVIEW, limit=None),
-        score=accessibility_score(scan_ids, excluded_plugins, pages_audited),
+        top_rules=rules[Outcome.VIOLATION][:TOP_RULES_LIMIT],
+        needs_review=rules[Outcome.NEEDS_REVIEW],
+        score=PAGE_POINTS - points_lost / pages_audited if pages_audited else None,
         other_plugins=_violations_of_plugins(scan_ids, excluded_plugins),
     )
 
@@ -187,20 +189,25 @@ def accessibility_score(scan_ids: Collection[int], excluded_plugins: Collection[
     """
     if pages_audited == 0:
         return None
+    _pages_affected, points_lost = _page_losses(scan_ids, excluded_plugins)
+    return PAGE_POINTS - points_lost / pages_audited
 
+
+def _page_losses(scan_ids: Collection[int], excluded_plugins: Collection[str]) -> tuple[int, float]:
+    """Return the number of pages with violations, and the points lost by the audited ones, each capped at PAGE_POINTS."""
     per_page = (
         _findings(scan_ids, excluded_plugins)
-        .where(PageResult.status == PageStatus.AUDITED)
-        .add_columns(Finding.page_id, func.sum(impact_weight()).label("lost"))
-        .group_by(Finding.page_id)
+        .add_columns(Finding.page_id, PageResult.status, func.sum(impact_weight()).label("lost"))
+        .group_by(Finding.page_id, PageResult.status)
         .subquery()
     )
     capped = case((per_page.c.lost > PAGE_POINTS, PAGE_POINTS), else_=per_page.c.lost)
-    lost = db.session.execute(select(func.coalesce(func.sum(capped), 0))).scalar_one()
-    return PAGE_POINTS - float(lost) / pages_audited
+    audited_loss = case((per_page.c.status == PageStatus.AUDITED, capped), else_=0)
+    pages, lost = db.session.execute(select(func.count(), func.coalesce(func.sum(audited_loss), 0))).one()
+    return int(pages), float(lost)
 
 
-def _scanned_sites(scan_ids: Collection[int]) -> list[ScannedSite]:
+def _scanned_sites(scan_ids: Select) -> list[ScannedSite]:
     query = (
         select(Site.id, Site.base_url, Scan.id, Scan.finished_at, Scan.axe_core_version)
         .join(Site, Scan.site_id == Site.id)
@@ -219,12 +226,14 @@ def _page_counts(scan_ids: Collection[int]) -> tuple[int, int]:
     return int(audited), int(failed)
 
 
-def _findings(scan_ids: Collection[int], excluded_plugins: Collection[str], outcome: Outcome = Outcome.VIOLATION) -> Select:
+def _findings(
+    scan_ids: Collection[int], excluded_plugins: Collection[str], outcomes: Collection[Outcome] = (Outcome.VIOLATION,)
+) -> Select:
     query = (
         select()
         .select_from(Finding)
         .join(PageResult, Finding.page_id == PageResult.id)
-        .where(PageResult.scan_id.in_(scan_ids), Finding.outcome == outcome)
+        .where(PageResult.scan_id.in_(scan_ids), Finding.outcome.in_(list(outcomes)))
     )
     if excluded_plugins:
         query = query.where(Finding.plugin.not_in(list(excluded_plugins)))
@@ -263,11 +272,6 @@ def _violations_of_plugins(scan_ids: Collection[int], plugins: Collection[str]) 
     return [PluginViolations(plugin, int(count)) for plugin, count in db.session.execute(query)]
 
 
-def _pages_with_violations(scan_ids: Collection[int], excluded_plugins: Collection[str]) -> int:
-    query = _findings(scan_ids, excluded_plugins).add_columns(func.count(distinct(Finding.page_id)))
-    return int(db.session.execute(query).scalar_one())
-
-
 def severity_rank():
     """Build the SQL expression that ranks an impact: 0 for critical, and unknown impacts last."""
     return case(
@@ -276,16 +280,15 @@ def severity_rank():
     )
 
 
-def _rules_by_pages(
-    scan_ids: Collection[int], excluded_plugins: Collection[str], outcome: Outcome, limit: int | None
-) -> list[RuleSummary]:
-    """List rules by the number of pages they report on, most pages first."""
+def _rules_by_pages(scan_ids: Collection[int], excluded_plugins: Collection[str]) -> dict[Outcome, list[RuleSummary]]:
+    """List the violated rules and the rules to review, each by the number of pages they report on, most pages first."""
     pages = func.count(distinct(Finding.page_id))
     # A rule may carry different impacts on different pages, so report the most severe.
     severity = func.min(severity_rank())
     query = (
-        _findings(scan_ids, excluded_plugins, outcome)
+        _findings(scan_ids, excluded_plugins, (Outcome.VIOLATION, Outcome.NEEDS_REVIEW))
         .add_columns(
+            Finding.outcome,
             Finding.plugin,
             Finding.rule,
             severity,
@@ -294,15 +297,13 @@ def _rules_by_pages(
             func.max(Finding.help),
             func.max(Finding.help_url),
         )
-        .group_by(Finding.plugin, Finding.rule)
+        .group_by(Finding.outcome, Finding.plugin, Finding.rule)
         .order_by(pages.desc(), severity, Finding.rule, Finding.plugin)
     )
-    if limit is not None:
-        query = query.limit(limit)
 
-    rules = []
-    for plugin, rule, rank, page_count, instances, help_text, help_url in db.session.execute(query):
+    rules: dict[Outcome, list[RuleSummary]] = {Outcome.VIOLATION: [], Outcome.NEEDS_REVIEW: []}
+    for outcome, plugin, rule, rank, page_count, instances, help_text, help_url in db.session.execute(query):
         impact = IMPACTS[rank] if rank < len(IMPACTS) else None
         help_text = rule_help(plugin, rule, help_text)
-        rules.append(RuleSummary(plugin, rule, impact, int(page_count), int(instances), help_text, help_url))
+        rules[Outcome(outcome)].append(RuleSummary(plugin, rule, impact, int(page_count), int(instances), help_text, help_url))
     return rules
