@@ -96,18 +96,35 @@ def plugin_findings(scans: list[Scan], plugin: str) -> list[tuple[str, Finding]]
     return [(url, finding) for url, finding in db.session.execute(query)]
 
 
+def plugin_findings_by_scan(scans: list[Scan], plugin: str) -> dict[int, list[tuple[str, Finding]]]:
+    """Return ``plugin_findings`` of the given scans in one query, per scan id; a scan without findings has an empty list."""
+    by_scan: dict[int, list[tuple[str, Finding]]] = {scan.id: [] for scan in scans}
+    if not scans:
+        return by_scan
+    query = (
+        select(PageResult.scan_id, PageResult.url, Finding)
+        .join(Finding, Finding.page_id == PageResult.id)
+        .where(PageResult.scan_id.in_(list(by_scan)), Finding.plugin == plugin)
+        .order_by(PageResult.id, Finding.id)
+    )
+    for scan_id, url, finding in db.session.execute(query):
+        by_scan[scan_id].append((url, finding))
+    return by_scan
+
+
 def plugin_finding_rows(scans: list[Scan], plugin: str) -> list[Row]:
     """Return one plugin's findings in the given scans, in page order, as plain rows rather than ORM objects.
 
-    Each row has the page's ``url`` and the finding's ``rule``, ``outcome``,
-    ``impact``, ``targets``, ``help`` and ``data``. Rows are cheaper than
-    ORM objects for a section that reads thousands of findings, because the
-    session builds and tracks no object per finding.
+    Each row has the page's ``url`` and ``scan_id`` and the finding's
+    ``rule``, ``outcome``, ``impact``, ``targets``, ``help`` and ``data``.
+    Rows are cheaper than ORM objects for a section that reads thousands of
+    findings, because the session builds and tracks no object per finding.
     """
     if not scans:
         return []
     query = (
-        select(PageResult.url, Finding.rule, Finding.outcome, Finding.impact, Finding.targets, Finding.help, Finding.data)
+        select(PageResult.url, Finding.rule, Finding.outcome, Finding.impact, Finding.targets, Finding.help, Finding.data,
+               PageResult.scan_id)
         .join(Finding, Finding.page_id == PageResult.id)
         .where(PageResult.scan_id.in_([scan.id for scan in scans]), Finding.plugin == plugin)
         .order_by(PageResult.id, Finding.id)

@@ -9,7 +9,7 @@ from flask_babel import format_decimal
 
 from cxaudit.audit import ScorecardSection, SectionTable
 from cxaudit.models import Finding, Scan
-from cxaudit.scorecard.sections import plugin_findings
+from cxaudit.scorecard.sections import plugin_findings, plugin_findings_by_scan
 from cxaudit_declaration.elements import MANDATORY_IDS
 from cxaudit_declaration.i18n import _, ngettext
 from cxaudit_declaration.messages import stored_text
@@ -65,9 +65,14 @@ class SiteDeclaration:
     problems: list[str] = field(default_factory=list)
 
 
-def summarise_scan(scan: Scan) -> SiteDeclaration:
-    """Rebuild the declaration result of one scan from its stored findings."""
-    findings = [finding for _url, finding in plugin_findings([scan], PLUGIN_NAME)]
+def summarise_scan(scan: Scan, pairs: list[tuple[str, Finding]] | None = None) -> SiteDeclaration:
+    """Rebuild the declaration result of one scan from its stored findings.
+
+    ``pairs`` are the scan's ``(page URL, finding)`` pairs when the caller read them already.
+    """
+    if pairs is None:
+        pairs = plugin_findings([scan], PLUGIN_NAME)
+    findings = [finding for _url, finding in pairs]
     result = SiteDeclaration(site_url=scan.site.base_url if scan.site else scan.url)
     rules = {finding.rule for finding in findings}
 
@@ -252,7 +257,8 @@ def deduction_rows(sites: list[SiteDeclaration]) -> list[list[str]]:
 
 def declaration_section(scans: list[Scan]) -> ScorecardSection:
     """Build the section: the sites' declarations, their deductions, what to check by hand and the mean score."""
-    sites = [summarise_scan(scan) for scan in scans]
+    findings = plugin_findings_by_scan(scans, PLUGIN_NAME)
+    sites = [summarise_scan(scan, findings[scan.id]) for scan in scans]
     scores = [site.score for site in sites if site.score is not None]
     mean = round(sum(scores) / len(scores), 1) if scores else None
     rows = [

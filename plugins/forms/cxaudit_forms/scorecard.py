@@ -100,15 +100,19 @@ def translated(labels: dict[str, object]) -> dict[str, str]:
     return {key: str(label) for key, label in labels.items()}
 
 
-def forms_of_scan(scan) -> list[FormResult]:
+def forms_of_scan(scan, findings: list | None = None) -> list[FormResult]:
     """Group a scan's forms findings by page and form selector (the first target).
 
     Every form has an inventory record, so forms without problems are listed
     too. The form's position and kind come from the finding's ``data``; only
     findings stored before findings had ``data`` are read from the help text.
+    ``findings`` are the scan's rows from ``plugin_finding_rows`` when the
+    caller read them already.
     """
+    if findings is None:
+        findings = plugin_finding_rows([scan], PLUGIN_NAME)
     forms: dict[tuple[str, str], FormResult] = {}
-    for finding in plugin_finding_rows([scan], PLUGIN_NAME):
+    for finding in findings:
         page_url = finding.url
         described = form_of(finding)
         if not finding.targets or described is None:
@@ -180,8 +184,12 @@ def forms_section(scans) -> ScorecardSection:
     rows, site_rows, site_scores, data, scores = [], [], [], [], []
     locale = current_locale()
     kind_labels, rule_titles, no_problem = translated(KIND_LABELS), translated(RULE_TITLES), _("none")
+    # One query for every scan's findings, split per scan here.
+    findings_by_scan: dict[int, list] = {scan.id: [] for scan in scans}
+    for finding in plugin_finding_rows(scans, PLUGIN_NAME):
+        findings_by_scan[finding.scan_id].append(finding)
     for scan in scans:
-        forms = forms_of_scan(scan)
+        forms = forms_of_scan(scan, findings_by_scan[scan.id])
         if not forms:
             continue
         score = site_score(forms)
