@@ -1,10 +1,10 @@
 """The answer counts per survey, score and bucket stay equal to the answers, on SQLite and PostgreSQL.
 
 Every check compares the response_count table with counts worked out in
-Python from the answers left in the response table, after each way an answer
-is stored, changed or deleted: one at a time, in bulk, late (received long
-ago), deleted, moved to another survey, time or score, by retention and with
-the deletion of an institution.
+Python from the answers left in the response table. The cases cover each way
+an answer is stored, changed or deleted: one at a time, in bulk, late
+(received long ago), deleted, moved to another survey, time or score, by
+retention, with the deletion of an institution and by the upgrade to 0010.
 """
 
 from __future__ import annotations

@@ -86,9 +86,10 @@ class Response(Base):
     survey: Mapped[Survey] = relationship(back_populates="responses")
 
 
-# UTC hours at which a bucket of ResponseCount starts besides midnight: every
-# Warsaw midnight falls on one of them (23:00 UTC in winter time, 22:00 UTC in
-# summer time).
+# UTC hours at which a bucket of ResponseCount starts besides midnight. Every
+# Warsaw midnight from 1970 to 2099 in the zoneinfo database falls on one of
+# them (23:00 UTC in winter time, 22:00 UTC in summer time); a range that does
+# not is counted from the answers (is_bucket_start).
 BUCKET_HOURS = (22, 23)
 
 

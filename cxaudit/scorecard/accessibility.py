@@ -128,7 +128,7 @@ def latest_scan_ids(institution_id: int, rank: int = 1) -> list[int]:
     """Return the ids that ``latest_finished_scans`` selects.
 
     The summary's queries take these ids as values rather than as a
-    subquery, so the planner sizes them for those scans: with the subquery,
+    subquery, so the planner sizes them for those scans. With the subquery,
     SQLite read every finding of the deployment for each small institution.
     """
     return list(db.session.scalars(latest_finished_scans(institution_id, rank)))

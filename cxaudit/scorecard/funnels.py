@@ -108,8 +108,8 @@ def count_sessions_per_step(survey_ids: list[int], steps: list[str], period: Per
     per_step = []
     for index, step in enumerate(steps):
         event = aliased(FunnelEvent)
-        # After the first step, the session is the previous step's: equal to the event's by the
-        # join, but grouping by it makes SQLite read the previous step's sessions and look up
+        # After the first step, the session is the previous step's, which the join makes equal to
+        # the event's. Grouping by it makes SQLite read the previous step's sessions and look up
         # their events, instead of reading every event in session order.
         session = event.session_id if reached is None else reached.c.session_id
         query = select(session.label("session_id"), func.min(event.occurred_at).label("reached_at")).where(

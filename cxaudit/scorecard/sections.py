@@ -97,7 +97,7 @@ def plugin_findings(scans: list[Scan], plugin: str) -> list[tuple[str, Finding]]
 
 
 def plugin_findings_by_scan(scans: list[Scan], plugin: str) -> dict[int, list[tuple[str, Finding]]]:
-    """Return ``plugin_findings`` of the given scans in one query, per scan id; a scan without findings has an empty list."""
+    """Return ``plugin_findings`` of the given scans in one query, per scan id, with an empty list for a scan without any."""
     by_scan: dict[int, list[tuple[str, Finding]]] = {scan.id: [] for scan in scans}
     if not scans:
         return by_scan

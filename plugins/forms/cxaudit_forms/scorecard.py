@@ -83,7 +83,7 @@ class FormResult:
         return form_score(self.results)
 
     def main_problems(self, rule_titles: dict[str, str] | None = None) -> list[str]:
-        """Return the titles of the form's worst problems; ``rule_titles`` are RULE_TITLES translated already."""
+        """Return the titles of the form's worst problems, from ``rule_titles`` (RULE_TITLES translated) when given."""
         if rule_titles is None:
             rule_titles = translated(RULE_TITLES)
         ranked = sorted(self.results, key=lambda result: -rule_penalty(*result))
