@@ -23,12 +23,35 @@ def alembic_config() -> Config:
 
 
 def upgrade_database() -> None:
-    """Apply every migration not yet applied; safe to run again. Needs an app context."""
+    """Bring the schema to this version; safe to run again. Needs an app context.
+
+    An empty database gets the models' schema in one step and is marked as
+    migrated, which takes a fraction of the time of running every migration
+    (tests/test_migrations.py checks both ways give the same schema). A
+    database with tables gets the migrations it lacks.
+    """
+    if inspect(db.engine).get_table_names():
+        migrate_database()
+    else:
+        create_schema()
+    logger.info("Database at %s is up to date", db.engine.url.render_as_string(hide_password=True))
+
+
+def migrate_database() -> None:
+    """Apply every migration not yet applied. Needs an app context."""
     config = alembic_config()
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
-    logger.info("Database at %s is up to date", db.engine.url.render_as_string(hide_password=True))
+
+
+def create_schema() -> None:
+    """Create every table of the models in an empty database and mark it as at the latest migration."""
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        db.metadata.create_all(connection)
+        config.attributes["connection"] = connection
+        command.stamp(config, "head")
 
 
 def schema_is_current() -> bool:

@@ -43,7 +43,7 @@ class Site(Base):
     base_url: Mapped[str] = mapped_column(String(2048))
     # Per-site options read by the scan and its plugins, such as whether
     # forms may be submitted ("allow_submit"); off unless set here.
-    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default="{}")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     institution: Mapped[Institution] = relationship(back_populates="sites")

@@ -10,6 +10,7 @@ from selenium.common.exceptions import JavascriptException, TimeoutException, We
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
 from cxaudit.browser import start_browser
+from cxaudit.scan.quiet_dom import WAIT_FOR_QUIET_DOM, watch_dom_changes
 from cxaudit.scan.urls import DEFAULT_PORTS, origin
 
 logger = logging.getLogger(__name__)
@@ -18,29 +19,6 @@ logger = logging.getLogger(__name__)
 # "tab crashed" and invalid session are subclasses), or a connection error
 # when the chromedriver process itself is gone.
 BROWSER_ERRORS: tuple[type[BaseException], ...] = (WebDriverException, Urllib3HTTPError, ConnectionError)
-
-# Resolves once the document is complete and no DOM mutation happened for
-# QUIET_MS, or after LIMIT_MS in any case, so scripts that keep changing the
-# page (carousels, clocks) and a load event that never fires cannot stall the
-# scan. The driver returns at DOMContentLoaded ("eager"), so this is the wait
-# for the rest of the page. An optional first argument sets LIMIT_MS.
-WAIT_FOR_QUIET_DOM = """
-const done = arguments[arguments.length - 1];
-const QUIET_MS = 300, started = Date.now();
-const LIMIT_MS = typeof arguments[0] === 'number' ? arguments[0] : 3000;
-let last = Date.now();
-const observer = new MutationObserver(() => { last = Date.now(); });
-observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-(function check() {
-  const now = Date.now();
-  if (now - started >= LIMIT_MS || (document.readyState === 'complete' && now - last >= QUIET_MS)) {
-    observer.disconnect();
-    done(true);
-  } else {
-    setTimeout(check, 50);
-  }
-})();
-"""
 
 # a.href is the link resolved by the browser against the document's base URL.
 COLLECT_LINKS = """
@@ -102,7 +80,9 @@ class BrowserSession:
     @property
     def driver(self) -> Any:
         if self._driver is None:
-            self._driver = start_browser(self.config, scanning=True)
+            driver = start_browser(self.config, scanning=True)
+            watch_dom_changes(driver)
+            self._driver = driver
         return self._driver
 
     def start(self) -> None:

@@ -12,11 +12,8 @@ import base64
 import io
 from dataclasses import dataclass
 
-import matplotlib
 from babel.numbers import format_decimal
 from flask_babel import gettext as _
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cxaudit.scan.history import SiteTrend
 from cxaudit.scorecard.charts import SVG_SETTINGS
@@ -40,6 +37,12 @@ class RuleTrendChart:
 
 def draw_rule_trend_svg(trend: SiteTrend, language: str) -> bytes:
     """Draw pages per rule and scan for the rules failing on most pages now, and return the SVG."""
+    # Imported here, as in cxaudit.scorecard.charts: every command and worker
+    # loads this module with the web UI, and only the history page draws.
+    import matplotlib
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
     rules = trend.rules[:MAX_CHART_RULES]
     positions = list(range(len(trend.scans)))
 

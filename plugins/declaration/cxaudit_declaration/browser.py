@@ -8,7 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cxaudit.scan.browser_session import BROWSER_ERRORS, WAIT_FOR_QUIET_DOM
+from cxaudit.scan.browser_session import BROWSER_ERRORS
+from cxaudit.scan.quiet_dom import WAIT_FOR_QUIET_DOM
 
 logger = logging.getLogger(__name__)
 
