@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, inspect, select, update
 
-from cxaudit.database import alembic_config
+from cxaudit.database import alembic_config, create_schema, migrate_database
 from cxaudit.extensions import db
-from cxaudit.models import Institution, Response, ResponseCount, Survey, SurveyKind
+from cxaudit.models import Base, Institution, Response, ResponseCount, Survey, SurveyKind
 from cxaudit.models.survey import bucket_start, is_bucket_start
 from cxaudit.privacy.delete import delete_institution
 from cxaudit.retention import run_retention
@@ -252,3 +252,23 @@ def migrate(revision: str, downgrade: bool = False) -> None:
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
         (command.downgrade if downgrade else command.upgrade)(config, revision)
+
+
+@pytest.mark.parametrize("make_schema", [create_schema, migrate_database])
+def test_counts_on_either_schema(any_db_app, make_schema):
+    with any_db_app.app_context():
+        Base.metadata.drop_all(db.engine)
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        assert inspect(db.engine).get_table_names() == []
+        make_schema()
+
+        nps, _csat = add_surveys()
+        db.session.add_all(answer(nps, 8, at) for at in EDGE_TIMES)
+        db.session.commit()
+        db.session.execute(delete(Response).where(Response.received_at >= datetime(2026, 7, 15, tzinfo=UTC)))
+        db.session.commit()
+
+        counts = stored_counts()
+        assert counts == expected_counts()
+        assert sum(counts.values()) == len(EDGE_TIMES) - 2

@@ -7,6 +7,8 @@ from cxaudit.models.inquiry import Channel, Inquiry, InquirySettings, InquirySou
 from cxaudit.models.institution import Institution, Site
 from cxaudit.models.scan import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.models.survey import SCORE_RANGES, Response, ResponseCount, Survey, SurveyKind
+# Imported for its listener, which creates the response_count triggers with the response table.
+from cxaudit.models import response_count_triggers  # noqa: F401, E402
 from cxaudit.models.user import ApiToken, Membership, Role, User
 
 __all__ = [
