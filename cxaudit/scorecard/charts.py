@@ -1,4 +1,4 @@
-"""Trend charts of the satisfaction figures, written directly as small SVG documents.
+"""Trend charts of the satisfaction figures, drawn by pygal as SVG.
 
 Each SVG goes into the page as a ``data:`` URI of an ``<img>``, so the
 document loads nothing from elsewhere and WeasyPrint draws the same image
@@ -6,11 +6,11 @@ into the PDF. Every chart has a title and a short alt text, and the HTML
 scorecard puts a table of its values under it as the full text alternative.
 A month without answers is a gap in the line, never a zero.
 
-The SVG is written by hand rather than drawn by matplotlib. matplotlib took
-about 0.2 s of CPU per chart, and WeasyPrint took about 0.3 s per chart to
-draw its SVG into the PDF, because every letter was a path. Writing one of
-these charts takes about 1 ms, and the bench's PDF writes in about half the
-time it took with matplotlib's charts (bench/scorecard_render.py).
+pygal writes its labels as SVG text, which WeasyPrint draws with the page's
+fonts. matplotlib, used before, took about 0.2 s of CPU per chart, and
+WeasyPrint about 0.3 s more per chart to draw it, because matplotlib wrote
+every letter as a path. A pygal chart takes about 0.01 s
+(bench/scorecard_render.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import math
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -41,14 +40,10 @@ Y_AXES = {
     SurveyKind.CES: (1, 7, 1),
     SurveyKind.HELPFUL: (0, 100, 20),
 }
-# The chart is 700 × 260 user units, drawn 7 × 2.6 inches wide at 100 units per
-# inch. The plot leaves room on the left for "-100", the widest tick label,
-# and at the bottom for the month names.
+# The chart's size in SVG user units; the page scales it to its width.
 WIDTH, HEIGHT = 700, 260
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 46, 692, 10, 232
 LINE_COLOUR, BAR_COLOUR, GRID_COLOUR, TEXT_COLOUR = "#0645ad", "#777777", "#dddddd", "#1a1a1a"
-FONT = 'font-family="DejaVu Sans, Noto Sans, Liberation Sans, Arial, sans-serif"'
-CAP_HALF_WIDTH = 4
+FONT_FAMILY = "DejaVu Sans, Noto Sans, Liberation Sans, Arial, sans-serif"
 MARKER_RADIUS = 3.5
 
 
@@ -83,90 +78,62 @@ def month_points(figures: KindFigures, language: str) -> list[MonthPoint]:
     return points
 
 
-def _number(value: float) -> str:
-    """Write a coordinate with at most one decimal, which is finer than any printer or screen shows."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
-
-
 def draw_trend_svg(figures: KindFigures, language: str) -> bytes:
     """Draw the headline figure per month with its 95% interval as error bars, and return the SVG."""
+    # Imported here because only a scorecard with answers draws charts.
+    import pygal
+
     lowest, highest, step = Y_AXES[figures.kind]
     points = month_points(figures, language)
 
-    def y_of(value: float) -> float:
-        clamped = min(max(value, lowest), highest)
-        return PLOT_BOTTOM - (clamped - lowest) / (highest - lowest) * (PLOT_BOTTOM - PLOT_TOP)
-
-    spacing = (PLOT_RIGHT - PLOT_LEFT) / max(len(points), 1)
-
-    def x_of(index: int) -> float:
-        return PLOT_LEFT + spacing * (index + 0.5)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="7in" height="2.6in" viewBox="0 0 {WIDTH} {HEIGHT}">',
-        f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
-    ]
-    parts.extend(_y_grid(lowest, highest, step, y_of, language))
-    parts.append(
-        f'<rect x="{PLOT_LEFT}" y="{PLOT_TOP}" width="{PLOT_RIGHT - PLOT_LEFT}" height="{PLOT_BOTTOM - PLOT_TOP}" '
-        f'fill="none" stroke="{TEXT_COLOUR}" stroke-width="0.8"/>'
+    chart = pygal.Line(
+        width=WIDTH,
+        height=HEIGHT,
+        explicit_size=True,
+        style=chart_style(),
+        js=[],
+        show_legend=False,
+        show_x_guides=False,
+        range=(lowest, highest),
+        y_labels=list(range(lowest, highest + 1, step)),
+        value_formatter=lambda value: format_decimal(value, locale=language),
+        allow_interruptions=True,
+        dots_size=MARKER_RADIUS,
+        stroke_style={"width": 1.5},
+        margin=8,
     )
-    for index, point in enumerate(points):
-        x = _number(x_of(index))
-        parts.append(f'<line x1="{x}" y1="{PLOT_BOTTOM}" x2="{x}" y2="{PLOT_BOTTOM + 4}" stroke="{TEXT_COLOUR}" stroke-width="0.8"/>')
-        parts.append(f'<text x="{x}" y="{PLOT_BOTTOM + 17}" font-size="9.7" text-anchor="middle" fill="{TEXT_COLOUR}" {FONT}>'
-                     f"{escape(point.label)}</text>")
-    parts.extend(_error_bars(points, x_of, y_of))
-    parts.extend(_lines(points, x_of, y_of))
-    parts.extend(
-        f'<circle cx="{_number(x_of(index))}" cy="{_number(y_of(point.value))}" r="{MARKER_RADIUS}" fill="{LINE_COLOUR}"/>'
-        for index, point in enumerate(points)
-        if point.value is not None
+    chart.x_labels = [point.label for point in points]
+    chart.add(str(TREND_TITLES[figures.kind]), [_chart_value(point) for point in points])
+    return chart.render()
+
+
+def chart_style():
+    """Return the charts' colours and fonts: one blue line, grey intervals, solid light grid lines."""
+    from pygal.style import Style
+
+    return Style(
+        background="#ffffff",
+        plot_background="#ffffff",
+        foreground=TEXT_COLOUR,
+        foreground_strong=TEXT_COLOUR,
+        foreground_subtle=GRID_COLOUR,
+        colors=(LINE_COLOUR,),
+        ci_colors=(BAR_COLOUR,),
+        font_family=FONT_FAMILY,
+        label_font_size=10,
+        major_label_font_size=10,
+        guide_stroke_dasharray="0",
+        major_guide_stroke_dasharray="0",
     )
-    parts.append("</svg>")
-    return "\n".join(parts).encode("utf-8")
 
 
-def _y_grid(lowest: int, highest: int, step: int, y_of, language: str) -> list[str]:
-    """Draw a grid line and a tick label, in the language's number format, at every ``step`` of the y axis."""
-    parts = []
-    for value in range(lowest, highest + 1, step):
-        y = _number(y_of(value))
-        label = escape(format_decimal(value, locale=language))
-        parts.append(f'<line x1="{PLOT_LEFT}" y1="{y}" x2="{PLOT_RIGHT}" y2="{y}" stroke="{GRID_COLOUR}" stroke-width="0.8"/>')
-        parts.append(f'<text x="{PLOT_LEFT - 6}" y="{y}" dy="0.35em" font-size="12.5" text-anchor="end" fill="{TEXT_COLOUR}" {FONT}>'
-                     f"{label}</text>")
-    return parts
-
-
-def _error_bars(points: list[MonthPoint], x_of, y_of) -> list[str]:
-    """Draw each month's 95% interval as a vertical bar with caps. A month with one answer has no interval."""
-    parts = []
-    for index, point in enumerate(points):
-        if point.value is None or point.low is None or point.high is None:
-            continue
-        x, low, high = x_of(index), _number(y_of(point.low)), _number(y_of(point.high))
-        left, right = _number(x - CAP_HALF_WIDTH), _number(x + CAP_HALF_WIDTH)
-        parts.append(
-            f'<path d="M{_number(x)} {low}V{high}M{left} {low}H{right}M{left} {high}H{right}" '
-            f'fill="none" stroke="{BAR_COLOUR}" stroke-width="1.2"/>'
-        )
-    return parts
-
-
-def _lines(points: list[MonthPoint], x_of, y_of) -> list[str]:
-    """Join consecutive months that have answers. A month without them breaks the line."""
-    runs: list[list[str]] = [[]]
-    for index, point in enumerate(points):
-        if point.value is None or math.isnan(point.value):
-            runs.append([])
-            continue
-        runs[-1].append(f"{_number(x_of(index))},{_number(y_of(point.value))}")
-    return [
-        f'<polyline points="{" ".join(run)}" fill="none" stroke="{LINE_COLOUR}" stroke-width="1.5"/>'
-        for run in runs
-        if len(run) > 1
-    ]
+def _chart_value(point: MonthPoint) -> dict | None:
+    """Return pygal's value for a month: None for a gap, else the value with its interval when it has one."""
+    if point.value is None or math.isnan(point.value):
+        return None
+    if point.low is None or point.high is None:
+        return {"value": point.value}
+    return {"value": point.value, "ci": {"low": point.low, "high": point.high}}
 
 
 def trend_charts(kinds: list[KindFigures], language: str) -> dict[SurveyKind, TrendChart]:
