@@ -155,6 +155,10 @@ def test_inbox_alone_keeps_replies(app, runner, museum, dovecot):
     ("folder", "wire_name"),
     [
         ("Sent Items", "Sent Items"),
+        ("Wysłane", "Wys&AUI-ane"),
+        ("Elementy wysłane", "Elementy wys&AUI-ane"),
+        ("Odpowiedzi & skargi", "Odpowiedzi &- skargi"),
+        ("Żółte", "&AXsA8wFC-te"),
     ],
 )
 def test_folder_name_encoding(app, runner, museum, dovecot, folder, wire_name):
@@ -164,6 +168,24 @@ def test_folder_name_encoding(app, runner, museum, dovecot, folder, wire_name):
 
     assert result.exit_code == 0, result.output
     assert stored_times(app) == EXPECTED_TIMES
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Error: The folder Wysłane was not found. Give a folder name as your mail program shows it."),
+        ("pl", "Błąd: Nie znaleziono folderu Wysłane. Podaj nazwę folderu taką, jaką pokazuje program pocztowy."),
+    ],
+)
+def test_missing_folder_is_named(app, runner, museum, dovecot, monkeypatch, language, expected):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", language)
+    user = fill_mailbox(dovecot)
+
+    result = import_imap(runner, dovecot, user, INBOX, "Wysłane")
+
+    assert result.exit_code == 2
+    assert expected in result.stderr
+    assert stored_times(app) == {}
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,13 @@
 """Read mail threads from folders of an IMAP mailbox with imaplib.
 
 Only the headers threading needs are fetched (BODY.PEEK, so no message is
-marked as read), and the folders are opened read-only.
+marked as read), and the folders are opened read-only. Folder names such as
+"Wysłane" go to the server in IMAP's modified UTF-7.
 """
 
 from __future__ import annotations
 
+import base64
 import email
 import imaplib
 import logging
@@ -68,7 +70,7 @@ def connect(account: ImapAccount) -> imaplib.IMAP4:
 
 
 def folder_messages(connection: imaplib.IMAP4, folder: str) -> Iterator[Message]:
-    status, _data = connection.select(quote_folder(folder), readonly=True)
+    status, _data = connection.select(quote_folder(encode_folder_name(folder)), readonly=True)
     if status != "OK":
         raise ImapError(
             _("The folder %(folder)s was not found. Give a folder name as your mail program shows it.", folder=folder)
@@ -84,6 +86,32 @@ def folder_messages(connection: imaplib.IMAP4, folder: str) -> Iterator[Message]
             # Each message comes as a (description, header bytes) tuple, followed by a closing b")".
             if isinstance(item, tuple):
                 yield email.message_from_bytes(item[1])
+
+
+def encode_folder_name(folder: str) -> str:
+    """Encode ``folder`` in modified UTF-7 (RFC 3501, section 5.1.3), the form IMAP servers expect.
+
+    Printable ASCII stays as it is, "&" becomes "&-", and each run of other
+    characters becomes "&", its UTF-16 in base64 with "," for "/" and no
+    padding, and "-": "Wysłane" is sent as "Wys&AUI-ane".
+    """
+    parts: list[str] = []
+    others: list[str] = []
+
+    def close_others() -> None:
+        if others:
+            encoded = base64.b64encode("".join(others).encode("utf-16-be")).decode("ascii")
+            parts.append("&" + encoded.rstrip("=").replace("/", ",") + "-")
+            others.clear()
+
+    for character in folder:
+        if " " <= character <= "~":
+            close_others()
+            parts.append("&-" if character == "&" else character)
+        else:
+            others.append(character)
+    close_others()
+    return "".join(parts)
 
 
 def quote_folder(folder: str) -> str:
