@@ -1,8 +1,8 @@
 """`cxaudit inquiries imap` against a real Dovecot server on 127.0.0.1 (see imap_server.py).
 
 Each test gets its own mailbox user. The fixture mailbox contains five threads
-of a museum whose own addresses are @muzeum.example and kasa@bilety.example;
-the visitors' messages are in INBOX and the museum's in the Sent folder,
+of a museum whose own addresses are @muzeum.example and kasa@bilety.example.
+The visitors' messages are in INBOX and the museum's in the Sent folder,
 which some tests name "Sent Items" or "Wysłane" as mail programs do.
 """
 
@@ -22,7 +22,7 @@ INBOX = "INBOX"
 SENT = "Sent"
 MUSEUM = "kontakt@muzeum.example"
 
-# (folder, message): INBOX or SENT, where SENT stands for the Sent folder's name in each test.
+# (folder, message): INBOX or SENT, where SENT is a placeholder for the Sent folder's name in each test.
 THREADS = [
     # 1. A question answered once: first response and resolution after 1 h 30 min.
     (INBOX, mail_message("<t1-q@example.net>", "jan@example.net", MUSEUM, "Mon, 09 Nov 2026 09:00:00 +0100",
@@ -204,6 +204,16 @@ def test_wrong_password(app, runner, museum, dovecot, monkeypatch, language, exp
     assert result.exit_code == 2
     assert expected.format(user=user) in result.stderr
     assert stored_times(app) == {}
+
+
+def test_password_with_polish_letters(app, runner, museum, dovecot):
+    password = "zażółć-gęślą-jaźń"
+    user = fill_mailbox(dovecot, password=password)
+
+    result = import_imap(runner, dovecot, user, INBOX, SENT, password=password)
+
+    assert result.exit_code == 0, result.output
+    assert stored_times(app) == EXPECTED_TIMES
 
 
 def test_tls_with_a_trusted_certificate(app, runner, museum, dovecot, monkeypatch):

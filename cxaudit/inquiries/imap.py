@@ -2,7 +2,8 @@
 
 Only the headers threading needs are fetched (BODY.PEEK, so no message is
 marked as read), and the folders are opened read-only. Folder names such as
-"Wysłane" go to the server in IMAP's modified UTF-7.
+"Wysłane" go to the server in IMAP's modified UTF-7, and a password with
+letters outside ASCII is sent with SASL PLAIN, because LOGIN carries ASCII only.
 """
 
 from __future__ import annotations
@@ -118,12 +119,20 @@ def quote_folder(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def sign_in(connection: imaplib.IMAP4, user: str, password: str) -> None:
+    if user.isascii() and password.isascii():
+        connection.login(user, password)
+        return
+    # LOGIN sends only ASCII; SASL PLAIN (RFC 4616) carries the user name and password in UTF-8.
+    connection.authenticate("PLAIN", lambda _challenge: f"\0{user}\0{password}".encode("utf-8"))
+
+
 def read_imap(account: ImapAccount) -> MailReadResult:
     """Read the threading headers of every message in the account's folders."""
     connection = connect(account)
     try:
         try:
-            connection.login(account.user, account.password)
+            sign_in(connection, account.user, account.password)
         except imaplib.IMAP4.error as error:
             raise ImapError(
                 _("Signing in as %(user)s failed. Check the user name and the password.", user=account.user)
