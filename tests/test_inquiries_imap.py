@@ -75,6 +75,12 @@ def fill_mailbox(dovecot, sent_wire_name: str = SENT, password: str = PASSWORD) 
 
 
 @pytest.fixture
+def app(any_db_app):
+    """Every test here runs on SQLite, then on PostgreSQL when CXAUDIT_TEST_DATABASE_URL names one."""
+    return any_db_app
+
+
+@pytest.fixture
 def museum(app):
     with app.app_context():
         add_museum()
@@ -243,3 +249,19 @@ def test_untrusted_certificate_is_refused(app, runner, museum, dovecot, security
     assert "CERTIFICATE_VERIFY_FAILED" in result.stderr
     assert "Check the host, the port and --security." in result.stderr
     assert stored_times(app) == {}
+
+
+def test_folder_larger_than_one_fetch(app, runner, museum, dovecot):
+    # 450 questions take three FETCH commands of at most 200 messages each.
+    user = dovecot.add_user(PASSWORD)
+    with MailboxWriter(dovecot, user, PASSWORD) as writer:
+        for number in range(450):
+            minute = f"{number // 60:02d}:{number % 60:02d}"
+            writer.append(INBOX, mail_message(f"<q{number}@example.net>", "jan@example.net", MUSEUM,
+                                              f"Mon, 16 Nov 2026 {minute}:00 +0100", "Pytanie", "Treść."))
+
+    result = import_imap(runner, dovecot, user, INBOX)
+
+    assert result.exit_code == 0, result.output
+    assert "450 inquiries added, 0 updated." in result.output
+    assert len(stored_times(app)) == 450
