@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from cxaudit.cli import cli
 from cxaudit.extensions import db
-from cxaudit.models import Inquiry, InquirySource
+from cxaudit.models import Inquiry, InquirySource, Institution
 from imap_server import MailboxWriter, mail_message
 from inquiries_helpers import add_museum
 
@@ -249,6 +249,31 @@ def test_untrusted_certificate_is_refused(app, runner, museum, dovecot, security
     assert "CERTIFICATE_VERIFY_FAILED" in result.stderr
     assert "Check the host, the port and --security." in result.stderr
     assert stored_times(app) == {}
+
+
+def test_missing_own_addresses_reported_first(app, runner, dovecot):
+    with app.app_context():
+        db.session.add(Institution(slug="muzeum", name="Muzeum Narodowe", default_language="pl"))
+        db.session.commit()
+    user = fill_mailbox(dovecot)
+
+    # A wrong password too: the addresses are checked before cxaudit signs in and reads the mailbox.
+    result = import_imap(runner, dovecot, user, INBOX, SENT, password="zle-haslo")
+
+    assert result.exit_code == 2
+    assert "Error: Muzeum Narodowe has no own mail addresses" in result.stderr
+    assert "Signing in" not in result.stderr
+    assert stored_times(app) == {}
+
+
+def test_empty_folder_is_reported(app, runner, museum, dovecot):
+    user = dovecot.add_user(PASSWORD)
+
+    result = import_imap(runner, dovecot, user, INBOX)
+
+    assert result.exit_code == 2
+    assert "Error: No mail message with a date was found." in result.stderr
+    assert "Correct the file" not in result.stderr
 
 
 def test_folder_larger_than_one_fetch(app, runner, museum, dovecot):
