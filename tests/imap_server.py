@@ -118,7 +118,7 @@ ssl_cert = <{certificate}
 ssl_key = <{key}
 passdb {{
   driver = passwd-file
-  # One passwd-file per user: a new file is read at once, while a changed one may be cached until its mtime moves.
+  # One passwd-file per user: with one shared file rewritten for each new user, Dovecot sometimes rejected the newest.
   args = scheme=PLAIN username_format=%u {root}/users/%u
 }}
 userdb {{
@@ -126,7 +126,12 @@ userdb {{
   args = uid={users.mail_uid} gid={users.mail_gid} home={root}/mail/%u
 }}
 mail_location = maildir:~/Maildir
+# Chrooting needs root; without it the same settings also run under an ordinary user.
+service anvil {{
+  chroot =
+}}
 service imap-login {{
+  chroot =
   inet_listener imap {{
     address = {host}
     port = {port}
