@@ -14,7 +14,7 @@ from sqlalchemy import select
 from cxaudit.cli import cli
 from cxaudit.extensions import db
 from cxaudit.models import Inquiry, InquirySource, Institution
-from imap_server import MailboxWriter, mail_message
+from imap_server import MailboxWriter, free_port, mail_message
 from inquiries_helpers import add_museum
 
 PASSWORD = "tajne-haslo-7"
@@ -290,3 +290,31 @@ def test_folder_larger_than_one_fetch(app, runner, museum, dovecot):
     assert result.exit_code == 0, result.output
     assert "450 inquiries added, 0 updated." in result.output
     assert len(stored_times(app)) == 450
+
+
+def test_import_report_in_polish(app, runner, museum, dovecot, monkeypatch):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", "pl")
+    user = fill_mailbox(dovecot)
+
+    result = import_imap(runner, dovecot, user, INBOX, SENT)
+
+    assert result.exit_code == 0, result.output
+    assert "Dodano 4 zapytania, zaktualizowano 0." in result.output
+    assert "Pominięto 1 wątek bez wiadomości od odwiedzającego." in result.output
+    assert stored_times(app) == EXPECTED_TIMES
+
+
+@pytest.mark.parametrize("mistake", ["nothing listening", "TLS on the plain port"])
+def test_wrong_port_or_security(app, runner, museum, dovecot, mistake):
+    user = fill_mailbox(dovecot)
+    if mistake == "nothing listening":
+        port, security = free_port(), "none"
+    else:
+        port, security = dovecot.port, "ssl"
+
+    result = import_imap(runner, dovecot, user, INBOX, SENT, security=security, port=port)
+
+    assert result.exit_code == 2
+    assert f"Error: Could not connect to {dovecot.host} on port {port}: " in result.stderr
+    assert "Check the host, the port and --security." in result.stderr
+    assert stored_times(app) == {}
