@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PLUGINS := $(wildcard plugins/*/pyproject.toml)
 SYSTEM_PACKAGES := chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
+# Only the tests need these: the IMAP import tests start their own Dovecot on 127.0.0.1.
+TEST_SYSTEM_PACKAGES := dovecot-imapd
 
 # The first Python >= 3.12 on PATH, then under pyenv.
 define find_python
@@ -15,7 +17,7 @@ for candidate in python3.13 python3.12 python3 $${PYENV_ROOT:-$$HOME/.pyenv}/ver
 done; exit 1
 endef
 
-.PHONY: help setup system-packages venv catalogs database run test extract-messages update-catalogs clean
+.PHONY: help setup system-packages test-system-packages venv catalogs database run test extract-messages update-catalogs clean
 
 help:
 	@echo "make run    set up and serve cxaudit on http://127.0.0.1:5000 (another port: make run PORT=8080)"
@@ -23,18 +25,27 @@ help:
 
 setup: system-packages venv catalogs
 
+# Install the Debian packages named in $(1) that are missing: with apt-get as
+# root, otherwise name them and stop.
+define install_packages
+@missing=""; for package in $(1); do \
+  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
+done; \
+if [ -z "$$missing" ]; then exit 0; fi; \
+if [ "$$(id -u)" = 0 ]; then \
+  echo "Installing Debian packages:$$missing"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+else \
+  echo "cxaudit needs these Debian packages:$$missing"; \
+  echo "Install them as root: sudo apt-get install$$missing"; exit 1; \
+fi
+endef
+
 system-packages:
-	@missing=""; for package in $(SYSTEM_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$package"; \
-	done; \
-	if [ -z "$$missing" ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	else \
-	  echo "cxaudit needs these Debian packages:$$missing"; \
-	  echo "Install them as root: sudo apt-get install$$missing"; exit 1; \
-	fi
+	$(call install_packages,$(SYSTEM_PACKAGES))
+
+test-system-packages:
+	$(call install_packages,$(TEST_SYSTEM_PACKAGES))
 
 $(BIN)/python:
 	@python=$$($(find_python)) || { \
@@ -67,7 +78,7 @@ PORT ?= 5000
 run: database
 	$(BIN)/cxaudit serve --port $(PORT)
 
-test: setup
+test: setup test-system-packages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 extract-messages: venv

@@ -181,3 +181,16 @@ def corpus() -> Path:
     if not path.is_dir():
         pytest.skip(f"CXAUDIT_CORPUS={value} is not a folder")
     return path
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[object]:
+    """A private Dovecot IMAP server on 127.0.0.1 for the whole session, stopped at its end."""
+    from imap_server import DovecotMissing, start_dovecot
+
+    try:
+        server = start_dovecot()
+    except DovecotMissing as missing:
+        pytest.skip(str(missing))
+    yield server
+    server.stop()

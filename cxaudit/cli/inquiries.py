@@ -14,7 +14,7 @@ from cxaudit.forms import InvalidValue
 from cxaudit.forms.institutions import find_institution
 from cxaudit.inquiries.addresses import own_addresses, parse_own_addresses, set_own_addresses
 from cxaudit.inquiries.imap import SECURITY_MODES, ImapAccount, ImapError, read_imap
-from cxaudit.inquiries.imports import FORMATS, import_csv, import_mail, import_mbox
+from cxaudit.inquiries.imports import FORMATS, import_csv, import_mail, import_mbox, require_own_addresses
 from cxaudit.inquiries.records import InvalidInquiries
 from cxaudit.inquiries.store import ImportResult, generate_api_token
 from cxaudit.models import InquirySource, Institution
@@ -121,14 +121,21 @@ def imap_command(slug: str, host: str, port: int | None, security: str, user: st
     The password is read from CXAUDIT_IMAP_PASSWORD or asked for; it is never stored.
     """
     institution = institution_or_fail(slug)
+    # Without own addresses the import cannot tell replies from visitors' mail, so this check comes before the
+    # password prompt and the mailbox read.
+    try:
+        own = require_own_addresses(institution)
+    except InvalidInquiries as error:
+        fail(" ".join(error.errors))
     password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(_("Password for %(user)s", user=user), hide_input=True)
     account = ImapAccount(host=host, port=port, security=security, user=user, password=password, folders=folders)
     try:
-        result = import_mail(institution, read_imap(account), InquirySource.IMAP)
+        result = import_mail(institution, read_imap(account), InquirySource.IMAP, own)
     except ImapError as error:
         fail(str(error))
     except InvalidInquiries as error:
-        fail_invalid(error)
+        # fail_invalid ends with a request to correct a file, which IMAP does not have. The error names what to check.
+        fail(" ".join(error.errors))
     report(result)
 
 

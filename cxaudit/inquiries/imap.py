@@ -1,11 +1,14 @@
 """Read mail threads from folders of an IMAP mailbox with imaplib.
 
 Only the headers threading needs are fetched (BODY.PEEK, so no message is
-marked as read), and the folders are opened read-only.
+marked as read), and the folders are opened read-only. Folder names such as
+"Wysłane" go to the server in IMAP's modified UTF-7, and a password with
+letters outside ASCII is sent with SASL PLAIN, because LOGIN carries ASCII only.
 """
 
 from __future__ import annotations
 
+import base64
 import email
 import imaplib
 import logging
@@ -68,7 +71,7 @@ def connect(account: ImapAccount) -> imaplib.IMAP4:
 
 
 def folder_messages(connection: imaplib.IMAP4, folder: str) -> Iterator[Message]:
-    status, _data = connection.select(quote_folder(folder), readonly=True)
+    status, _data = connection.select(quote_folder(encode_folder_name(folder)), readonly=True)
     if status != "OK":
         raise ImapError(
             _("The folder %(folder)s was not found. Give a folder name as your mail program shows it.", folder=folder)
@@ -86,8 +89,42 @@ def folder_messages(connection: imaplib.IMAP4, folder: str) -> Iterator[Message]
                 yield email.message_from_bytes(item[1])
 
 
+def encode_folder_name(folder: str) -> str:
+    """Encode ``folder`` in modified UTF-7 (RFC 3501, section 5.1.3), the form IMAP servers expect.
+
+    Printable ASCII stays as it is, "&" becomes "&-", and each run of other
+    characters becomes "&", its UTF-16 in base64 with "," for "/" and no
+    padding, and "-": "Wysłane" is sent as "Wys&AUI-ane".
+    """
+    parts: list[str] = []
+    others: list[str] = []
+
+    def close_others() -> None:
+        if others:
+            encoded = base64.b64encode("".join(others).encode("utf-16-be")).decode("ascii")
+            parts.append("&" + encoded.rstrip("=").replace("/", ",") + "-")
+            others.clear()
+
+    for character in folder:
+        if " " <= character <= "~":
+            close_others()
+            parts.append("&-" if character == "&" else character)
+        else:
+            others.append(character)
+    close_others()
+    return "".join(parts)
+
+
 def quote_folder(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def sign_in(connection: imaplib.IMAP4, user: str, password: str) -> None:
+    if user.isascii() and password.isascii():
+        connection.login(user, password)
+        return
+    # LOGIN sends only ASCII; SASL PLAIN (RFC 4616) carries the user name and password in UTF-8.
+    connection.authenticate("PLAIN", lambda _challenge: f"\0{user}\0{password}".encode("utf-8"))
 
 
 def read_imap(account: ImapAccount) -> MailReadResult:
@@ -95,7 +132,7 @@ def read_imap(account: ImapAccount) -> MailReadResult:
     connection = connect(account)
     try:
         try:
-            connection.login(account.user, account.password)
+            sign_in(connection, account.user, account.password)
         except imaplib.IMAP4.error as error:
             raise ImapError(
                 _("Signing in as %(user)s failed. Check the user name and the password.", user=account.user)

@@ -1,4 +1,4 @@
-"""The chart of a site's per-rule trend, drawn by matplotlib as SVG, the way the scorecard draws its charts.
+"""The chart of a site's per-rule trend, drawn by matplotlib as SVG.
 
 The SVG goes into the page as a ``data:`` URI of an ``<img>`` with a short
 alt text. The table under it gives every value and is the full text
@@ -16,7 +16,10 @@ from babel.numbers import format_decimal
 from flask_babel import gettext as _
 
 from cxaudit.scan.history import SiteTrend
-from cxaudit.scorecard.charts import SVG_SETTINGS
+
+# Text drawn as paths looks the same in every browser and in the PDF without
+# fonts. A fixed salt and no date make the SVG the same for the same data.
+SVG_SETTINGS = {"svg.fonttype": "path", "svg.hashsalt": "cxaudit", "font.size": 9}
 
 # More lines than this are hard to distinguish, so the chart stops there and the table lists every rule.
 MAX_CHART_RULES = 8
@@ -37,8 +40,8 @@ class RuleTrendChart:
 
 def draw_rule_trend_svg(trend: SiteTrend, language: str) -> bytes:
     """Draw pages per rule and scan for the rules failing on most pages now, and return the SVG."""
-    # Imported here, as in cxaudit.scorecard.charts: every command and worker
-    # loads this module with the web UI, and only the history page draws.
+    # Imported here because every command and worker loads this module with
+    # the web UI, and only the history page draws.
     import matplotlib
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator

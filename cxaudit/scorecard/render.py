@@ -18,6 +18,12 @@ from cxaudit.scorecard.period_form import fields_of
 # WeasyPrint logs every layout step at INFO, which would flood the service log.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
+# The PDF prints at most this many rows of a table that can grow with the data,
+# such as the checks to review or a plugin's list of pages. WeasyPrint took
+# about 0.3 s of CPU per page of tables to lay out the bench's scorecard
+# (bench/scorecard_render.py), so the full annex made the PDF the slowest
+# download. The other formats list every row.
+PDF_TABLE_ROWS = 10
 FORMATS = ("pdf", "html", "json", "csv", "xlsx", "ods")
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -65,11 +71,13 @@ def download_filename(scorecard: Scorecard, fmt: str) -> str:
     return f"{word}-{scorecard.institution_slug}-{scorecard.period.slug}.{fmt}"
 
 
-def render_html(scorecard: Scorecard, show_downloads: bool = False) -> str:
+def render_html(scorecard: Scorecard, show_downloads: bool = False, for_pdf: bool = False) -> str:
     """Render the standalone, printable HTML document in the scorecard's language.
 
     ``show_downloads`` adds links to the download routes and the period
-    picker, for the page shown in the browser.
+    picker, for the page shown in the browser. ``for_pdf`` renders the
+    shorter annex of the PDF: detail tables are left out and long tables
+    keep their first PDF_TABLE_ROWS rows, each with a line that says so.
     """
     period_fields = fields_of(scorecard.period, request.args.get("period")) if show_downloads else None
     with force_locale(scorecard.language):
@@ -80,6 +88,8 @@ def render_html(scorecard: Scorecard, show_downloads: bool = False) -> str:
             show_downloads=show_downloads,
             period_fields=period_fields,
             charts=trend_charts(kinds, scorecard.language),
+            for_pdf=for_pdf,
+            row_limit=PDF_TABLE_ROWS if for_pdf else None,
         )
 
 
@@ -91,7 +101,7 @@ def render_pdf(scorecard: Scorecard) -> bytes:
     # Imported here because WeasyPrint loads Pango, which other commands do not need.
     import weasyprint
 
-    html = render_html(scorecard)
+    html = render_html(scorecard, for_pdf=True)
     return weasyprint.HTML(string=html, base_url=current_app.root_path).write_pdf()
 
 

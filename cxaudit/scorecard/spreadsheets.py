@@ -1,4 +1,4 @@
-"""The scorecard as CSV, XLSX (openpyxl) and ODS (odfpy), in the scorecard's language.
+"""The scorecard as CSV, XLSX (openpyxl) and ODS (cxaudit.scorecard.ods), in the scorecard's language.
 
 Every format gets the same sheets: the overview with the overall score and
 its dimensions, the fixes, accessibility, satisfaction, response times,
@@ -29,6 +29,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from cxaudit.inquiries.metrics import GroupTimes
 from cxaudit.scorecard.data import Scorecard
+from cxaudit.scorecard.ods import write_spreadsheet
 from cxaudit.scorecard.overall import band_label
 from cxaudit.scorecard.satisfaction import headline
 from cxaudit.spreadsheet import FORMULA_STARTS
@@ -374,33 +375,9 @@ def render_xlsx(scorecard: Scorecard) -> bytes:
 
 def render_ods(scorecard: Scorecard) -> bytes:
     """Write an OpenDocument spreadsheet; text goes into string cells, which are never evaluated."""
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.table import Table, TableCell, TableRow
-    from odf.teletype import addTextToElement
-    from odf.text import P
-
-    document = OpenDocumentSpreadsheet()
     taken: set[str] = set()
-    for sheet in scorecard_sheets(scorecard):
-        table = Table(name=sheet_title(sheet.name, taken))
-        for row in sheet.rows:
-            table_row = TableRow()
-            for value in row:
-                if value is None:
-                    table_row.addElement(TableCell())
-                    continue
-                if isinstance(value, str):
-                    cell = TableCell(valuetype="string")
-                    text = plain_text(value)
-                else:
-                    cell = TableCell(valuetype="float", value=value)
-                    text = str(value)
-                paragraph = P()
-                addTextToElement(paragraph, text)
-                cell.addElement(paragraph)
-                table_row.addElement(cell)
-            table.addElement(table_row)
-        document.spreadsheet.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    return buffer.getvalue()
+    tables = [
+        (sheet_title(sheet.name, taken), [[plain_text(value) if isinstance(value, str) else value for value in row] for row in sheet.rows])
+        for sheet in scorecard_sheets(scorecard)
+    ]
+    return write_spreadsheet(tables)
