@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
 from flask_babel import gettext as _
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chromium.remote_connection import ChromiumRemoteConnection
 from selenium.webdriver.remote.client_config import ClientConfig
 
 from cxaudit.orphans import OrphanProofService
 from cxaudit.scan.browser_rules import host_resolver_rules
 from cxaudit.scan.user_agent import apply_browser_user_agent
+
+logger = logging.getLogger(__name__)
 
 # Keep Chromium off the network except for the pages it is sent to: no
 # update checks, sync, safe-browsing or metrics, which would also be blocked
@@ -155,3 +159,20 @@ def _remote_connection(url: str) -> ChromiumRemoteConnection:
         browser_name="chrome",
         client_config=ClientConfig(remote_server_addr=url, timeout=120),
     )
+
+
+def evaluate_on_new_documents(driver: Any, source: str) -> bool:
+    """Make ``driver``'s tab evaluate ``source`` in every document it creates from now on, before the page's scripts.
+
+    Returns False when the WebDriver has no DevTools command or the browser
+    rejects the script, so the caller falls back to sending it to each page.
+    """
+    execute_cdp = getattr(driver, "execute_cdp_cmd", None)
+    if execute_cdp is None:
+        return False
+    try:
+        execute_cdp("Page.addScriptToEvaluateOnNewDocument", {"source": source})
+    except WebDriverException as error:
+        logger.info("Browser rejected a script for new documents, so it is sent to each page instead: %s", error)
+        return False
+    return True

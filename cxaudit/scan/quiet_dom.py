@@ -3,26 +3,23 @@
 A scan audits a page once it has loaded and its DOM has not changed for
 QUIET_MS. It also audits it after a limit in any case, so scripts that keep
 changing the page (carousels, clocks) and a load event that never fires
-cannot stall the scan. The driver returns at DOMContentLoaded (the "eager" page load
-strategy), so this wait covers the rest of the loading.
+cannot stall the scan. The driver returns at DOMContentLoaded (the "eager"
+page load strategy), so this wait covers the rest of the loading.
 
 A scanning browser counts DOM changes from the moment each top-level
-document is created (``watch_dom_changes``), so changes made while the page
-was still loading count too, and a page that went quiet while it loaded its
-images is audited as soon as it is complete. Without that watcher (a remote
-WebDriver without the DevTools command, or a browser started for something
-other than a scan) the wait counts changes from its own start, as a page
-that went quiet before the wait began cannot be told from one that did not.
+document is created (``watch_dom_changes``). Changes made while the page was
+still loading therefore count too, and a page that went quiet while it
+loaded its images is audited as soon as it is complete. Without that
+watcher (a remote WebDriver without the DevTools command, or a browser
+started for something other than a scan), the wait counts changes from its
+own start, because it cannot see the changes made before it.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from selenium.common.exceptions import WebDriverException
-
-logger = logging.getLogger(__name__)
+from cxaudit.browser import evaluate_on_new_documents
 
 QUIET_MS = 300
 DEFAULT_LIMIT_MS = 3000
@@ -65,14 +62,6 @@ def watch_dom_changes(driver: Any) -> bool:
     """Make ``driver``'s tab record DOM changes in every top document it loads from now on.
 
     Returns False, and the wait falls back to counting from its own start,
-    when the WebDriver has no DevTools command or refuses it.
+    when the WebDriver has no DevTools command or rejects it.
     """
-    execute_cdp = getattr(driver, "execute_cdp_cmd", None)
-    if execute_cdp is None:
-        return False
-    try:
-        execute_cdp("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_DOM_CHANGES})
-    except WebDriverException as error:
-        logger.info("DOM change watcher rejected by the browser, so the quiet wait counts from its own start: %s", error)
-        return False
-    return True
+    return evaluate_on_new_documents(driver, WATCH_DOM_CHANGES)

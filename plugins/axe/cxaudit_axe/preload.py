@@ -17,15 +17,11 @@ axe-core.
 
 from __future__ import annotations
 
-import logging
 import weakref
 from typing import Any
 
-from selenium.common.exceptions import WebDriverException
-
+from cxaudit.browser import evaluate_on_new_documents
 from cxaudit_axe.bundle import axe_source, bundled_axe_version
-
-logger = logging.getLogger(__name__)
 
 HAS_BUNDLED_AXE = "return !!(window.axe && window.axe.version === arguments[0]);"
 
@@ -54,10 +50,4 @@ def preload_source() -> str:
 def _preload_in_new_documents(driver: Any) -> None:
     # Recorded before the request, so a browser that rejects it gets only one request.
     _preloading.add(driver)
-    execute_cdp = getattr(driver, "execute_cdp_cmd", None)
-    if execute_cdp is None:
-        return
-    try:
-        execute_cdp("Page.addScriptToEvaluateOnNewDocument", {"source": preload_source()})
-    except WebDriverException as error:
-        logger.info("Preloading axe-core failed, so it is sent with each page: %s", error)
+    evaluate_on_new_documents(driver, preload_source())
