@@ -87,13 +87,8 @@ def plugin_findings(scans: list[Scan], plugin: str) -> list[tuple[str, Finding]]
     """Return ``(page URL, finding)`` pairs of one plugin in the given scans, in page order."""
     if not scans:
         return []
-    query = (
-        select(PageResult.url, Finding)
-        .join(Finding, Finding.page_id == PageResult.id)
-        .where(PageResult.scan_id.in_([scan.id for scan in scans]), Finding.plugin == plugin)
-        .order_by(PageResult.id, Finding.id)
-    )
-    return [(url, finding) for url, finding in db.session.execute(query)]
+    query = _plugin_findings_query([scan.id for scan in scans], plugin)
+    return [(url, finding) for _scan_id, url, finding in db.session.execute(query)]
 
 
 def plugin_findings_by_scan(scans: list[Scan], plugin: str) -> dict[int, list[tuple[str, Finding]]]:
@@ -101,15 +96,19 @@ def plugin_findings_by_scan(scans: list[Scan], plugin: str) -> dict[int, list[tu
     by_scan: dict[int, list[tuple[str, Finding]]] = {scan.id: [] for scan in scans}
     if not scans:
         return by_scan
-    query = (
-        select(PageResult.scan_id, PageResult.url, Finding)
-        .join(Finding, Finding.page_id == PageResult.id)
-        .where(PageResult.scan_id.in_(list(by_scan)), Finding.plugin == plugin)
-        .order_by(PageResult.id, Finding.id)
-    )
-    for scan_id, url, finding in db.session.execute(query):
+    for scan_id, url, finding in db.session.execute(_plugin_findings_query(list(by_scan), plugin)):
         by_scan[scan_id].append((url, finding))
     return by_scan
+
+
+def _plugin_findings_query(scan_ids: list[int], plugin: str) -> Select:
+    """Select (scan id, page URL, finding) of one plugin in the scans, in page order."""
+    return (
+        select(PageResult.scan_id, PageResult.url, Finding)
+        .join(Finding, Finding.page_id == PageResult.id)
+        .where(PageResult.scan_id.in_(scan_ids), Finding.plugin == plugin)
+        .order_by(PageResult.id, Finding.id)
+    )
 
 
 def plugin_finding_rows(scans: list[Scan], plugin: str) -> list[Row]:

@@ -376,8 +376,8 @@ def render_xlsx(scorecard: Scorecard) -> bytes:
 def render_ods(scorecard: Scorecard) -> bytes:
     """Write an OpenDocument spreadsheet; text goes into string cells, which are never evaluated."""
     taken: set[str] = set()
-    tables = [
-        (sheet_title(sheet.name, taken), [[plain_text(value) if isinstance(value, str) else value for value in row] for row in sheet.rows])
-        for sheet in scorecard_sheets(scorecard)
-    ]
+    tables = []
+    for sheet in scorecard_sheets(scorecard):
+        rows = [[plain_text(value) if isinstance(value, str) else value for value in row] for row in sheet.rows]
+        tables.append((sheet_title(sheet.name, taken), rows))
     return write_spreadsheet(tables)

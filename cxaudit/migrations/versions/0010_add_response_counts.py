@@ -49,12 +49,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
     for name in TRIGGER_NAMES:
-        if op.get_bind().dialect.name == "postgresql":
-            op.execute(f"DROP TRIGGER {name} ON response")
-        else:
-            op.execute(f"DROP TRIGGER {name}")
-    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER {name} ON response" if postgresql else f"DROP TRIGGER {name}")
+    if postgresql:
         op.execute("DROP FUNCTION response_count_apply()")
         op.execute("DROP FUNCTION response_bucket_start(timestamptz)")
     op.drop_table("response_count")

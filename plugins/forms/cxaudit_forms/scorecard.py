@@ -147,7 +147,7 @@ def site_score(forms: list[FormResult]) -> float | None:
 
 def whole(score: float, locale: str | None = None) -> str:
     """Return ``score`` rounded to a whole number and formatted for ``locale``, by default the current one."""
-    return format_integer(round(score), "#,##0", locale or current_locale())
+    return format_integer(round(score), "#,##0", locale)
 
 
 def format_integer(number: int, pattern: str | None = None, locale: str | None = None) -> str:
