@@ -60,6 +60,23 @@ def cxaudit_page_audit(page: PageContext) -> list[AuditFinding] | None:
 
 
 @hookspec
+def cxaudit_page_scripts(settings: Mapping[str, Any]) -> list[str] | None:
+    """Give JavaScript for the scan's browsers to run in every page before the page's own scripts.
+
+    Called once when a scan starts its browsers. Each browser evaluates the
+    scripts at the creation of every document it loads from then on, frames
+    included, through the DevTools protocol. A browser without that protocol
+    (some remote WebDrivers) does not run them, and a page may undo what they
+    did, so ``cxaudit_page_audit`` must still check for what it needs.
+
+    :param settings: the scan's stored settings.
+    :return: script sources. A script that should run in the top document only
+        must check ``window === window.top`` itself. An exception is logged
+        and the scan runs without the plugin's scripts.
+    """
+
+
+@hookspec
 def cxaudit_site_audit(site: SiteContext) -> list[AuditFinding] | None:
     """Audit the site as a whole, such as its robots.txt or a declaration page.
 

@@ -123,7 +123,7 @@ def test_plugins_lists_axe(runner):
 
     assert result.exit_code == 0, result.output
     axe_version = version("cxaudit-axe")
-    assert result.output.splitlines() == [f"axe {axe_version} (cxaudit-axe): cxaudit_page_audit, cxaudit_rule_help, cxaudit_scan_settings, cxaudit_tool_versions"]
+    assert result.output.splitlines() == [f"axe {axe_version} (cxaudit-axe): cxaudit_page_audit, cxaudit_page_scripts, cxaudit_rule_help, cxaudit_scan_settings, cxaudit_tool_versions"]
 
 
 def test_worker_help_names_threads(runner):

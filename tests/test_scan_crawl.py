@@ -15,7 +15,7 @@ import pytest
 from cxaudit.extensions import db
 from cxaudit.models import Institution, Outcome, PageStatus, Scan, ScanStatus, Site
 from cxaudit.scan.runner import create_scan, run_stored_scan
-from plugins.example import AlwaysRaises, KillsBrowserOn, SiteTitle
+from plugins.example import AlwaysRaises, KillsBrowserOn, MarksPages, SiteTitle
 
 pytestmark = pytest.mark.browser
 
@@ -150,6 +150,17 @@ def test_raising_plugin_recorded_as_audit_error(scan_app, site_url):
             ]
         index = pages_by_path(scan, site_url)["/index.html"]
         assert violated_rules(index) == {"html-has-lang", "image-alt"}
+
+
+def test_page_scripts_run_in_every_page_from_its_start(scan_app, site_url):
+    scan_app.extensions["cxaudit_plugins"].register("marks-pages", MarksPages())
+    scan_id = run_scan(scan_app, f"{site_url}/index.html")
+
+    with scan_app.app_context():
+        audited = [page for page in load_scan(scan_id).pages if page.status == PageStatus.AUDITED]
+        marks = {page.url.removeprefix(site_url): [f.help for f in page.findings if f.rule == "marked-at-start"] for page in audited}
+        # Every page, each browser's first included, ran the script while its document was still loading.
+        assert marks == {path: ["loading"] for path in ("/index.html", "/exhibitions.html", "/visit.html", "/clean.html")}
 
 
 def test_killed_browser_fails_page_and_scan_goes_on(scan_app, site_url):

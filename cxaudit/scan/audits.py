@@ -25,6 +25,18 @@ def collect_tool_versions(registry: PluginRegistry) -> dict[str, str]:
     return versions
 
 
+def collect_page_scripts(registry: PluginRegistry, settings: dict[str, Any]) -> list[str]:
+    """Ask every plugin for scripts to run at the start of each page; a plugin that fails is logged and left out."""
+    scripts: list[str] = []
+    for call in registry.call_each("cxaudit_page_scripts", settings=settings):
+        for script in call.result:
+            if isinstance(script, str):
+                scripts.append(script)
+            else:
+                logger.warning("Plugin %s returned %r from cxaudit_page_scripts, not a script", call.plugin, type(script))
+    return scripts
+
+
 def collect_scan_settings(registry: PluginRegistry, settings: dict[str, Any], config: Any) -> dict[str, Any]:
     """Ask every plugin for its settings of a new scan and merge them.
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from selenium.common.exceptions import JavascriptException, TimeoutException, WebDriverException
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
-from cxaudit.browser import start_browser
+from cxaudit.browser import evaluate_on_new_documents, start_browser
 from cxaudit.scan.quiet_dom import WAIT_FOR_QUIET_DOM, watch_dom_changes
 from cxaudit.scan.urls import DEFAULT_PORTS, origin
 
@@ -68,10 +69,15 @@ class LoadedDocument:
 
 
 class BrowserSession:
-    """A Chromium session for one scan; ``driver`` is started lazily and restarted after a crash."""
+    """A Chromium session for one scan; ``driver`` is started lazily and restarted after a crash.
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    Each browser it starts evaluates ``page_scripts`` (the plugins'
+    ``cxaudit_page_scripts``) at the creation of every document it loads.
+    """
+
+    def __init__(self, config: dict[str, Any], page_scripts: Sequence[str] = ()) -> None:
         self.config = config
+        self.page_scripts = tuple(page_scripts)
         self._driver: Any = None
         # The quiet-DOM wait must end well inside the script timeout (the page
         # timeout), or a page that never stops changing would time out.
@@ -82,6 +88,10 @@ class BrowserSession:
         if self._driver is None:
             driver = start_browser(self.config, scanning=True)
             watch_dom_changes(driver)
+            # Installed with the browser, so even its first page runs them
+            # while it loads, instead of waiting for a plugin to send them.
+            for script in self.page_scripts:
+                evaluate_on_new_documents(driver, script)
             self._driver = driver
         return self._driver
 

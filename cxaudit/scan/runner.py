@@ -14,7 +14,7 @@ from cxaudit.extensions import db
 from cxaudit.models import Scan, ScanStatus, Site
 from cxaudit.models.base import utcnow
 from cxaudit.plugins import PluginRegistry
-from cxaudit.scan.audits import collect_scan_settings, collect_tool_versions
+from cxaudit.scan.audits import collect_page_scripts, collect_scan_settings, collect_tool_versions
 from cxaudit.scan.browser_session import BROWSER_ERRORS
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.crawler import Crawler, ProgressCallback, make_fetcher
@@ -123,7 +123,8 @@ def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None, work
     checkpoint = scan.crawl_state
     _mark_started(scan, registry, resumed=checkpoint is not None)
     max_pages = int(scan.settings.get("max_pages") or config["SCAN_MAX_PAGES"])
-    pool = BrowserPool(config, max(1, min(int(config["SCAN_BROWSERS"]), max_pages)))
+    page_scripts = collect_page_scripts(registry, scan.settings)
+    pool = BrowserPool(config, max(1, min(int(config["SCAN_BROWSERS"]), max_pages)), page_scripts)
     try:
         _check_scan_url(scan)
         browser_starts = pool.start_browsers()

@@ -11,11 +11,29 @@ from cxaudit.hookspecs import hookimpl
 
 
 class AlwaysRaises:
-    """A page audit that fails on every page."""
+    """A plugin whose page scripts fail for every scan and whose page audit fails on every page."""
+
+    @hookimpl
+    def cxaudit_page_scripts(self) -> list[str]:
+        raise RuntimeError("cannot give page scripts")
 
     @hookimpl
     def cxaudit_page_audit(self, page: PageContext) -> list[AuditFinding]:
         raise RuntimeError(f"cannot audit {page.url}")
+
+
+class MarksPages:
+    """A page script that marks every top document it runs in, and a page audit that reports
+    the mark as a needs-review finding."""
+
+    @hookimpl
+    def cxaudit_page_scripts(self) -> list[str]:
+        return ["if (window === window.top) { window.__markedAtStart = document.readyState; }"]
+
+    @hookimpl
+    def cxaudit_page_audit(self, page: PageContext) -> list[AuditFinding]:
+        mark = page.driver.execute_script("return window.__markedAtStart || 'none'")
+        return [AuditFinding(rule="marked-at-start", outcome="needs-review", targets=["html"], help=mark)]
 
 
 class SiteTitle:

@@ -12,7 +12,7 @@ from cxaudit.audit import AuditFinding, PageContext, ToolVersion
 from cxaudit.hookspecs import hookimpl
 from cxaudit_axe.bundle import axe_source, bundled_axe_version
 from cxaudit_axe.frames import prepare_frames, remove_markers
-from cxaudit_axe.preload import load_axe
+from cxaudit_axe.preload import load_axe, preload_source
 from cxaudit_axe.results import findings_from_results
 from cxaudit_axe.rule_texts import rule_help
 from cxaudit_axe.run import run_axe
@@ -30,6 +30,12 @@ def cxaudit_scan_settings(settings: Mapping[str, Any], config: Mapping[str, Any]
 
 
 @hookimpl
+def cxaudit_page_scripts() -> list[str]:
+    """Have the scan's browsers evaluate axe-core in every top-level page they load (cxaudit_axe.preload)."""
+    return [preload_source()]
+
+
+@hookimpl
 def cxaudit_page_audit(page: PageContext) -> list[AuditFinding]:
     """Run axe-core on the page and its same-origin frames with the scan's rule selection."""
     selection = resolve_selection(page.settings, _app_config())
@@ -40,7 +46,7 @@ def cxaudit_page_audit(page: PageContext) -> list[AuditFinding]:
     try:
         results = run_axe(driver, selection.run_options())
     finally:
-        remove_markers(driver)
+        remove_markers(driver, frames)
 
     with force_locale(page.settings.get("language", "pl")):
         return findings_from_results(results) + frame_not_tested_findings(results, frames)
