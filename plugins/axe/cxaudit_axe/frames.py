@@ -108,13 +108,18 @@ def prepare_frames(driver: Any, axe_source: str) -> list[FrameRecord]:
     driver.switch_to.default_content()
     try:
         _prepare_document(driver, axe_source, records, depth=1)
-    finally:
+    except BaseException:
+        # Each frame entered is left for its parent, so only a failure can leave the driver inside one.
         driver.switch_to.default_content()
+        raise
     return records
 
 
-def remove_markers(driver: Any) -> None:
-    """Remove the marker attributes, so the page is as the scan found it."""
+def remove_markers(driver: Any, records: list[FrameRecord]) -> None:
+    """Remove the marker attributes of the frames in ``records``, so the page is as the scan found it."""
+    if not records:
+        # A page without frames got no marker; this saves two round trips to the browser.
+        return
     try:
         driver.switch_to.default_content()
         driver.execute_script(REMOVE_MARKERS, MARKER)
