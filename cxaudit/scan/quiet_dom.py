@@ -48,11 +48,14 @@ if (observer) observer.observe(document, {{subtree: true, childList: true, attri
 (function check() {{
   const now = Date.now();
   if (watched) last = window.__cxauditDomChangedAt;
-  if (now - started >= LIMIT_MS || (document.readyState === 'complete' && now - last >= QUIET_MS)) {{
+  const complete = document.readyState === 'complete';
+  if (now - started >= LIMIT_MS || (complete && now - last >= QUIET_MS)) {{
     if (observer) observer.disconnect();
     done(true);
   }} else {{
-    setTimeout(check, 50);
+    // Once complete, look again when the window would end, not on the next tick.
+    const quietLeft = complete ? QUIET_MS - (now - last) : 50;
+    setTimeout(check, Math.max(10, Math.min(quietLeft, LIMIT_MS - (now - started))));
   }}
 }})();
 """
