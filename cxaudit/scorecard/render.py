@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import current_app, render_template, request
 from flask_babel import force_locale
@@ -102,7 +105,25 @@ def render_pdf(scorecard: Scorecard) -> bytes:
     import weasyprint
 
     html = render_html(scorecard, for_pdf=True)
-    return weasyprint.HTML(string=html, base_url=current_app.root_path).write_pdf()
+    with _long_lived_objects_frozen():
+        return weasyprint.HTML(string=html, base_url=current_app.root_path).write_pdf()
+
+
+@contextmanager
+def _long_lived_objects_frozen() -> Iterator[None]:
+    """Keep the garbage collector from walking the objects that existed before the block.
+
+    WeasyPrint allocates enough objects while it lays out a scorecard to set
+    off several full collections, and each walked the quarter of a million
+    objects a running app holds: 0.2 to 0.4 s of a 1.4 s PDF in
+    bench/scorecard_render.py. The block's own garbage is still collected;
+    afterwards the frozen objects are collected as usual again.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def render_json(scorecard: Scorecard) -> str:
