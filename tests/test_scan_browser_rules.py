@@ -160,12 +160,17 @@ def _site_handler(trap_port: int) -> type[http.server.BaseHTTPRequestHandler]:
         "<a href='/go'>Opening hours</a>"
         "</main></body></html>"
     ).encode()
+    return _page_handler(index, redirects={"/go": f"{trap}/landing.html"})
+
+
+def _page_handler(index: bytes, redirects: dict[str, str]) -> type[http.server.BaseHTTPRequestHandler]:
+    """Serve ``index`` at /, redirect the paths in ``redirects`` and answer 404 with the same page elsewhere."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - name fixed by http.server
-            if self.path == "/go":
+            if self.path in redirects:
                 self.send_response(302)
-                self.send_header("Location", f"{trap}/landing.html")
+                self.send_header("Location", redirects[self.path])
                 self.end_headers()
                 return
             self.send_response(200 if self.path == "/" else 404)
@@ -243,18 +248,7 @@ def _page_with_named_resources(trap_port: int) -> type[http.server.BaseHTTPReque
         "</main></body></html>"
     ).encode()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - name fixed by http.server
-            self.send_response(200 if self.path == "/" else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(index)))
-            self.end_headers()
-            self.wfile.write(index)
-
-        def log_message(self, format, *args):  # noqa: A002 - signature fixed by http.server
-            pass
-
-    return Handler
+    return _page_handler(index, redirects={})
 
 
 @pytest.fixture
