@@ -304,17 +304,56 @@ def test_import_report_in_polish(app, runner, museum, dovecot, monkeypatch):
     assert stored_times(app) == EXPECTED_TIMES
 
 
-@pytest.mark.parametrize("mistake", ["nothing listening", "TLS on the plain port"])
-def test_wrong_port_or_security(app, runner, museum, dovecot, mistake):
+def test_nothing_listening_on_port(app, runner, museum, dovecot):
     user = fill_mailbox(dovecot)
-    if mistake == "nothing listening":
-        port, security = free_port(), "none"
-    else:
-        port, security = dovecot.port, "ssl"
+    port = free_port()
 
-    result = import_imap(runner, dovecot, user, INBOX, SENT, security=security, port=port)
+    result = import_imap(runner, dovecot, user, INBOX, SENT, security="none", port=port)
 
     assert result.exit_code == 2
     assert f"Error: Could not connect to {dovecot.host} on port {port}: " in result.stderr
     assert "Check the host, the port and --security." in result.stderr
+    assert stored_times(app) == {}
+
+
+NO_GREETING = {
+    "en": "Error: The server {host} sent no greeting on port {port}: "
+          "the port seems to expect TLS from the first byte. "
+          "Use --security ssl with this port, or --security starttls with port 143.",
+    "pl": "Błąd: Serwer {host} nie wysłał powitania na porcie {port}: "
+          "ten port najwyraźniej oczekuje TLS od pierwszego bajtu. "
+          "Użyj --security ssl z tym portem albo --security starttls z portem 143.",
+}
+NO_TLS = {
+    "en": "Error: The server {host} answered on port {port} without TLS: "
+          "the port seems to expect plain IMAP first. "
+          "Use --security starttls with this port, or --security ssl with port 993.",
+    "pl": "Błąd: Serwer {host} odpowiedział na porcie {port} bez TLS: "
+          "ten port najwyraźniej oczekuje najpierw zwykłego IMAP. "
+          "Użyj --security starttls z tym portem albo --security ssl z portem 993.",
+}
+
+
+# Each case waits for the greeting that a TLS port never sends in clear text, so there are only two.
+@pytest.mark.parametrize(("security", "language"), [("starttls", "en"), ("none", "pl")])
+def test_plain_connection_to_tls_port(app, runner, museum, dovecot, monkeypatch, security, language):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", language)
+    user = fill_mailbox(dovecot)
+
+    result = import_imap(runner, dovecot, user, INBOX, SENT, security=security, port=dovecot.ssl_port)
+
+    assert result.exit_code == 2
+    assert NO_GREETING[language].format(host=dovecot.host, port=dovecot.ssl_port) in result.stderr
+    assert stored_times(app) == {}
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_tls_to_plain_port(app, runner, museum, dovecot, monkeypatch, language):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", language)
+    user = fill_mailbox(dovecot)
+
+    result = import_imap(runner, dovecot, user, INBOX, SENT, security="ssl", port=dovecot.port)
+
+    assert result.exit_code == 2
+    assert NO_TLS[language].format(host=dovecot.host, port=dovecot.port) in result.stderr
     assert stored_times(app) == {}
