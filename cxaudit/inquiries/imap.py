@@ -198,16 +198,38 @@ def sign_in(connection: imaplib.IMAP4, user: str, password: str) -> None:
     connection.authenticate("PLAIN", lambda _challenge: f"\0{user}\0{password}".encode("utf-8"))
 
 
+def sign_in_or_fail(connection: imaplib.IMAP4, account: ImapAccount) -> None:
+    # A server that advertises LOGINDISABLED refuses LOGIN, and sending it anyway would expose the password
+    # to anyone listening on the unencrypted connection. So the password is not sent at all.
+    if account.security == "none" and "LOGINDISABLED" in connection.capabilities:
+        raise ImapError(encryption_required(account))
+    try:
+        sign_in(connection, account.user, account.password)
+    except imaplib.IMAP4.error as error:
+        # PRIVACYREQUIRED (RFC 5530) is the refusal of a server that did not advertise LOGINDISABLED first.
+        # NOTE: the test Dovecot always advertises LOGINDISABLED, so no test reaches this branch.
+        if account.security == "none" and "PRIVACYREQUIRED" in str(error):
+            raise ImapError(encryption_required(account)) from error
+        raise ImapError(
+            _("Signing in as %(user)s failed. Check the user name and the password.", user=account.user)
+        ) from error
+
+
+def encryption_required(account: ImapAccount) -> str:
+    logger.warning("IMAP server %s:%d rejects plain-text login without TLS", account.host, account.effective_port)
+    return _(
+        "The server %(host)s accepts the password on port %(port)d only over an encrypted connection. "
+        "Use --security starttls with this port, or --security ssl with port 993.",
+        host=account.host,
+        port=account.effective_port,
+    )
+
+
 def read_imap(account: ImapAccount) -> MailReadResult:
     """Read the threading headers of every message in the account's folders."""
     connection = connect(account)
     try:
-        try:
-            sign_in(connection, account.user, account.password)
-        except imaplib.IMAP4.error as error:
-            raise ImapError(
-                _("Signing in as %(user)s failed. Check the user name and the password.", user=account.user)
-            ) from error
+        sign_in_or_fail(connection, account)
         messages: list[Message] = []
         for folder in account.folders:
             messages.extend(folder_messages(connection, folder))
