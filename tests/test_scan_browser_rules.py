@@ -4,7 +4,9 @@ The pattern tests compare the rules with the guard address by address. The
 scan tests serve a page on 127.0.0.1 whose image, frame, fetch and link
 redirect point at a second server on 127.0.0.2, another loopback address of
 this machine: with only 127.0.0.1/32 allowed, that server must get no
-request at all.
+request at all. The last tests point a page's resources at a host name that
+resolves to 127.0.0.2, which only Chromium's Local Network Access checks
+stop, and only when the page's own address is public.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from cxaudit import browser
 from cxaudit.extensions import db
 from cxaudit.models import PageStatus, Scan, ScanStatus
 from cxaudit.scan.browser_rules import BLOCKED_IPV4_NETWORKS, blocked_host_patterns
@@ -157,12 +160,17 @@ def _site_handler(trap_port: int) -> type[http.server.BaseHTTPRequestHandler]:
         "<a href='/go'>Opening hours</a>"
         "</main></body></html>"
     ).encode()
+    return _page_handler(index, redirects={"/go": f"{trap}/landing.html"})
+
+
+def _page_handler(index: bytes, redirects: dict[str, str]) -> type[http.server.BaseHTTPRequestHandler]:
+    """Serve ``index`` at /, redirect the paths in ``redirects`` and answer 404 with the same page elsewhere."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - name fixed by http.server
-            if self.path == "/go":
+            if self.path in redirects:
                 self.send_response(302)
-                self.send_header("Location", f"{trap}/landing.html")
+                self.send_header("Location", redirects[self.path])
                 self.end_headers()
                 return
             self.send_response(200 if self.path == "/" else 404)
@@ -221,3 +229,66 @@ def test_browser_reaches_an_allowed_address(make_app, browser_config, trap_and_s
     scan_pages(app, url)
 
     assert {"/image.png", "/frame.html", "/fetch", "/landing.html"} <= set(trap.paths)
+
+
+# A public site's resources on a name whose DNS answer is a loopback or
+# private address. The host rule below plays the part of that DNS answer.
+PRIVATE_NAME = "intranet.test"
+
+
+def _page_with_named_resources(trap_port: int) -> type[http.server.BaseHTTPRequestHandler]:
+    trap = f"http://{PRIVATE_NAME}:{trap_port}"
+    index = (
+        "<!doctype html><html lang='en'><head><title>Visit us</title>"
+        f"<link rel='stylesheet' href='{trap}/style.css'></head><body><main>"
+        "<h1>Visit us</h1>"
+        f"<img src='{trap}/image.png' alt='Our building'>"
+        f"<iframe title='Map' src='{trap}/frame.html'></iframe>"
+        f"<script>fetch('{trap}/fetch').catch(() => null);</script>"
+        "</main></body></html>"
+    ).encode()
+
+    return _page_handler(index, redirects={})
+
+
+@pytest.fixture
+def named_trap_site(monkeypatch) -> Iterator[tuple[Trap, str, int]]:
+    paths: list[str] = []
+    trap_server = http.server.ThreadingHTTPServer(("127.0.0.2", 0), _trap_handler(paths))
+    site_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _page_with_named_resources(trap_server.server_port))
+    for server in (trap_server, site_server):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setattr(browser, "CHROMIUM_ARGUMENTS", (*browser.CHROMIUM_ARGUMENTS, f"--host-resolver-rules=MAP {PRIVATE_NAME} 127.0.0.2"))
+
+    yield Trap(port=trap_server.server_port, paths=paths), f"http://127.0.0.1:{site_server.server_port}/", site_server.server_port
+
+    for server in (trap_server, site_server):
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+def test_public_page_reaches_no_private_name(make_app, browser_config, named_trap_site, monkeypatch):
+    trap, url, site_port = named_trap_site
+    # Chromium's testing switch makes it treat the site as a public address,
+    # as a real institution's site is, so its Local Network Access checks apply.
+    public = f"--ip-address-space-overrides=127.0.0.1:{site_port}=public"
+    monkeypatch.setattr(browser, "CHROMIUM_ARGUMENTS", (*browser.CHROMIUM_ARGUMENTS, public))
+    app = make_app(**browser_config, ENABLED_PLUGINS=["axe"], SCAN_ALLOWED_NETWORKS="127.0.0.1/32")
+
+    statuses = scan_pages(app, url)
+
+    assert statuses["/"] == PageStatus.AUDITED
+    assert trap.paths == []
+
+
+@pytest.mark.browser
+def test_loopback_page_reaches_the_private_name(make_app, browser_config, named_trap_site):
+    # The same scan with the site on its real, loopback address: the name
+    # resolves and the trap is reached, so the test above can fail.
+    trap, url, _site_port = named_trap_site
+    app = make_app(**browser_config, ENABLED_PLUGINS=["axe"], SCAN_ALLOWED_NETWORKS="127.0.0.1/32")
+
+    scan_pages(app, url)
+
+    assert {"/style.css", "/image.png", "/frame.html", "/fetch"} <= set(trap.paths)

@@ -1,4 +1,4 @@
-"""Starting the app loads neither matplotlib nor WeasyPrint, which only charts and PDFs need."""
+"""Starting the app loads neither pygal nor WeasyPrint, which only charts and PDFs need."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys, tempfile
 from cxaudit.app import create_app
 folder = tempfile.mkdtemp()
 create_app({"DATABASE_URL": f"sqlite:///{folder}/app.db", "SECRET_KEY": "test", "HUEY_SQLITE_PATH": f"{folder}/jobs.db"})
-print(sorted(name for name in ("matplotlib", "weasyprint") if name in sys.modules))
+print(sorted(name for name in ("pygal", "weasyprint") if name in sys.modules))
 """
 
 
