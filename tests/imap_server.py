@@ -8,6 +8,12 @@ certificate made for the session. Each test adds its own user, with a
 passwd-file of its own, whose mail is a Maildir in the temporary folder.
 Messages are put into folders with IMAP APPEND, the way a mail program
 stores a copy, so Dovecot decides how they are kept on disk.
+
+Dovecot counts a connection from its own address as secured and then allows
+plain-text login whatever its settings are. Clients on 127.0.0.1 thus never
+see a server that refuses it. A RemoteClientRelay lets a test connect as a
+client on 127.0.0.2, for which Dovecot refuses plain-text login without TLS
+as it would for a mail program on another machine.
 """
 
 from __future__ import annotations
@@ -20,12 +26,15 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 
 HOST = "127.0.0.1"
+# The source address of RemoteClientRelay's connections to Dovecot. Linux routes all of 127.0.0.0/8 to loopback.
+REMOTE_CLIENT = "127.0.0.2"
 STARTUP_SECONDS = 15
 DOVECOT_CANDIDATES = ("dovecot", "/usr/sbin/dovecot")
 
@@ -110,7 +119,7 @@ default_internal_user = {users.internal}
 default_internal_group = {users.internal_group}
 first_valid_uid = {users.mail_uid}
 last_valid_uid = {users.mail_uid}
-# The tests sign in with security mode "none" too.
+# The tests sign in with security mode "none" too, except as a client on another machine (see below).
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 ssl = yes
@@ -141,6 +150,10 @@ service imap-login {{
     port = {ssl_port}
     ssl = yes
   }}
+}}
+# Dovecot's default for clients on other machines: LOGINDISABLED until the connection uses TLS.
+remote {remote_client} {{
+  disable_plaintext_auth = yes
 }}
 """
 
@@ -195,6 +208,7 @@ def write_config(server: DovecotServer, users: ProcessUsers, key: Path) -> None:
         key=key,
         port=server.port,
         ssl_port=server.ssl_port,
+        remote_client=REMOTE_CLIENT,
     )
     server.config.write_text(settings, encoding="utf-8")
 
@@ -236,6 +250,55 @@ def wait_for_greeting(server: DovecotServer) -> None:
             continue
         connection.logout()
         return
+
+
+class RemoteClientRelay:
+    """A TCP relay from a free port of 127.0.0.1 to ``target_port``, connecting to Dovecot from REMOTE_CLIENT.
+
+    ``client_bytes`` collects everything the clients sent, so a test can check what reached the wire.
+    """
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.client_bytes = bytearray()
+        self.listener = socket.create_server((HOST, 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept_clients, daemon=True).start()
+
+    def accept_clients(self) -> None:
+        while True:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return  # stop() closed the listener.
+            upstream = socket.create_connection((HOST, self.target_port), timeout=30, source_address=(REMOTE_CLIENT, 0))
+            threading.Thread(target=self.forward, args=(client, upstream, self.client_bytes), daemon=True).start()
+            threading.Thread(target=self.forward, args=(upstream, client, None), daemon=True).start()
+
+    @staticmethod
+    def forward(source: socket.socket, target: socket.socket, copy: bytearray | None) -> None:
+        try:
+            while data := source.recv(65536):
+                if copy is not None:
+                    copy.extend(data)
+                target.sendall(data)
+        except OSError:
+            pass
+        # Closing both ends also stops the thread that forwards the other way.
+        for end in (source, target):
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            end.close()
+
+    def stop(self) -> None:
+        # On Linux, close() alone does not wake the accept() that waits in the other thread, but shutdown() does.
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()
 
 
 def mail_message(

@@ -4,6 +4,8 @@ Each test gets its own mailbox user. The fixture mailbox contains five threads
 of a museum whose own addresses are @muzeum.example and kasa@bilety.example.
 The visitors' messages are in INBOX and the museum's in the Sent folder,
 which some tests name "Sent Items" or "Wysłane" as mail programs do.
+Through the ``remote_relay`` fixture, Dovecot treats the client as one on
+another machine and rejects plain-text login before TLS.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from cxaudit.cli import cli
 from cxaudit.extensions import db
 from cxaudit.models import Inquiry, InquirySource, Institution
-from imap_server import MailboxWriter, free_port, mail_message
+from imap_server import MailboxWriter, RemoteClientRelay, free_port, mail_message
 from inquiries_helpers import add_museum
 
 PASSWORD = "tajne-haslo-7"
@@ -78,6 +80,14 @@ def fill_mailbox(dovecot, sent_wire_name: str = SENT, password: str = PASSWORD) 
 def app(any_db_app):
     """Every test here runs on SQLite, then on PostgreSQL when CXAUDIT_TEST_DATABASE_URL names one."""
     return any_db_app
+
+
+@pytest.fixture
+def remote_relay(dovecot):
+    """A relay to Dovecot's plain listener, through which Dovecot treats the client as one on another machine."""
+    relay = RemoteClientRelay(dovecot.port)
+    yield relay
+    relay.stop()
 
 
 @pytest.fixture
@@ -304,17 +314,92 @@ def test_import_report_in_polish(app, runner, museum, dovecot, monkeypatch):
     assert stored_times(app) == EXPECTED_TIMES
 
 
-@pytest.mark.parametrize("mistake", ["nothing listening", "TLS on the plain port"])
-def test_wrong_port_or_security(app, runner, museum, dovecot, mistake):
+def test_nothing_listening_on_port(app, runner, museum, dovecot):
     user = fill_mailbox(dovecot)
-    if mistake == "nothing listening":
-        port, security = free_port(), "none"
-    else:
-        port, security = dovecot.port, "ssl"
+    port = free_port()
 
-    result = import_imap(runner, dovecot, user, INBOX, SENT, security=security, port=port)
+    result = import_imap(runner, dovecot, user, INBOX, SENT, security="none", port=port)
 
     assert result.exit_code == 2
     assert f"Error: Could not connect to {dovecot.host} on port {port}: " in result.stderr
     assert "Check the host, the port and --security." in result.stderr
     assert stored_times(app) == {}
+
+
+NO_GREETING = {
+    "en": "Error: The server {host} sent no greeting on port {port}: "
+          "the port seems to expect TLS from the first byte. "
+          "Use --security ssl with this port, or --security starttls with port 143.",
+    "pl": "Błąd: Serwer {host} nie wysłał powitania na porcie {port}: "
+          "ten port najwyraźniej oczekuje TLS od pierwszego bajtu. "
+          "Użyj --security ssl z tym portem albo --security starttls z portem 143.",
+}
+NO_TLS = {
+    "en": "Error: The server {host} answered on port {port} without TLS: "
+          "the port seems to expect plain IMAP first. "
+          "Use --security starttls with this port, or --security ssl with port 993.",
+    "pl": "Błąd: Serwer {host} odpowiedział na porcie {port} bez TLS: "
+          "ten port najwyraźniej oczekuje najpierw zwykłego IMAP. "
+          "Użyj --security starttls z tym portem albo --security ssl z portem 993.",
+}
+
+
+# Each case waits for the greeting that a TLS port never sends in clear text, so there are only two.
+@pytest.mark.parametrize(("security", "language"), [("starttls", "en"), ("none", "pl")])
+def test_plain_connection_to_tls_port(app, runner, museum, dovecot, monkeypatch, security, language):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", language)
+    user = fill_mailbox(dovecot)
+
+    result = import_imap(runner, dovecot, user, INBOX, SENT, security=security, port=dovecot.ssl_port)
+
+    assert result.exit_code == 2
+    assert NO_GREETING[language].format(host=dovecot.host, port=dovecot.ssl_port) in result.stderr
+    assert stored_times(app) == {}
+
+
+@pytest.mark.parametrize("language", ["en", "pl"])
+def test_tls_to_plain_port(app, runner, museum, dovecot, monkeypatch, language):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", language)
+    user = fill_mailbox(dovecot)
+
+    result = import_imap(runner, dovecot, user, INBOX, SENT, security="ssl", port=dovecot.port)
+
+    assert result.exit_code == 2
+    assert NO_TLS[language].format(host=dovecot.host, port=dovecot.port) in result.stderr
+    assert stored_times(app) == {}
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Error: The server {host} accepts the password on port {port} only over an encrypted connection. "
+               "Use --security starttls with this port, or --security ssl with port 993."),
+        ("pl", "Błąd: Serwer {host} przyjmuje hasło na porcie {port} tylko przez połączenie szyfrowane. "
+               "Użyj --security starttls z tym portem albo --security ssl z portem 993."),
+    ],
+)
+@pytest.mark.parametrize("password", [PASSWORD, "zażółć-gęślą-jaźń"])
+def test_plain_login_disabled(app, runner, museum, dovecot, remote_relay, monkeypatch, language, expected, password):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", language)
+    user = fill_mailbox(dovecot, password=password)
+
+    result = import_imap(runner, dovecot, user, INBOX, SENT, password=password, port=remote_relay.port)
+
+    assert result.exit_code == 2
+    assert expected.format(host=dovecot.host, port=remote_relay.port) in result.stderr
+    assert "Check the user name and the password" not in result.stderr
+    # The password is never sent in clear text, with LOGIN or with SASL PLAIN (whose base64 hides it).
+    assert b"LOGIN" not in bytes(remote_relay.client_bytes).upper()
+    assert b"AUTHENTICATE" not in bytes(remote_relay.client_bytes).upper()
+    assert stored_times(app) == {}
+
+
+def test_starttls_where_plain_login_disabled(app, runner, museum, dovecot, remote_relay, monkeypatch):
+    # The fix the error gives: the same port with STARTTLS. Dovecot accepts the password once TLS is on.
+    monkeypatch.setenv("SSL_CERT_FILE", str(dovecot.certificate))
+    user = fill_mailbox(dovecot)
+
+    result = import_imap(runner, dovecot, user, INBOX, SENT, security="starttls", port=remote_relay.port)
+
+    assert result.exit_code == 0, result.output
+    assert stored_times(app) == EXPECTED_TIMES

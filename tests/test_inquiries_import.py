@@ -11,7 +11,7 @@ from cxaudit.extensions import db
 from cxaudit.inquiries.imports import import_csv, import_mbox
 from cxaudit.inquiries.records import InvalidInquiries
 from cxaudit.models import Channel, Inquiry
-from cxaudit.models.inquiry import as_utc
+from cxaudit.timestamps import as_utc
 from inquiries_helpers import CSV_FILE, DATA_DIR, MBOX_FILE, add_museum
 
 

@@ -290,3 +290,11 @@ def test_json_export_names_scan_failure(any_db_app):
 
 def test_json_export_of_finished_scan_has_no_error(stored_scan):
     assert export_scan(stored_scan)["scan"]["error"] is None
+
+
+def test_json_times_carry_utc_offset(stored_scan):
+    # add_scan stores 1 December 2026, 09:00 UTC; SQLite returns it without a zone.
+    exported = export_scan(stored_scan)["scan"]
+
+    assert exported["started_at"] == "2026-12-01T09:00:00+00:00"
+    assert exported["finished_at"] == "2026-12-01T09:00:00+00:00"

@@ -161,3 +161,37 @@ def test_pdf_names_left_out_tables_in_polish(museum):
 
     assert "Według grupy stron" not in html
     assert "Pominięto w PDF jeszcze 5 wierszy" in html
+
+
+# A4 is 595.28 points wide and the page's right margin is 13 mm (36.85 points).
+TEXT_RIGHT_EDGE = 595.28 - 36.85
+
+
+def _word_right_edges(pdf: bytes) -> list[tuple[str, float]]:
+    """Return every word of the PDF with the x coordinate of its right edge, as pdftotext places it."""
+    completed = subprocess.run(
+        ["/usr/bin/pdftotext", "-bbox", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    words = re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', completed.stdout.decode("utf-8"))
+    return [(text, float(right)) for right, text in words]
+
+
+def test_declaration_table_fits_the_page(make_app):
+    app = make_app(ENABLED_PLUGINS=["axe", "declaration"])
+    with app.app_context():
+        institution = Institution(slug="teatr", name="Teatr Miejski", default_language="pl")
+        site = Site(institution=institution, base_url=SITE)
+        db.session.add(site)
+        db.session.commit()
+        not_found = violation("declaration-not-found", ["html"], "critical", plugin="declaration", wcag=[])
+        scan = add_scan(site, {SITE: [not_found]})
+        scan.settings = {**scan.settings, "plugins": ["axe", "declaration"]}
+        db.session.commit()
+
+        scorecard = build_scorecard(db.session.get(Institution, institution.id), "pl")
+        words = _word_right_edges(render_pdf(scorecard))
+
+    # The caption of the declaration's table of eight columns.
+    assert "każdej witryny" in " ".join(text for text, _right in words)
+    outside = [(text, right) for text, right in words if right > TEXT_RIGHT_EDGE + 1]
+    assert outside == []

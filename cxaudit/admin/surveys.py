@@ -32,6 +32,7 @@ from cxaudit.forms.surveys import (
 )
 from cxaudit.models import SCORE_RANGES, Institution, Survey, SurveyKind
 from cxaudit.spreadsheet import neutralise_formula
+from cxaudit.timestamps import utc_isoformat
 from cxaudit.models import Response as Answer
 
 
@@ -140,7 +141,7 @@ def answers_csv(answers: list[Answer]) -> str:
     for answer in answers:
         writer.writerow(
             [
-                answer.received_at.isoformat(),
+                utc_isoformat(answer.received_at),
                 answer.score,
                 neutralise_formula(answer.comment),
                 answer.language,

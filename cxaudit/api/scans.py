@@ -35,6 +35,7 @@ from cxaudit.scan.guard import InvalidAllowedNetworks
 from cxaudit.scan.runner import create_scan, find_site
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import InvalidScanURL, validate_scan_url
+from cxaudit.timestamps import utc_isoformat
 
 logger = logging.getLogger(__name__)
 
@@ -251,7 +252,7 @@ def scan_body(scan: Scan) -> dict[str, Any]:
         "pages_done": scan.pages_done,
         "pages_queued": scan.pages_queued,
         "error": scan.error,
-        "created_at": scan.created_at.isoformat() if scan.created_at else None,
-        "finished_at": scan.finished_at.isoformat() if scan.finished_at else None,
+        "created_at": utc_isoformat(scan.created_at),
+        "finished_at": utc_isoformat(scan.finished_at),
         "summary": asdict(summarize_scan(scan)) if finished else None,
     }

@@ -29,6 +29,14 @@ HEADER_FIELDS = "BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES FROM
 # Message numbers fetched per FETCH command, so one command line stays short.
 FETCH_BATCH = 200
 TIMEOUT_SECONDS = 60
+# Servers usually greet right after the connection, while a port with TLS from the first byte stays silent until
+# the client starts TLS. So the wait for the greeting is much shorter than the session's timeout, but leaves room
+# for a server that first looks up the client's name in DNS.
+GREETING_TIMEOUT_SECONDS = 10
+# OpenSSL's reasons for a handshake whose first bytes from the server are not a TLS record, as when an IMAP
+# greeting arrives in clear text. NOTE: only WRONG_VERSION_NUMBER (OpenSSL 3.0, against Dovecot) was seen.
+# The other two are how other OpenSSL versions may report the same failure, untested here.
+NOT_TLS_REASONS = frozenset({"WRONG_VERSION_NUMBER", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE"})
 
 
 class ImapError(Exception):
@@ -49,25 +57,88 @@ class ImapAccount:
         return self.port or DEFAULT_PORTS[self.security]
 
 
+class GreetingTimeout(Exception):
+    """The server sent no greeting within GREETING_TIMEOUT_SECONDS after the connection."""
+
+
+class PlainImap(imaplib.IMAP4):
+    """An imaplib.IMAP4 that waits GREETING_TIMEOUT_SECONDS for the greeting and ``timeout`` for every later line.
+
+    imaplib reads the greeting with the session's timeout, so a client aimed at an implicit-TLS port would
+    sit out the whole timeout before failing. imaplib documents open() and readline() as meant to be overridden.
+    """
+
+    greeted = False
+
+    def open(self, host: str = "", port: int = imaplib.IMAP4_PORT, timeout: float | None = None) -> None:
+        # The TCP connection itself still gets the full timeout: a slow network is not a wrong port.
+        super().open(host, port, timeout)
+        self.session_timeout = timeout
+        self.sock.settimeout(GREETING_TIMEOUT_SECONDS)
+
+    def readline(self) -> bytes:
+        if self.greeted:
+            return super().readline()
+        try:
+            line = super().readline()
+        except TimeoutError as error:
+            raise GreetingTimeout from error
+        self.greeted = True
+        self.sock.settimeout(self.session_timeout)
+        return line
+
+
 def connect(account: ImapAccount) -> imaplib.IMAP4:
-    port = account.effective_port
     try:
-        if account.security == "ssl":
-            return imaplib.IMAP4_SSL(account.host, port, ssl_context=ssl.create_default_context(), timeout=TIMEOUT_SECONDS)
-        connection = imaplib.IMAP4(account.host, port, timeout=TIMEOUT_SECONDS)
-        if account.security == "starttls":
-            connection.starttls(ssl_context=ssl.create_default_context())
-        return connection
-    except (OSError, imaplib.IMAP4.error) as error:
-        logger.warning("IMAP connection to %s:%d failed: %s", account.host, port, error)
-        raise ImapError(
+        return open_connection(account)
+    except (GreetingTimeout, OSError, imaplib.IMAP4.error) as error:
+        raise connection_error(account, error) from error
+
+
+def open_connection(account: ImapAccount) -> imaplib.IMAP4:
+    port = account.effective_port
+    if account.security == "ssl":
+        return imaplib.IMAP4_SSL(account.host, port, ssl_context=ssl.create_default_context(), timeout=TIMEOUT_SECONDS)
+    connection = PlainImap(account.host, port, timeout=TIMEOUT_SECONDS)
+    if account.security == "starttls":
+        connection.starttls(ssl_context=ssl.create_default_context())
+    return connection
+
+
+def connection_error(account: ImapAccount, error: Exception) -> ImapError:
+    """Log why connecting failed and return the translated error, with the --security that fits the port."""
+    host, port = account.host, account.effective_port
+    if isinstance(error, GreetingTimeout):
+        logger.warning("IMAP server %s:%d sent no greeting within %d s", host, port, GREETING_TIMEOUT_SECONDS)
+        return ImapError(
             _(
-                "Could not connect to %(host)s on port %(port)d: %(error)s. Check the host, the port and --security.",
-                host=account.host,
+                "The server %(host)s sent no greeting on port %(port)d: "
+                "the port seems to expect TLS from the first byte. "
+                "Use --security ssl with this port, or --security starttls with port 143.",
+                host=host,
                 port=port,
-                error=error,
             )
-        ) from error
+        )
+    if account.security == "ssl" and isinstance(error, ssl.SSLError) and error.reason in NOT_TLS_REASONS:
+        logger.warning("IMAP server %s:%d sent its first bytes without TLS: %s", host, port, error)
+        return ImapError(
+            _(
+                "The server %(host)s answered on port %(port)d without TLS: "
+                "the port seems to expect plain IMAP first. "
+                "Use --security starttls with this port, or --security ssl with port 993.",
+                host=host,
+                port=port,
+            )
+        )
+    logger.warning("IMAP connection to %s:%d failed: %s", host, port, error)
+    return ImapError(
+        _(
+            "Could not connect to %(host)s on port %(port)d: %(error)s. Check the host, the port and --security.",
+            host=host,
+            port=port,
+            error=error,
+        )
+    )
 
 
 def folder_messages(connection: imaplib.IMAP4, folder: str) -> Iterator[Message]:
@@ -127,16 +198,38 @@ def sign_in(connection: imaplib.IMAP4, user: str, password: str) -> None:
     connection.authenticate("PLAIN", lambda _challenge: f"\0{user}\0{password}".encode("utf-8"))
 
 
+def sign_in_or_fail(connection: imaplib.IMAP4, account: ImapAccount) -> None:
+    # A server that advertises LOGINDISABLED refuses LOGIN, and sending it anyway would expose the password
+    # to anyone listening on the unencrypted connection. So the password is not sent at all.
+    if account.security == "none" and "LOGINDISABLED" in connection.capabilities:
+        raise ImapError(encryption_required(account))
+    try:
+        sign_in(connection, account.user, account.password)
+    except imaplib.IMAP4.error as error:
+        # PRIVACYREQUIRED (RFC 5530) is the refusal of a server that did not advertise LOGINDISABLED first.
+        # NOTE: the test Dovecot always advertises LOGINDISABLED, so no test reaches this branch.
+        if account.security == "none" and "PRIVACYREQUIRED" in str(error):
+            raise ImapError(encryption_required(account)) from error
+        raise ImapError(
+            _("Signing in as %(user)s failed. Check the user name and the password.", user=account.user)
+        ) from error
+
+
+def encryption_required(account: ImapAccount) -> str:
+    logger.warning("IMAP server %s:%d rejects plain-text login without TLS", account.host, account.effective_port)
+    return _(
+        "The server %(host)s accepts the password on port %(port)d only over an encrypted connection. "
+        "Use --security starttls with this port, or --security ssl with port 993.",
+        host=account.host,
+        port=account.effective_port,
+    )
+
+
 def read_imap(account: ImapAccount) -> MailReadResult:
     """Read the threading headers of every message in the account's folders."""
     connection = connect(account)
     try:
-        try:
-            sign_in(connection, account.user, account.password)
-        except imaplib.IMAP4.error as error:
-            raise ImapError(
-                _("Signing in as %(user)s failed. Check the user name and the password.", user=account.user)
-            ) from error
+        sign_in_or_fail(connection, account)
         messages: list[Message] = []
         for folder in account.folders:
             messages.extend(folder_messages(connection, folder))

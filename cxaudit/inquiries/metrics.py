@@ -21,7 +21,7 @@ from sqlalchemy import case, func, select
 from cxaudit.extensions import db
 from cxaudit.inquiries.business_hours import BusinessHours, business_seconds
 from cxaudit.models import Inquiry
-from cxaudit.models.inquiry import as_utc
+from cxaudit.timestamps import as_utc
 
 DAY_SECONDS = 24 * 3600
 # Below this many inquiries a median and a 90th percentile move a lot with a

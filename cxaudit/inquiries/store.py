@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from cxaudit.extensions import db
 from cxaudit.inquiries.records import InquiryRecord
 from cxaudit.models import Inquiry, InquirySettings, InquirySource, Institution
-from cxaudit.models.inquiry import as_utc
+from cxaudit.timestamps import as_utc
 
 logger = logging.getLogger(__name__)
 

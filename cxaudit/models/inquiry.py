@@ -8,7 +8,7 @@ times need none of them and they are personal data.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cxaudit.models.base import Base, enum_column, utcnow
 from cxaudit.models.institution import Institution
+from cxaudit.timestamps import as_utc
 
 # Months in reports are calendar months in the institutions' time zone.
 REPORTING_TIME_ZONE = ZoneInfo("Europe/Warsaw")
@@ -35,15 +36,6 @@ class InquirySource(enum.StrEnum):
     MBOX = "mbox"
     IMAP = "imap"
     API = "api"
-
-
-def as_utc(moment: datetime | None) -> datetime | None:
-    """Return ``moment`` in UTC; SQLite returns stored times without a zone, and they are UTC."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def seconds_between(start: datetime, end: datetime | None) -> int | None:

@@ -22,6 +22,7 @@ from cxaudit.extensions import db
 from cxaudit.models import Institution
 from cxaudit.privacy.ownership import owned_rows
 from cxaudit.spreadsheet import neutralise_formula
+from cxaudit.timestamps import utc_isoformat
 
 EXPORT_FORMAT_VERSION = 1
 # Rows read from the database at a time, so a large institution is not held in memory at once.
@@ -31,7 +32,7 @@ BATCH_ROWS = 1000
 def json_value(value: Any) -> Any:
     """Return ``value`` in a form ``json.dumps`` writes: dates as ISO 8601, enums by value."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        return utc_isoformat(value)
     if isinstance(value, enum.Enum):
         return value.value
     return value

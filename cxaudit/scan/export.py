@@ -11,6 +11,7 @@ from cxaudit.rule_help import rule_help
 from cxaudit.scan.export_csv import export_csv
 from cxaudit.scan.loading import load_results
 from cxaudit.scan.sarif import export_sarif
+from cxaudit.timestamps import utc_isoformat
 
 EXPORT_FORMATS = ("json", "csv", "sarif")
 MEDIA_TYPES = {
@@ -77,4 +78,4 @@ def _export_finding(finding: Finding) -> dict[str, Any]:
     }
 
 def _timestamp(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+    return utc_isoformat(value)

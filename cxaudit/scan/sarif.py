@@ -9,7 +9,7 @@ docs/scan-exports.md documents the mapping.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
 from cxaudit.scan.diff import FindingKey, finding_keys, page_key
 from cxaudit.scan.export_csv import EXPORTED_OUTCOMES
+from cxaudit.timestamps import utc_isoformat
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -176,6 +177,4 @@ def _notification(descriptor_id: str, message: str, url: str) -> dict[str, Any]:
 
 
 def _utc_timestamp(value: datetime) -> str:
-    # SQLite returns naive datetimes, and cxaudit stores every time in UTC.
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return utc_isoformat(value).replace("+00:00", "Z")

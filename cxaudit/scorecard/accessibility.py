@@ -27,6 +27,7 @@ from sqlalchemy import Select, case, distinct, func, select
 from cxaudit.extensions import db
 from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus, Site
 from cxaudit.rule_help import rule_help
+from cxaudit.timestamps import utc_isoformat
 
 # axe-core impact levels, most severe first.
 IMPACTS = ("critical", "serious", "moderate", "minor")
@@ -102,7 +103,7 @@ class AccessibilitySummary:
     def to_dict(self) -> dict[str, Any]:
         values = asdict(self)
         for site in values["sites"]:
-            site["finished_at"] = site["finished_at"].isoformat() if site["finished_at"] else None
+            site["finished_at"] = utc_isoformat(site["finished_at"])
         return values
 
 
