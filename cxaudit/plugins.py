@@ -148,9 +148,22 @@ class PluginRegistry:
         for implementation in reversed(caller.get_hookimpls()):
             arguments = {name: kwargs[name] for name in implementation.argnames}
             try:
-                result = implementation.function(**arguments)
+                result = _as_list(implementation.function(**arguments), hook_name)
             except Exception as error:
                 logger.exception("Plugin %s failed in %s", implementation.plugin_name, hook_name)
                 yield HookCall(plugin=implementation.plugin_name, result=[], error=error)
                 continue
-            yield HookCall(plugin=implementation.plugin_name, result=list(result or []))
+            yield HookCall(plugin=implementation.plugin_name, result=result)
+
+
+def _as_list(result: Any, hook_name: str) -> list[Any]:
+    """Return a hook's result as a list; anything but a list, a tuple or None breaks the return convention.
+
+    :raises TypeError: naming the hook and what it returned, such as one
+        AuditFinding outside a list.
+    """
+    if result is None:
+        return []
+    if not isinstance(result, (list, tuple)):
+        raise TypeError(f"{hook_name} returned {type(result).__name__}, not a list")
+    return list(result)

@@ -8,6 +8,8 @@ from importlib.metadata import EntryPoint
 import pytest
 
 from cxaudit import plugins as plugins_module
+from cxaudit.audit import AuditFinding
+from cxaudit.hookspecs import hookimpl
 from cxaudit.plugins import PluginLoadError, PluginRegistry
 from plugins.broken import UnknownHook, WrongArgument
 
@@ -87,3 +89,22 @@ def test_infos_give_distribution_version(monkeypatch):
     assert axe.distribution == "cxaudit-axe"
     assert axe.version
     assert "cxaudit_page_audit" in axe.hooks
+
+
+class ReturnsOneFinding:
+    """A page audit that returns one AuditFinding instead of a list of them."""
+
+    @hookimpl
+    def cxaudit_page_audit(self):
+        return AuditFinding(rule="museum-hours", outcome="violation")
+
+
+def test_result_outside_a_list_is_the_plugins_error():
+    registry = PluginRegistry([])
+    registry.register("one-finding", ReturnsOneFinding())
+
+    (call,) = registry.call_each("cxaudit_page_audit", page=None)
+
+    assert call.result == []
+    assert isinstance(call.error, TypeError)
+    assert str(call.error) == "cxaudit_page_audit returned AuditFinding, not a list"
