@@ -51,3 +51,48 @@ def test_data_not_json_dropped(any_db_app, caplog):
     assert listed.data == {}
     assert "Plugin museum-checks returned data for odd-data that is not a JSON object" in caplog.text
     assert "data is a list, not a dict" in caplog.text
+
+
+def stored_page(app, calls) -> tuple[list[tuple[str, list[str], list[str]]], list[dict]]:
+    """Store the calls on a new page result; return its findings (rule, wcag, targets) and audit errors as read back."""
+    with app.app_context():
+        scan = Scan(url=URL, status=ScanStatus.RUNNING)
+        page = PageResult(scan=scan, url=URL, status=PageStatus.AUDITED)
+        store_calls(page, calls)
+        db.session.add(scan)
+        db.session.commit()
+        page_id = page.id
+        db.session.expunge_all()
+        stored = db.session.get(PageResult, page_id)
+        return [(finding.rule, finding.wcag, finding.targets) for finding in stored.findings], stored.audit_errors
+
+
+def test_invalid_findings_skipped_and_reported(any_db_app):
+    valid = AuditFinding(rule="museum-hours", outcome="violation", impact="serious")
+    invalid = [
+        "museum-hours",
+        AuditFinding(rule="museum-hours", outcome="failed"),
+        AuditFinding(rule="r" * 129, outcome="violation"),
+        AuditFinding(rule="museum-hours", outcome="violation", impact="catastrophic-and-urgent"),
+        AuditFinding(rule="museum-hours", outcome="violation", help_url="https://museum.example/" + "a" * 2048),
+        AuditFinding(rule="museum-hours", outcome="violation", count=-1),
+    ]
+
+    findings, errors = stored_page(any_db_app, [HookCall("museum-checks", [*invalid, valid])])
+
+    # On PostgreSQL the too-long values would have failed the commit of the whole page.
+    assert [rule for rule, _wcag, _targets in findings] == ["museum-hours"]
+    assert len(errors) == len(invalid)
+    assert {error["plugin"] for error in errors} == {"museum-checks"}
+    assert all(error["error"].startswith("Invalid finding skipped: ") for error in errors)
+    assert "outcome 'failed'" in errors[1]["error"]
+    assert "1 to 128 characters" in errors[2]["error"]
+
+
+def test_single_string_lists_kept_whole(any_db_app):
+    finding = AuditFinding(rule="museum-hours", outcome="violation", wcag="1.1.1", targets="#hours")
+
+    findings, errors = stored_page(any_db_app, [HookCall("museum-checks", [finding])])
+
+    assert findings == [("museum-hours", ["1.1.1"], ["#hours"])]
+    assert errors == []

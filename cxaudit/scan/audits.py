@@ -64,24 +64,30 @@ def audit_site(registry: PluginRegistry, page_result: PageResult, start_url: str
 
 
 def store_calls(page_result: PageResult, calls: Any) -> None:
-    """Add each call's findings to ``page_result``; a failed call becomes an audit error."""
+    """Add each call's findings to ``page_result``; a failed call or an invalid finding becomes an audit error."""
     errors = list(page_result.audit_errors or [])
     for call in calls:
         if call.error is not None:
             errors.append({"plugin": call.plugin, "error": _describe(call.error)})
             continue
-        _add_findings(page_result, call)
+        errors += _add_findings(page_result, call)
     # Assign a new list: the JSON column does not track changes made in place.
     page_result.audit_errors = errors
 
 
-def _add_findings(page_result: PageResult, call: HookCall) -> None:
+# The lengths of the finding columns, so a longer value is rejected here
+# instead of failing the whole page's commit on PostgreSQL.
+MAX_RULE_LENGTH, MAX_IMPACT_LENGTH, MAX_HELP_URL_LENGTH = 128, 16, 2048
+
+
+def _add_findings(page_result: PageResult, call: HookCall) -> list[dict[str, str]]:
+    """Store the call's valid findings; return an audit error for each finding skipped as invalid."""
+    errors = []
     for finding in call.result:
-        if not isinstance(finding, AuditFinding):
-            logger.warning("Plugin %s returned %r, not an AuditFinding; it was skipped", call.plugin, finding)
-            continue
-        if finding.outcome not in {outcome.value for outcome in Outcome}:
-            logger.warning("Plugin %s returned outcome %r for %s; it was skipped", call.plugin, finding.outcome, finding.rule)
+        problem = _finding_problem(finding)
+        if problem:
+            logger.warning("Plugin %s returned an invalid finding, which was skipped: %s", call.plugin, problem)
+            errors.append({"plugin": call.plugin, "error": f"Invalid finding skipped: {problem}"})
             continue
         page_result.findings.append(
             Finding(
@@ -89,14 +95,39 @@ def _add_findings(page_result: PageResult, call: HookCall) -> None:
                 rule=finding.rule,
                 outcome=Outcome(finding.outcome),
                 impact=finding.impact,
-                wcag=list(finding.wcag),
+                wcag=_strings(finding.wcag),
                 count=finding.count,
-                targets=list(finding.targets),
+                targets=_strings(finding.targets),
                 help=finding.help,
                 help_url=finding.help_url,
                 data=_json_data(call.plugin, finding),
             )
         )
+    return errors
+
+
+def _finding_problem(finding: Any) -> str | None:
+    """Return why ``finding`` cannot be stored, or None when it can."""
+    if not isinstance(finding, AuditFinding):
+        return f"{finding!r:.80} is not an AuditFinding"
+    if finding.outcome not in {outcome.value for outcome in Outcome}:
+        return f"outcome {finding.outcome!r} of rule {finding.rule!r:.80} is not violation, needs-review or inventory"
+    if not isinstance(finding.rule, str) or not 0 < len(finding.rule) <= MAX_RULE_LENGTH:
+        return f"rule id {finding.rule!r:.80} is not a text of 1 to {MAX_RULE_LENGTH} characters"
+    if finding.impact is not None and (not isinstance(finding.impact, str) or len(finding.impact) > MAX_IMPACT_LENGTH):
+        return f"impact {finding.impact!r:.80} of rule {finding.rule!r} is longer than {MAX_IMPACT_LENGTH} characters"
+    if finding.help_url is not None and (not isinstance(finding.help_url, str) or len(finding.help_url) > MAX_HELP_URL_LENGTH):
+        return f"help_url of rule {finding.rule!r} is longer than {MAX_HELP_URL_LENGTH} characters"
+    if not isinstance(finding.count, int) or finding.count < 0:
+        return f"count {finding.count!r:.80} of rule {finding.rule!r} is not a whole number of 0 or more"
+    return None
+
+
+def _strings(values: Any) -> list[str]:
+    # One string given for a list (wcag="1.1.1") is one item, not a list of its characters.
+    if isinstance(values, str):
+        return [values]
+    return [str(value) for value in values or []]
 
 
 def _json_data(plugin: str, finding: AuditFinding) -> dict[str, Any]:
