@@ -319,3 +319,25 @@ def test_unreachable_start_page_fails_scan(scan_app):
         # Its robots.txt cannot be fetched either, so the scan stops before the first page (RFC 9309).
         assert scan.pages == []
         assert "Nothing answers at this address" in scan.error
+
+
+def test_failed_page_commit_fails_the_scan(scan_app, site_url, monkeypatch):
+    from cxaudit.scan.crawler import Crawler
+
+    store = Crawler._store
+    stored = []
+
+    def store_then_break(crawler, target, visit):
+        # The second page's row cannot be stored, after the first page's commit expired the scan's attributes.
+        if stored:
+            visit.page_result.url = None
+        stored.append(target.url)
+        store(crawler, target, visit)
+
+    monkeypatch.setattr(Crawler, "_store", store_then_break)
+    scan_id = run_scan(scan_app, f"{site_url}/index.html")
+
+    with scan_app.app_context():
+        scan = load_scan(scan_id)
+        assert scan.status == ScanStatus.FAILED
+        assert "internal error" in scan.error

@@ -158,7 +158,9 @@ def run_stored_scan(scan_id: int, progress: ProgressCallback | None = None, work
         return
     except Exception as error:
         # Anything else is a bug; the scan must not stay "running" forever.
-        logger.exception("Scan %s stopped by an unexpected error", scan.id)
+        # scan_id, not scan.id: after a failed flush, reading the row's
+        # attributes raises until the session is rolled back.
+        logger.exception("Scan %s stopped by an unexpected error", scan_id)
         db.session.rollback()
         _mark_failed(scan, _("The scan stopped because of an internal error: %(error)s", error=str(error)))
         return
