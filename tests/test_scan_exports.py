@@ -9,10 +9,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import event
 
 from cxaudit.extensions import db
 from cxaudit.models import Outcome, PageResult, PageStatus, Scan, ScanStatus
+from cxaudit.rule_help import rule_help
 from cxaudit.scan.export import export_scan, render_export
 from cxaudit.scan.export_csv import CSV_COLUMNS, export_csv
 from cxaudit.scan.sarif import export_sarif
@@ -172,7 +174,9 @@ def test_sarif_rules_carry_help_and_wcag(stored_scan):
     assert [rule["id"] for rule in rules] == ["axe/image-alt", "axe/color-contrast", "axe/link-name", "forms/forms-consent"]
     link_name = rules[2]
     assert link_name["helpUri"] == "https://rules.example/link-name"
-    assert link_name["shortDescription"] == {"text": "Help for link-name"}
+    # The axe plugin's own text of the rule, as in the JSON and CSV exports, not the stored one.
+    assert link_name["shortDescription"] == {"text": rule_help("axe", "link-name", None)}
+    assert rules[3]["shortDescription"] == {"text": "Help for forms-consent"}
     assert link_name["properties"]["tags"] == ["accessibility", "WCAG 2.4.4", "WCAG 4.1.2"]
     assert link_name["defaultConfiguration"] == {"level": "error"}
     assert "helpUri" not in rules[3]
@@ -192,7 +196,7 @@ def test_sarif_result_per_element(stored_scan):
     assert first["ruleIndex"] == 0
     assert first["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == BASE
     assert first["locations"][0]["logicalLocations"][0]["kind"] == "element"
-    assert first["message"]["text"] == "Help for image-alt: #logo"
+    assert first["message"]["text"] == f"{rule_help('axe', 'image-alt', None)}: #logo"
     assert first["partialFingerprints"]["cxauditFindingKey/v1"] != image_alt[1]["partialFingerprints"]["cxauditFindingKey/v1"]
 
 
@@ -298,3 +302,13 @@ def test_json_times_carry_utc_offset(stored_scan):
 
     assert exported["started_at"] == "2026-12-01T09:00:00+00:00"
     assert exported["finished_at"] == "2026-12-01T09:00:00+00:00"
+
+
+def test_sarif_texts_follow_the_language(stored_scan):
+    with force_locale("pl"):
+        polish = export_sarif(stored_scan)["runs"][0]["tool"]["driver"]["rules"][2]["shortDescription"]["text"]
+        expected = rule_help("axe", "link-name", None)
+    english = export_sarif(stored_scan)["runs"][0]["tool"]["driver"]["rules"][2]["shortDescription"]["text"]
+
+    assert polish == expected
+    assert polish != english

@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
+from cxaudit.rule_help import rule_help
 from cxaudit.scan.diff import FindingKey, finding_keys, page_key
 from cxaudit.scan.export_csv import EXPORTED_OUTCOMES
 from cxaudit.timestamps import utc_isoformat
@@ -74,7 +75,7 @@ def _rule_descriptor(rule_id: str, finding: Finding) -> dict[str, Any]:
     descriptor: dict[str, Any] = {
         "id": rule_id,
         "name": finding.rule,
-        "shortDescription": {"text": finding.help or finding.rule},
+        "shortDescription": {"text": rule_help(finding.plugin, finding.rule, finding.help) or finding.rule},
         "defaultConfiguration": {"level": _level(finding.impact)},
         "properties": {"plugin": finding.plugin, "tags": _tags(finding)},
     }
@@ -100,7 +101,7 @@ def _result(page: PageResult, finding: Finding, key: FindingKey, rule_index: int
     location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": page.url}}}
     if key.target:
         location["logicalLocations"] = [{"fullyQualifiedName": key.target, "kind": "element"}]
-    help_text = finding.help or finding.rule
+    help_text = rule_help(finding.plugin, finding.rule, finding.help) or finding.rule
     result: dict[str, Any] = {
         "ruleId": sarif_rule_id(finding),
         "ruleIndex": rule_index,
