@@ -7,12 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from accounts import sign_in
 from cxaudit.auth import create_api_token
 from cxaudit.extensions import db
 from cxaudit.models import ApiToken, AuditEntry, Institution, Role, Scan, Site
+from cxaudit.rule_help import rule_help
 from tenants import add_tenant
 
 PAGES = Path(__file__).parent / "pages" / "accounts"
@@ -200,3 +202,18 @@ def test_ssrf_guard_applies_to_api_scans(make_app):
     assert response.get_json()["error"]["field"] == "url"
     with app.app_context():
         assert db.session.scalars(select(Scan.id)).all() == [tenant.scan_id]
+
+
+def test_summary_rule_texts_follow_accept_language(muzeum):
+    app, tenant = muzeum
+    client = app.test_client()
+
+    texts = {}
+    for language in ("pl", "en"):
+        headers = {**bearer(tenant.token_secret), "Accept-Language": language}
+        body = client.get(f"/api/v1/scans/{tenant.scan_id}", headers=headers).get_json()
+        texts[language] = body["summary"]["failing_rules"][0]["help"]
+        with app.test_request_context(), force_locale(language):
+            assert texts[language] == rule_help("axe", "image-alt", None)
+
+    assert texts["pl"] != texts["en"]

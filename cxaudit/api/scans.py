@@ -30,6 +30,7 @@ from cxaudit.auth import find_active_token
 from cxaudit.extensions import csrf, db
 from cxaudit.models import ApiToken, Scan, ScanStatus
 from cxaudit.models.base import utcnow
+from cxaudit.rule_help import rule_help
 from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.guard import InvalidAllowedNetworks
 from cxaudit.scan.runner import create_scan, find_site
@@ -254,5 +255,14 @@ def scan_body(scan: Scan) -> dict[str, Any]:
         "error": scan.error,
         "created_at": utc_isoformat(scan.created_at),
         "finished_at": utc_isoformat(scan.finished_at),
-        "summary": asdict(summarize_scan(scan)) if finished else None,
+        "summary": summary_body(scan) if finished else None,
     }
+
+
+def summary_body(scan: Scan) -> dict[str, Any]:
+    """Return the scan's summary with each rule's text in the request's language, as the exports give it."""
+    summary = asdict(summarize_scan(scan))
+    for ranking in ("failing_rules", "needs_review"):
+        for rule in summary[ranking]:
+            rule["help"] = rule_help(rule["plugin"], rule["rule"], rule["help"])
+    return summary
