@@ -150,3 +150,22 @@ def test_summary_counts_rule_once_per_page(app):
         [rule] = summarize_scan(scan).failing_rules
     assert rule.pages == 1
     assert rule.elements == 3
+
+
+def test_summary_shows_most_severe_impact(app):
+    from cxaudit.extensions import db
+    from cxaudit.models import Finding, Outcome, PageResult, PageStatus, Scan, ScanStatus
+    from cxaudit.scan.summary import summarize_scan
+
+    with app.app_context():
+        scan = Scan(url="http://127.0.0.1:9/", status=ScanStatus.FINISHED)
+        impacts = ["minor", None, "serious", "moderate"]
+        for number, impact in enumerate(impacts):
+            page = PageResult(scan=scan, url=f"http://127.0.0.1:9/strona-{number}", status=PageStatus.AUDITED)
+            page.findings = [Finding(plugin="forms", rule="forms-not-https", outcome=Outcome.VIOLATION, impact=impact)]
+        db.session.add(scan)
+        db.session.commit()
+        [rule] = summarize_scan(scan).failing_rules
+
+    assert rule.pages == len(impacts)
+    assert rule.impact == "serious"

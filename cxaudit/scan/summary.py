@@ -77,6 +77,9 @@ def _rank_rules(scan: Scan, outcome: Outcome) -> list[RuleSummary]:
     pages: Counter[tuple[str, str]] = Counter()
     elements: Counter[tuple[str, str]] = Counter()
     examples = {}
+    # A rule's findings may differ in impact (a form sent over HTTP is worse
+    # with personal data); the rule is shown with its most severe one.
+    worst_impacts: dict[tuple[str, str], str | None] = {}
     for page in scan.pages:
         # A plugin may report one rule several times on a page (once per
         # form, say); the page still counts once.
@@ -88,6 +91,8 @@ def _rank_rules(scan: Scan, outcome: Outcome) -> list[RuleSummary]:
             rules_on_page.add(key)
             elements[key] += finding.count
             examples.setdefault(key, finding)
+            seen = worst_impacts.get(key, finding.impact)
+            worst_impacts[key] = _more_severe(seen, finding.impact)
         pages.update(rules_on_page)
 
     ranked = sorted(pages, key=lambda key: (-pages[key], -elements[key], key))
@@ -97,9 +102,17 @@ def _rank_rules(scan: Scan, outcome: Outcome) -> list[RuleSummary]:
             rule=key[1],
             pages=pages[key],
             elements=elements[key],
-            impact=examples[key].impact,
+            impact=worst_impacts[key],
             help=examples[key].help,
             help_url=examples[key].help_url,
         )
         for key in ranked
     ]
+
+
+def _more_severe(first: str | None, second: str | None) -> str | None:
+    """Return the more severe of two impacts; a known impact outranks an unknown one or None."""
+    def rank(impact: str | None) -> int:
+        return IMPACTS.index(impact) if impact in IMPACTS else len(IMPACTS)
+
+    return first if rank(first) <= rank(second) else second
