@@ -21,7 +21,7 @@ from babel.numbers import format_decimal
 from flask_babel import gettext as _
 
 from cxaudit.scan.history import RuleTrend, SiteTrend
-from cxaudit.scorecard.charts import FONT_FAMILY, GRID_COLOUR, TEXT_COLOUR
+from cxaudit.scorecard.charts import FONT_FAMILY, GRID_COLOUR, TEXT_COLOUR, base_style
 
 # More lines than this are hard to distinguish, so the chart stops there and the table lists every rule.
 MAX_CHART_RULES = 8
@@ -143,26 +143,14 @@ def integer_ticks(highest: int, max_ticks: int = 6) -> list[int]:
 
 def chart_style():
     """Return the colours and fonts: the palette opaque, and the scorecard charts' text and grid."""
-    from pygal.style import Style
-
-    return Style(
-        background="#ffffff",
-        plot_background="#ffffff",
-        foreground=TEXT_COLOUR,
-        foreground_strong=TEXT_COLOUR,
-        foreground_subtle=GRID_COLOUR,
+    return base_style(
         colors=COLOURS,
         opacity="1",
         stroke_opacity="1",
-        font_family=FONT_FAMILY,
-        label_font_size=10,
-        major_label_font_size=10,
         legend_font_size=LEGEND_FONT_SIZE,
         title_font_size=12,
         guide_stroke_color=GRID_COLOUR,
         major_guide_stroke_color=GRID_COLOUR,
-        guide_stroke_dasharray="0",
-        major_guide_stroke_dasharray="0",
     )
 
 

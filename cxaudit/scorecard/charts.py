@@ -109,21 +109,27 @@ def draw_trend_svg(figures: KindFigures, language: str) -> bytes:
 
 def chart_style():
     """Return the charts' colours and fonts: one blue line, grey intervals, solid light grid lines."""
+    return base_style(colors=(LINE_COLOUR,), ci_colors=(BAR_COLOUR,))
+
+
+def base_style(**settings):
+    """Return a pygal style with the charts' white background, text colour, fonts and solid grid, plus ``settings``."""
     from pygal.style import Style
 
     return Style(
-        background="#ffffff",
-        plot_background="#ffffff",
-        foreground=TEXT_COLOUR,
-        foreground_strong=TEXT_COLOUR,
-        foreground_subtle=GRID_COLOUR,
-        colors=(LINE_COLOUR,),
-        ci_colors=(BAR_COLOUR,),
-        font_family=FONT_FAMILY,
-        label_font_size=10,
-        major_label_font_size=10,
-        guide_stroke_dasharray="0",
-        major_guide_stroke_dasharray="0",
+        **{
+            "background": "#ffffff",
+            "plot_background": "#ffffff",
+            "foreground": TEXT_COLOUR,
+            "foreground_strong": TEXT_COLOUR,
+            "foreground_subtle": GRID_COLOUR,
+            "font_family": FONT_FAMILY,
+            "label_font_size": 10,
+            "major_label_font_size": 10,
+            "guide_stroke_dasharray": "0",
+            "major_guide_stroke_dasharray": "0",
+            **settings,
+        }
     )
 
 
