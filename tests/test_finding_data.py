@@ -13,8 +13,8 @@ from cxaudit.scan.audits import store_calls
 URL = "http://127.0.0.1:9/"
 
 
-def stored_findings(app, calls) -> list[Finding]:
-    """Store the calls' findings on a new page result and read them back from the database."""
+def stored_page(app, calls) -> PageResult:
+    """Store the calls on a new page result and read it back from the database, detached with its findings."""
     with app.app_context():
         scan = Scan(url=URL, status=ScanStatus.RUNNING)
         page = PageResult(scan=scan, url=URL, status=PageStatus.AUDITED)
@@ -23,9 +23,14 @@ def stored_findings(app, calls) -> list[Finding]:
         db.session.commit()
         page_id = page.id
         db.session.expunge_all()
-        findings = db.session.get(PageResult, page_id).findings
+        stored = db.session.get(PageResult, page_id)
+        stored.findings  # noqa: B018 - loads the findings before the page is detached
         db.session.expunge_all()
-        return findings
+        return stored
+
+
+def stored_findings(app, calls) -> list[Finding]:
+    return stored_page(app, calls).findings
 
 
 def test_data_round_trip(any_db_app):
@@ -53,20 +58,6 @@ def test_data_not_json_dropped(any_db_app, caplog):
     assert "data is a list, not a dict" in caplog.text
 
 
-def stored_page(app, calls) -> tuple[list[tuple[str, list[str], list[str]]], list[dict]]:
-    """Store the calls on a new page result; return its findings (rule, wcag, targets) and audit errors as read back."""
-    with app.app_context():
-        scan = Scan(url=URL, status=ScanStatus.RUNNING)
-        page = PageResult(scan=scan, url=URL, status=PageStatus.AUDITED)
-        store_calls(page, calls)
-        db.session.add(scan)
-        db.session.commit()
-        page_id = page.id
-        db.session.expunge_all()
-        stored = db.session.get(PageResult, page_id)
-        return [(finding.rule, finding.wcag, finding.targets) for finding in stored.findings], stored.audit_errors
-
-
 def test_invalid_findings_skipped_and_reported(any_db_app):
     valid = AuditFinding(rule="museum-hours", outcome="violation", impact="serious")
     invalid = [
@@ -78,10 +69,11 @@ def test_invalid_findings_skipped_and_reported(any_db_app):
         AuditFinding(rule="museum-hours", outcome="violation", count=-1),
     ]
 
-    findings, errors = stored_page(any_db_app, [HookCall("museum-checks", [*invalid, valid])])
+    page = stored_page(any_db_app, [HookCall("museum-checks", [*invalid, valid])])
+    errors = page.audit_errors
 
     # On PostgreSQL the too-long values would have failed the commit of the whole page.
-    assert [rule for rule, _wcag, _targets in findings] == ["museum-hours"]
+    assert [finding.rule for finding in page.findings] == ["museum-hours"]
     assert len(errors) == len(invalid)
     assert {error["plugin"] for error in errors} == {"museum-checks"}
     assert all(error["error"].startswith("Invalid finding skipped: ") for error in errors)
@@ -92,7 +84,7 @@ def test_invalid_findings_skipped_and_reported(any_db_app):
 def test_single_string_lists_kept_whole(any_db_app):
     finding = AuditFinding(rule="museum-hours", outcome="violation", wcag="1.1.1", targets="#hours")
 
-    findings, errors = stored_page(any_db_app, [HookCall("museum-checks", [finding])])
+    page = stored_page(any_db_app, [HookCall("museum-checks", [finding])])
 
-    assert findings == [("museum-hours", ["1.1.1"], ["#hours"])]
-    assert errors == []
+    assert [(stored.rule, stored.wcag, stored.targets) for stored in page.findings] == [("museum-hours", ["1.1.1"], ["#hours"])]
+    assert page.audit_errors == []
