@@ -77,8 +77,8 @@ def _rank_rules(scan: Scan, outcome: Outcome) -> list[RuleSummary]:
     pages: Counter[tuple[str, str]] = Counter()
     elements: Counter[tuple[str, str]] = Counter()
     examples = {}
-    # A rule's findings may differ in impact (a form sent over HTTP is worse
-    # with personal data); the rule is shown with its most severe one.
+    # A rule's findings may differ in impact from page to page, so the rule
+    # is shown with its most severe one, as the scorecard shows it.
     worst_impacts: dict[tuple[str, str], str | None] = {}
     for page in scan.pages:
         # A plugin may report one rule several times on a page (once per
