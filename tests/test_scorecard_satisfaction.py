@@ -15,6 +15,7 @@ from cxaudit.extensions import db
 from cxaudit.models import Institution, Response, Survey, SurveyKind
 from cxaudit.scorecard.histograms import first_path_segment
 from cxaudit.scorecard.periods import parse_period
+from cxaudit.scorecard.render import FORMATS, needs_page_groups
 from cxaudit.scorecard.satisfaction import CesResult, CsatResult, HelpfulResult
 from cxaudit.scorecard.satisfaction_report import build_satisfaction
 
@@ -287,3 +288,21 @@ def test_to_dict_rounds_and_keeps_nulls(museum):
 )
 def test_first_path_segment(url, segment):
     assert first_path_segment(url) == segment
+
+
+def test_report_without_page_groups_keeps_other_figures(museum):
+    app, ids = museum
+    with app.app_context(), app.test_request_context():
+        period = parse_period("2026-11")
+        full = build_satisfaction(ids["institution"], period).to_dict()
+        without = build_satisfaction(ids["institution"], period, page_groups=False).to_dict()
+
+    assert all(kind["by_page_group"] == [] for kind in without["kinds"])
+    assert any(kind["by_page_group"] for kind in full["kinds"])
+    for kind in full["kinds"]:
+        kind["by_page_group"] = []
+    assert without == full
+
+
+def test_only_the_pdf_leaves_out_page_groups():
+    assert [fmt for fmt in FORMATS if not needs_page_groups(fmt)] == ["pdf"]

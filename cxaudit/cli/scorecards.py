@@ -12,7 +12,15 @@ from flask_babel import gettext as _
 from cxaudit.forms import InvalidValue
 from cxaudit.scorecard.data import build_scorecard
 from cxaudit.scorecard.periods import parse_period
-from cxaudit.scorecard.render import BINARY_FORMATS, FORMATS, find_institution, render, scorecard_language, unknown_language_message
+from cxaudit.scorecard.render import (
+    BINARY_FORMATS,
+    FORMATS,
+    find_institution,
+    needs_page_groups,
+    render,
+    scorecard_language,
+    unknown_language_message,
+)
 
 # Exit status for bad input, as click uses for usage errors.
 EXIT_BAD_INPUT = 2
@@ -62,7 +70,7 @@ def scorecard_command(slug: str, fmt: str, output: Path | None, lang: str | None
         )
 
     try:
-        scorecard = build_scorecard(institution, language, chosen_period)
+        scorecard = build_scorecard(institution, language, chosen_period, page_groups=needs_page_groups(fmt))
     except InvalidValue as error:
         _fail(str(error))
     content = render(scorecard, fmt)

@@ -79,6 +79,7 @@ def build_scorecard(
     period: Period | None = None,
     with_benchmark: bool = True,
     with_previous: bool = True,
+    page_groups: bool = True,
 ) -> Scorecard:
     """Collect the institution's survey and funnel figures for ``period`` (by default
     the last 30 days), its accessibility results and plugin sections.
@@ -86,13 +87,15 @@ def build_scorecard(
     Plugin sections are built in ``language`` because their texts are
     translated when they are made. ``with_benchmark`` and ``with_previous``
     add the benchmark and the comparison with the previous scans.
+    ``page_groups`` adds the satisfaction figures per page group, which the
+    PDF leaves out (``needs_page_groups`` in cxaudit.scorecard.render).
     """
     period = period or parse_period(None)
     with force_locale(language):
         plugin_sections = collect_sections(institution, language)
         # Rule descriptions are translated into the scorecard's language as they are read.
         accessibility = summarise_accessibility(institution.id, plugin_sections.plugins_with_sections)
-    satisfaction = build_satisfaction(institution.id, period)
+    satisfaction = build_satisfaction(institution.id, period, page_groups)
     nps_figures = satisfaction.for_kind(SurveyKind.NPS) if satisfaction else None
     scorecard = Scorecard(
         institution_slug=institution.slug,

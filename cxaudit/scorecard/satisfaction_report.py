@@ -172,7 +172,7 @@ def _add_histogram(histograms: dict, key: Any, histogram: dict[int, int]) -> Non
         merged[score] = merged.get(score, 0) + count
 
 
-def score_histograms(surveys: list[Survey], period: Period, months: list[str]) -> Histograms:
+def score_histograms(surveys: list[Survey], period: Period, months: list[str], page_groups: bool = True) -> Histograms:
     """Count the answers of ``surveys`` per kind and score for every breakdown.
 
     The period's answers are counted per survey and page group; the previous
@@ -182,7 +182,7 @@ def score_histograms(surveys: list[Survey], period: Period, months: list[str]) -
     """
     by_id = {survey.id: survey for survey in surveys}
     previous = period.previous()
-    in_period = count_period(by_id, period)
+    in_period = count_period(by_id, period, by_page=page_groups)
     ranges = {PREVIOUS_RANGE: (previous.start, previous.end), **month_ranges(period, months)}
     in_ranges = count_ranges(by_id, ranges)
 
@@ -210,8 +210,12 @@ def merge_by_kind(histograms: dict[HistogramKey, dict[int, int]]) -> dict[Survey
     return merged
 
 
-def build_satisfaction(institution_id: int, period: Period) -> SatisfactionReport | None:
-    """Return the institution's satisfaction figures in ``period``, or None when it has no survey."""
+def build_satisfaction(institution_id: int, period: Period, page_groups: bool = True) -> SatisfactionReport | None:
+    """Return the institution's satisfaction figures in ``period``, or None when it has no survey.
+
+    Without ``page_groups`` the figures per page group are left empty, for a
+    download that does not show them.
+    """
     surveys = db.session.scalars(
         select(Survey).where(Survey.institution_id == institution_id).order_by(Survey.id)
     ).all()
@@ -220,7 +224,7 @@ def build_satisfaction(institution_id: int, period: Period) -> SatisfactionRepor
 
     previous_period = period.previous()
     months = trend_months(period)
-    histograms = score_histograms(list(surveys), period, months)
+    histograms = score_histograms(list(surveys), period, months, page_groups)
     by_survey, by_survey_before = histograms.by_survey, histograms.by_survey_before
     by_segment, by_month = histograms.by_segment, histograms.by_month
     totals, totals_before = merge_by_kind(by_survey), merge_by_kind(by_survey_before)

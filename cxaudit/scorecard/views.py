@@ -17,6 +17,7 @@ from cxaudit.scorecard.render import (
     MEDIA_TYPES,
     download_filename,
     find_institution,
+    needs_page_groups,
     render,
     render_html,
     scorecard_language,
@@ -66,7 +67,7 @@ def download(slug: str, fmt: str) -> Response:
                 "Unknown scorecard format “%(format)s”. Choose one of: %(choices)s.", format=fmt, choices=", ".join(FORMATS)
             ),
         )
-    scorecard = _requested_scorecard(slug)
+    scorecard = _requested_scorecard(slug, page_groups=needs_page_groups(fmt))
     response = Response(render(scorecard, fmt), content_type=MEDIA_TYPES[fmt])
     audit_log.record(
         "scorecard_downloaded", find_institution(slug), target=scorecard.institution_slug, format=fmt
@@ -75,13 +76,13 @@ def download(slug: str, fmt: str) -> Response:
     return response
 
 
-def _requested_scorecard(slug: str) -> Scorecard:
+def _requested_scorecard(slug: str, page_groups: bool = True) -> Scorecard:
     institution = find_institution(slug)
     if institution is None:
         abort(404, description=_("Institution “%(slug)s” not found.", slug=slug))
     language, period = _requested_language(institution), _requested_period()
     try:
-        return build_scorecard(institution, language, period)
+        return build_scorecard(institution, language, period, page_groups=page_groups)
     except InvalidValue as error:
         # Only the service's scorecard settings can be wrong here, not the request.
         abort(500, description=str(error))
