@@ -95,7 +95,9 @@ def test_connection_lost_mid_answer_then_retry_stores_once(postgres_app):
 
     assert dropped and dropped[0] >= 1
     assert first.status_code == 503
-    assert first.headers["Retry-After"] == "60"
+    # Flask-Limiter recomputes the header from its own reset time and rounds
+    # down, so the API's 60 seconds can arrive as 59.
+    assert first.headers["Retry-After"] in ("59", "60")
     assert "lost its connection to the database" in first.json["error"]["message"]
     assert retry.status_code == 201
     assert stored_count(postgres_app) == 1
