@@ -77,7 +77,10 @@ def store_calls(page_result: PageResult, calls: Any) -> None:
 
 # The lengths of the finding columns, so a longer value is rejected here
 # instead of failing the whole page's commit on PostgreSQL.
-MAX_RULE_LENGTH, MAX_IMPACT_LENGTH, MAX_HELP_URL_LENGTH = 128, 16, 2048
+MAX_RULE_LENGTH = Finding.__table__.c.rule.type.length
+MAX_IMPACT_LENGTH = Finding.__table__.c.impact.type.length
+MAX_HELP_URL_LENGTH = Finding.__table__.c.help_url.type.length
+OUTCOME_VALUES = frozenset(outcome.value for outcome in Outcome)
 
 
 def _add_findings(page_result: PageResult, call: HookCall) -> list[dict[str, str]]:
@@ -110,7 +113,7 @@ def _finding_problem(finding: Any) -> str | None:
     """Return why ``finding`` cannot be stored, or None when it can."""
     if not isinstance(finding, AuditFinding):
         return f"{finding!r:.80} is not an AuditFinding"
-    if finding.outcome not in {outcome.value for outcome in Outcome}:
+    if finding.outcome not in OUTCOME_VALUES:
         return f"outcome {finding.outcome!r} of rule {finding.rule!r:.80} is not violation, needs-review or inventory"
     if not isinstance(finding.rule, str) or not 0 < len(finding.rule) <= MAX_RULE_LENGTH:
         return f"rule id {finding.rule!r:.80} is not a text of 1 to {MAX_RULE_LENGTH} characters"

@@ -22,9 +22,9 @@ class BrowserPool:
     (see ``BrowserSession``).
 
     A session is kept for the next pages, so a scan pays Chromium's start-up
-    once per session, not once per page. ``start_browsers`` starts them all
-    at once; a session that is not started yet, or was closed after a crash,
-    starts on its next use.
+    once per session, not once per page. ``start_browsers`` starts them
+    ahead of the first pages; a session that is not started yet, or was
+    closed after a crash, starts on its next use.
     """
 
     def __init__(self, config: dict[str, Any], size: int, page_scripts: Sequence[str] = ()) -> None:
@@ -67,14 +67,13 @@ class BrowserPool:
         remote WebDriver run on other machines, so they all start at once.
         """
         first = self.submit(BrowserSession.start)
-        if self.config.get("WEBDRIVER_URL"):
-            return [first, *(self.submit(BrowserSession.start) for _ in self.sessions[1:])]
 
         def start_after_first(session: BrowserSession) -> None:
             wait([first])
             session.start()
 
-        return [first, *(self.submit(start_after_first) for _ in self.sessions[1:])]
+        start_others = BrowserSession.start if self.config.get("WEBDRIVER_URL") else start_after_first
+        return [first, *(self.submit(start_others) for _ in self.sessions[1:])]
 
     def close(self) -> None:
         """Wait for the running tasks, drop the queued ones and quit every browser."""

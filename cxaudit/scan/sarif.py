@@ -94,14 +94,15 @@ def _level(impact: str | None) -> str:
 
 def _results(page: PageResult, page_match: str, finding: Finding, rules: _RuleTable) -> list[dict[str, Any]]:
     rule_index = rules.index_of(finding)
-    return [_result(page, finding, key, rule_index) for key in finding_keys(page_match, finding)]
+    # Looked up once per finding: a finding may name hundreds of elements.
+    help_text = rule_help(finding.plugin, finding.rule, finding.help) or finding.rule
+    return [_result(page, finding, key, rule_index, help_text) for key in finding_keys(page_match, finding)]
 
 
-def _result(page: PageResult, finding: Finding, key: FindingKey, rule_index: int) -> dict[str, Any]:
+def _result(page: PageResult, finding: Finding, key: FindingKey, rule_index: int, help_text: str) -> dict[str, Any]:
     location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": page.url}}}
     if key.target:
         location["logicalLocations"] = [{"fullyQualifiedName": key.target, "kind": "element"}]
-    help_text = rule_help(finding.plugin, finding.rule, finding.help) or finding.rule
     result: dict[str, Any] = {
         "ruleId": sarif_rule_id(finding),
         "ruleIndex": rule_index,
