@@ -164,7 +164,7 @@ def _site_handler(trap_port: int) -> type[http.server.BaseHTTPRequestHandler]:
 
 
 def _page_handler(index: bytes, redirects: dict[str, str]) -> type[http.server.BaseHTTPRequestHandler]:
-    """Serve ``index`` at /, redirect the paths in ``redirects`` and answer 404 with the same page elsewhere."""
+    """Serve ``index`` at /, redirect the paths in ``redirects`` and respond with 404 and the same page elsewhere."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - name fixed by http.server

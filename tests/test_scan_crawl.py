@@ -152,7 +152,7 @@ def test_raising_plugin_recorded_as_audit_error(scan_app, site_url):
         assert violated_rules(index) == {"html-has-lang", "image-alt"}
 
 
-def test_page_scripts_run_in_every_page_from_its_start(scan_app, site_url):
+def test_page_scripts_run_on_every_page(scan_app, site_url):
     scan_app.extensions["cxaudit_plugins"].register("marks-pages", MarksPages())
     scan_id = run_scan(scan_app, f"{site_url}/index.html")
 

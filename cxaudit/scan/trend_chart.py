@@ -7,8 +7,9 @@ alternative. Labels are SVG text in the same fonts as the scorecard charts.
 Readers without colour vision can distinguish the rules as well, because
 each line has its own colour, dash pattern and marker shape. pygal (3.1)
 sets a colour and a dash pattern per series, but draws every marker as a
-circle and shows only the colour in the legend. An XML filter therefore redraws each series' markers,
-and the square before its name in the legend, as the series' own shape.
+circle and shows only the colour in the legend. An XML filter therefore
+redraws each series' markers, and the square before its name in the legend,
+as the series' own shape.
 """
 
 from __future__ import annotations
