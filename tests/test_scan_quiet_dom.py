@@ -33,7 +33,7 @@ def test_changes_made_while_loading_are_watched(session, serve_directory):
 
     driver = session.driver
     changed_at = int(driver.execute_script("return document.documentElement.dataset.changedAt"))
-    watched_at = driver.execute_script("return window.__cxauditDomChangedAt")
+    watched_at = driver.execute_script("return window.__cxauditActivity.changedAt")
     assert isinstance(watched_at, int)
     assert watched_at >= changed_at
 
@@ -43,19 +43,19 @@ def test_frames_are_not_watched(session, serve_directory):
 
     driver = session.driver
     driver.switch_to.frame(driver.find_element(By.TAG_NAME, "iframe"))
-    assert driver.execute_script("return typeof window.__cxauditDomChangedAt") == "undefined"
+    assert driver.execute_script("return typeof window.__cxauditActivity") == "undefined"
 
 
 @pytest.mark.parametrize("watched", [True, False], ids=["watched", "not-watched"])
 def test_wait_covers_a_change_after_the_load_event(session_config, serve_directory, monkeypatch, watched):
     if not watched:
         # As with a remote WebDriver that has no DevTools command.
-        monkeypatch.setattr(browser_session, "watch_dom_changes", lambda driver: False)
+        monkeypatch.setattr(browser_session, "watch_page_activity", lambda driver: False)
     session = BrowserSession(session_config)
     try:
         session.load(f"{serve_directory(PAGES)}/late-change.html")
 
-        has_watcher = session.driver.execute_script("return typeof window.__cxauditDomChangedAt === 'number'")
+        has_watcher = session.driver.execute_script("return typeof window.__cxauditActivity === 'object'")
         assert has_watcher is watched
         assert [item.text for item in session.driver.find_elements(By.ID, "late")] == ["Concert"]
     finally:

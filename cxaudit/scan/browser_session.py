@@ -11,7 +11,7 @@ from selenium.common.exceptions import JavascriptException, TimeoutException, We
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
 from cxaudit.browser import evaluate_on_new_documents, start_browser
-from cxaudit.scan.quiet_dom import WAIT_FOR_QUIET_DOM, watch_dom_changes
+from cxaudit.scan.quiet_dom import WAIT_FOR_QUIET_DOM, watch_page_activity
 from cxaudit.scan.urls import DEFAULT_PORTS, origin
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,7 @@ class BrowserSession:
     def driver(self) -> Any:
         if self._driver is None:
             driver = start_browser(self.config, scanning=True)
-            watch_dom_changes(driver)
+            watch_page_activity(driver)
             # Installed with the browser, so even its first page runs them
             # while it loads, instead of waiting for a plugin to send them.
             for script in self.page_scripts:
@@ -115,11 +115,12 @@ class BrowserSession:
         driver = self.driver
         try:
             driver.get(url)
-            driver.execute_async_script(WAIT_FOR_QUIET_DOM, self._quiet_limit_ms)
+            waited = driver.execute_async_script(WAIT_FOR_QUIET_DOM, self._quiet_limit_ms)
         except TimeoutException:
             logger.warning("Loading %s timed out; the browser is replaced", url)
             self.close()
             raise
+        logger.debug("Loaded %s: %s", url, waited)
         facts = driver.execute_script(DESCRIBE_DOCUMENT) or {}
         if str(facts.get("url") or "").startswith(CHROMIUM_ERROR_PAGE):
             raise NavigationError(facts.get("errorCode") or "unknown network error")
