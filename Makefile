@@ -65,8 +65,16 @@ venv: $(VENV)/.installed
 PLUGIN_CATALOGS := $(foreach config,$(wildcard plugins/*/babel.cfg),$(wildcard $(dir $(config))*/translations))
 KEYWORDS := -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2
 
+# Click's own messages ("Usage:", "Error: ...") form the "click" domain,
+# extracted from the installed Click, so `make update-catalogs` after a Click
+# upgrade brings in its new messages. Click marks them with gettext's default
+# keywords (_ and ngettext).
+CLICK_SOURCE = $$($(BIN)/python -c 'import click, os; print(os.path.dirname(click.__file__))')
+CLICK_VERSION = $$($(BIN)/python -c 'from importlib.metadata import version; print(version("click"))')
+
 catalogs: venv
 	$(BIN)/pybabel compile -d translations --statistics
+	$(BIN)/pybabel compile -D click -d translations --statistics
 	@for catalogs in $(PLUGIN_CATALOGS); do $(BIN)/pybabel compile -d $$catalogs --statistics || exit 1; done
 
 database: setup
@@ -83,6 +91,7 @@ test: setup test-system-packages
 
 extract-messages: venv
 	$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) -o translations/messages.pot --no-location --sort-by-file --project cxaudit .
+	$(BIN)/pybabel extract -o translations/click.pot --no-location --sort-by-file --project Click --version $(CLICK_VERSION) $(CLICK_SOURCE)
 	@for catalogs in $(PLUGIN_CATALOGS); do \
 	  plugin=$${catalogs%/*/translations}; \
 	  (cd $$plugin && $(CURDIR)/$(BIN)/pybabel extract -F babel.cfg $(KEYWORDS) -o $(CURDIR)/$$catalogs/messages.pot --no-location --sort-by-file --project $$(basename $$plugin) .) || exit 1; \
@@ -90,6 +99,7 @@ extract-messages: venv
 
 update-catalogs: extract-messages
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -D click -i translations/click.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	@for catalogs in $(PLUGIN_CATALOGS); do $(BIN)/pybabel update -i $$catalogs/messages.pot -d $$catalogs --no-fuzzy-matching --ignore-obsolete || exit 1; done
 
 clean:

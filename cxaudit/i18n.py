@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gettext
 import os
 from typing import TYPE_CHECKING
 
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
+
+from cxaudit.paths import TRANSLATIONS_DIR
 
 if TYPE_CHECKING:
     from flask_babel import Domain
@@ -16,6 +19,14 @@ if TYPE_CHECKING:
 # hosted survey page (cxaudit.api.settings.WIDGET_LANGUAGES), which speak it
 # whatever LANGUAGES says.
 UI_LANGUAGES = ("pl", "en")
+
+# The command line's languages: the same defaults as the app's LANGUAGES and
+# DEFAULT_LANGUAGE settings, which cannot be read before the app exists.
+COMMAND_LINE_LANGUAGES = ["pl", "en"]
+COMMAND_LINE_DEFAULT_LANGUAGE = "pl"
+
+# The gettext domain of Click's own messages, translations/<language>/LC_MESSAGES/click.po.
+CLICK_DOMAIN = "click"
 
 
 def check_ui_languages(languages: list[str]) -> None:
@@ -73,6 +84,28 @@ def command_line_language(languages: list[str], default: str) -> str:
         if value and value not in ("C", "POSIX") and not value.startswith("C."):
             return normalise_language(value, languages, default)
     return default
+
+
+def select_click_language() -> str:
+    """Make Click's own messages ("Usage:", "Error: ...") follow the command line's language, and return it.
+
+    Click 8 marks its messages with the standard library's ``gettext.gettext``
+    and ``ngettext``, which translate with the process's global text domain
+    into the languages ``LANGUAGE`` names (then ``LC_ALL``, ``LC_MESSAGES`` and
+    ``LANG``). This points that domain at the ``click`` catalog and sets
+    ``LANGUAGE`` to :func:`command_line_language`, so Click follows
+    ``CXAUDIT_LANGUAGE`` like the rest of the command line. A language
+    without a ``click`` catalog, such as English, keeps Click's own texts.
+    """
+    language = command_line_language(COMMAND_LINE_LANGUAGES, COMMAND_LINE_DEFAULT_LANGUAGE)
+    # gettext takes the language only from the environment. Child processes
+    # inherit LANGUAGE too, but the scanner's headless Chromium ignores it.
+    # Chromium 156 on Debian 12 (chromium --headless=new --dump-dom) reports
+    # navigator.language en-US with LANGUAGE=pl and LANG=pl_PL.UTF-8 alike.
+    os.environ["LANGUAGE"] = language
+    gettext.bindtextdomain(CLICK_DOMAIN, str(TRANSLATIONS_DIR))
+    gettext.textdomain(CLICK_DOMAIN)
+    return language
 
 
 def normalise_language(value: str | None, available: list[str], default: str) -> str:

@@ -36,8 +36,9 @@ def help_texts(command: click.Command, path: str = "cxaudit") -> list[tuple[str,
 
 
 def test_every_help_text_has_polish():
-    # Flask's shell and routes commands, Flask-Limiter's limiter command (newer
-    # releases add it) and click's --version option keep their own English help.
+    # Flask's shell and routes commands and Flask-Limiter's limiter command
+    # (newer releases add it) keep their own English help. Click's --version
+    # help comes from the click catalog (test_cli_click_language).
     foreign = (["shell"], ["routes"], ["limiter"], ["version"])
     ours = [(where, text) for where, text in help_texts(cli) if where.split()[1:2] not in foreign]
     polish = _catalog("pl")

@@ -17,6 +17,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 from cxaudit.app import create_app
 from cxaudit.cli import admin, inquiries, privacy, scans, scorecards
 from cxaudit.cli.help_text import translate_help
+from cxaudit.i18n import select_click_language
 from cxaudit.plugins import PluginLoadError, PluginRegistry
 
 logger = logging.getLogger(__name__)
@@ -61,6 +62,9 @@ def _add_plugin_commands(group: click.Group) -> None:
 
 
 def main() -> None:
+    # Already chosen when the console script (cxaudit.__main__) starts, but a
+    # caller of this function gets Click's messages translated as well.
+    select_click_language()
     # Before plugin commands are added, because those are translated with the plugins' own catalogs.
     translate_help(cli)
     _add_plugin_commands(cli)

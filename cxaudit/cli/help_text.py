@@ -21,13 +21,9 @@ import click
 from babel.messages.extract import extract_python
 from babel.support import NullTranslations, Translations
 
-from cxaudit.i18n import command_line_language
+from cxaudit.i18n import COMMAND_LINE_DEFAULT_LANGUAGE, COMMAND_LINE_LANGUAGES, command_line_language
 from cxaudit.paths import TRANSLATIONS_DIR
 
-# The same defaults as the app's LANGUAGES and DEFAULT_LANGUAGE settings,
-# which cannot be read before the app exists.
-LANGUAGES = ["pl", "en"]
-DEFAULT_LANGUAGE = "pl"
 COMMAND_DECORATORS = ("command", "group")
 
 
@@ -38,7 +34,7 @@ def _catalog(language: str) -> NullTranslations:
 
 def translated(text: str) -> str:
     """Return ``text`` in the command line's language, or unchanged when the catalog lacks it."""
-    return _catalog(command_line_language(LANGUAGES, DEFAULT_LANGUAGE)).gettext(text)
+    return _catalog(command_line_language(COMMAND_LINE_LANGUAGES, COMMAND_LINE_DEFAULT_LANGUAGE)).gettext(text)
 
 
 def translate_help(command: click.Command) -> None:
