@@ -6,13 +6,14 @@ import gettext
 import os
 from typing import TYPE_CHECKING
 
-from flask import current_app, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from cxaudit.paths import TRANSLATIONS_DIR
 
 if TYPE_CHECKING:
     from flask_babel import Domain
+    from flask_babel.speaklater import LazyString
 
 # Languages whose catalogs translate the whole interface, the command line and
 # the scorecard. Ukrainian is translated only for the survey widget and the
@@ -106,6 +107,21 @@ def select_click_language() -> str:
     gettext.bindtextdomain(CLICK_DOMAIN, str(TRANSLATIONS_DIR))
     gettext.textdomain(CLICK_DOMAIN)
     return language
+
+
+def in_command_line_language(message: LazyString | str) -> str:
+    """Render a flask_babel lazy string in the command line's language before any cxaudit app exists.
+
+    flask_babel translates only inside an app context, so a minimal app with
+    the main catalog provides one.
+    """
+    from flask_babel import Babel
+
+    app = Flask(__name__)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
+    Babel(app, locale_selector=lambda: command_line_language(COMMAND_LINE_LANGUAGES, COMMAND_LINE_DEFAULT_LANGUAGE))
+    with app.app_context():
+        return str(message)
 
 
 def normalise_language(value: str | None, available: list[str], default: str) -> str:

@@ -1,4 +1,5 @@
-"""Click's own messages ("Usage:", "Error: ...") follow the command line's language."""
+"""Click's own messages ("Usage:", "Error: ...") follow the command line's
+language, and a plugin that fails to load is reported in one translated line."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 CXAUDIT = Path(sys.executable).parent / "cxaudit"
+TESTS_DIR = Path(__file__).parent
 LANGUAGE_VARIABLES = ("CXAUDIT_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 
 
@@ -114,3 +116,55 @@ def test_click_language_follows_command_line(tmp_path, variables, expected):
 
     assert result.returncode == 0
     assert result.stdout.startswith(expected)
+
+
+def install_broken_plugin(site: Path) -> None:
+    """Install a distribution into ``site`` whose ``cxaudit`` entry point fails to import.
+
+    importlib.metadata finds a distribution by its .dist-info folder on
+    sys.path, as pip leaves it, so adding ``site`` to PYTHONPATH installs it.
+    """
+    dist_info = site / "cxaudit_failing-1.0.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: cxaudit-failing\nVersion: 1.0\n")
+    (dist_info / "entry_points.txt").write_text("[cxaudit]\nfailing = plugins.failing_import\n")
+
+
+@pytest.fixture
+def broken_plugin_path(tmp_path) -> str:
+    """A PYTHONPATH with a plugin whose import raises ImportError (tests/plugins/failing_import.py)."""
+    site = tmp_path / "site-packages"
+    install_broken_plugin(site)
+    return os.pathsep.join([str(site), str(TESTS_DIR)])
+
+
+def test_broken_plugin_one_line_in_polish(tmp_path, broken_plugin_path):
+    result = run_cxaudit("plugins", cwd=tmp_path, CXAUDIT_LANGUAGE="pl", PYTHONPATH=broken_plugin_path)
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Błąd: Nie udało się zaimportować wtyczki failing (plugins.failing_import): ")
+    assert "needs a library that is not installed" in result.stderr
+    assert "Zainstaluj ją ponownie lub usuń ze środowiska." in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_broken_plugin_one_line_in_english(tmp_path, broken_plugin_path):
+    result = run_cxaudit("plugins", cwd=tmp_path, CXAUDIT_LANGUAGE="en", PYTHONPATH=broken_plugin_path)
+
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: Plugin failing (plugins.failing_import) failed to import: ")
+    assert "Reinstall it or remove it from the environment." in result.stderr
+
+
+def test_broken_plugin_help_still_lists_commands(tmp_path, broken_plugin_path):
+    result = run_cxaudit("--help", cwd=tmp_path, CXAUDIT_LANGUAGE="pl", PYTHONPATH=broken_plugin_path)
+
+    assert result.returncode == 0
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Błąd: Nie udało się zaimportować wtyczki failing")
+    assert "Traceback" not in result.stderr
+    assert "\nPolecenia:\n" in result.stdout
+    assert "  scan " in result.stdout

@@ -12,22 +12,42 @@ import os
 import sys
 
 import click
-from flask.cli import FlaskGroup, routes_command, shell_command
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
 
 from cxaudit.app import create_app
 from cxaudit.cli import admin, inquiries, privacy, scans, scorecards
 from cxaudit.cli.help_text import translate_help
-from cxaudit.i18n import select_click_language
+from cxaudit.i18n import in_command_line_language, select_click_language
 from cxaudit.plugins import PluginLoadError, PluginRegistry
 
 logger = logging.getLogger(__name__)
 
 
 def _create_app_for_cli():
-    return create_app()
+    try:
+        return create_app()
+    except PluginLoadError as error:
+        # Click prints a ClickException as one "Error: ..." line. Uncaught,
+        # the error would end in a traceback with its message in English,
+        # because no app context exists yet to translate it.
+        raise click.ClickException(in_command_line_language(error.args[0])) from error
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app_for_cli, add_default_commands=False, add_version_option=False)
+class CommandLineGroup(FlaskGroup):
+    """The root command group: FlaskGroup, with a one-line error when ``--help`` cannot create the app."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except click.ClickException as error:
+            # FlaskGroup.list_commands would print this error's traceback.
+            # The built-in commands are listed without the app's.
+            error.show()
+            return sorted(self.commands)
+        return super().list_commands(ctx)
+
+
+@click.group(cls=CommandLineGroup, create_app=_create_app_for_cli, add_default_commands=False, add_version_option=False)
 @click.version_option(package_name="cxaudit")
 def cli() -> None:
     """Measure and improve the digital service of cultural institutions."""
@@ -49,9 +69,12 @@ def _add_plugin_commands(group: click.Group) -> None:
     try:
         registry.load_entry_points()
     except PluginLoadError as error:
-        # The app factory reports the same error with its translation when a
-        # command needs the app; here the built-in commands must still work.
-        logger.warning("%s", error)
+        # The built-in commands must still work. Creating the app loads the
+        # same plugins and _create_app_for_cli reports the error in the
+        # command line's language, so it is not printed here as well.
+        # NOTE: when ENABLED_PLUGINS in config.py leaves the broken plugin
+        # out, the app starts and the missing plugin commands go unreported.
+        logger.info("Plugin commands not added: %s", error)
         return
     for call in registry.call_each("cxaudit_cli_commands"):
         for command in call.result:
