@@ -1,0 +1,27 @@
+"""Starting a scanning Chromium: the session's settings, in real Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxaudit.browser import start_browser
+
+pytestmark = pytest.mark.browser
+
+
+def test_page_timeout_applies_to_loads_and_scripts(browser_config):
+    driver = start_browser({**browser_config, "SCAN_PAGE_TIMEOUT": 7})
+    try:
+        timeouts = driver.timeouts
+        assert timeouts.page_load == 7
+        assert timeouts.script == 7
+    finally:
+        driver.quit()
+
+
+def test_page_timeout_may_be_a_fraction_of_a_second(browser_config):
+    driver = start_browser({**browser_config, "SCAN_PAGE_TIMEOUT": 2.5})
+    try:
+        assert driver.timeouts.page_load == 2.5
+    finally:
+        driver.quit()
