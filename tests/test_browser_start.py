@@ -25,3 +25,14 @@ def test_page_timeout_may_be_a_fraction_of_a_second(browser_config):
         assert driver.timeouts.page_load == 2.5
     finally:
         driver.quit()
+
+
+def test_browser_runs_no_pages_besides_the_tab(browser_config):
+    # Chromium's own pages (such as its address bar's popups) would cost each
+    # scan's browser start-up time in renderers that a scan never uses.
+    driver = start_browser(browser_config, scanning=True)
+    try:
+        targets = driver.execute_cdp_cmd("Target.getTargets", {})["targetInfos"]
+        assert [target["type"] for target in targets] == ["page"]
+    finally:
+        driver.quit()
