@@ -11,7 +11,7 @@ from selenium.common.exceptions import JavascriptException, TimeoutException, We
 from urllib3.exceptions import HTTPError as Urllib3HTTPError
 
 from cxaudit.browser import evaluate_on_new_documents, start_browser
-from cxaudit.scan.quiet_dom import WAIT_FOR_QUIET_DOM, watch_page_activity
+from cxaudit.scan.quiet_dom import QUIET_DOM_WAIT, watch_page_activity
 from cxaudit.scan.urls import DEFAULT_PORTS, origin
 
 logger = logging.getLogger(__name__)
@@ -44,6 +44,15 @@ return {
 };
 """
 
+# One command instead of three after each navigation: wait for the page to
+# settle, then describe it and collect its links.
+WAIT_AND_DESCRIBE = (
+    "const done = arguments[arguments.length - 1];\n"
+    f"{QUIET_DOM_WAIT}(arguments[0], reason => done({{\n"
+    f"  reason: reason,\n  document: (function () {{ {DESCRIBE_DOCUMENT} }})(),\n"
+    f"  links: (function () {{ {COLLECT_LINKS} }})()\n}}));"
+)
+
 # Chromium shows its own error page at this address when a navigation fails
 # without an HTTP response (connection reset, empty response). ChromeDriver
 # 156 reports some of these failures as an error and loads the error page
@@ -62,6 +71,7 @@ class LoadedDocument:
     url: str
     http_status: int | None
     content_type: str | None
+    links: tuple[str, ...] = ()
 
     @property
     def is_html(self) -> bool:
@@ -115,23 +125,21 @@ class BrowserSession:
         driver = self.driver
         try:
             driver.get(url)
-            waited = driver.execute_async_script(WAIT_FOR_QUIET_DOM, self._quiet_limit_ms)
+            loaded = driver.execute_async_script(WAIT_AND_DESCRIBE, self._quiet_limit_ms) or {}
         except TimeoutException:
             logger.warning("Loading %s timed out; the browser is replaced", url)
             self.close()
             raise
-        logger.debug("Loaded %s: %s", url, waited)
-        facts = driver.execute_script(DESCRIBE_DOCUMENT) or {}
+        facts = loaded.get("document") or {}
+        logger.debug("Loaded %s (%s)", url, loaded.get("reason"))
         if str(facts.get("url") or "").startswith(CHROMIUM_ERROR_PAGE):
             raise NavigationError(facts.get("errorCode") or "unknown network error")
         return LoadedDocument(
             url=facts.get("url") or url,
             http_status=facts.get("status"),
             content_type=facts.get("contentType"),
+            links=tuple(loaded.get("links") or ()),
         )
-
-    def links(self) -> list[str]:
-        return list(self.driver.execute_script(COLLECT_LINKS) or [])
 
     def clear_site_data(self, url: str) -> None:
         """Delete every cookie and the storage of ``url``'s origin, so the next page starts as a first visit.

@@ -132,13 +132,13 @@ WATCH_PAGE_ACTIVITY = f"""
 }})();
 """
 
-# Resolves once the document is complete and its DOM has not changed for
-# SETTLE_MS with no work pending ("settled") or for QUIET_MS ("quiet"), or
-# after LIMIT_MS, the optional first argument, in any case ("limit").
-WAIT_FOR_QUIET_DOM = f"""
-const done = arguments[arguments.length - 1];
+# A function of (limit, done) that calls done once the document is complete
+# and its DOM has not changed for SETTLE_MS with no work pending ("settled")
+# or for QUIET_MS ("quiet"), or after the limit in milliseconds in any case
+# ("limit"). A limit that is not a number means DEFAULT_LIMIT_MS.
+QUIET_DOM_WAIT = f"""(function (limit, done) {{
 const QUIET_MS = {QUIET_MS}, SETTLE_MS = {SETTLE_MS}, started = Date.now();
-const LIMIT_MS = typeof arguments[0] === 'number' ? arguments[0] : {DEFAULT_LIMIT_MS};
+const LIMIT_MS = typeof limit === 'number' ? limit : {DEFAULT_LIMIT_MS};
 const activity = window.__cxauditActivity;
 const later = activity ? activity.setTimeout : setTimeout;
 const cancel = activity ? activity.clearTimeout : clearTimeout;
@@ -174,7 +174,10 @@ function check() {{
 }}
 if (document.readyState !== 'complete') window.addEventListener('load', check);
 check();
-"""
+}})"""
+
+# Resolves with the reason of QUIET_DOM_WAIT; the optional first argument is the limit.
+WAIT_FOR_QUIET_DOM = QUIET_DOM_WAIT + "(arguments[0], arguments[arguments.length - 1]);"
 
 
 def watch_page_activity(driver: Any) -> bool:

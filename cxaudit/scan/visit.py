@@ -96,10 +96,7 @@ def visit_page(session: BrowserSession, target: CrawlTarget, visit: VisitSetting
     # After a redirect within the site the page is recorded at the address it was served from.
     url = page_result.url = normalize_url(document.url)
     outcome.http_status = document.http_status
-    try:
-        outcome.links = session.links()
-    except BROWSER_ERRORS as error:
-        return _fail(session, outcome, page_load_error(url, error))
+    outcome.links = list(document.links)
 
     if document.http_status and document.http_status >= 400:
         # The error page is the server's, not the site's content: auditing it
@@ -112,12 +109,12 @@ def visit_page(session: BrowserSession, target: CrawlTarget, visit: VisitSetting
     if visit.links_found is not None:
         visit.links_found(outcome.links)
     audit_page(visit.registry, page_result, url, session.driver, visit.settings)
-    if not session.is_alive():
+    # Clearing is the first command after the audits, so it also shows
+    # whether the browser survived them; only a failure needs a check.
+    if not _clear_site_data(session, document.url):
         # Results from a browser that died mid-audit are incomplete.
         page_result.findings.clear()
         return _fail(session, outcome, _("The browser stopped while the page was audited."))
-
-    _clear_site_data(session, document.url)
     return outcome
 
 
@@ -141,14 +138,21 @@ def _load_with_retry(session: BrowserSession, url: str) -> tuple[LoadedDocument,
     raise AssertionError("unreachable: the loop returns or raises")
 
 
-def _clear_site_data(session: BrowserSession, url: str) -> None:
+def _clear_site_data(session: BrowserSession, url: str) -> bool:
+    """Clear the cookies and storage ``url`` left; return False when the browser has stopped.
+
+    A browser that fails to clear them is replaced, because the next page
+    must not see this page's cookies.
+    """
     try:
         session.clear_site_data(url)
     except BROWSER_ERRORS as error:
-        # The next page must not see this page's cookies, so a browser that
-        # cannot clear them is replaced.
-        logger.warning("Clearing cookies and storage after %s failed (%s); the browser is replaced", url, _first_line(error))
+        stopped = not session.is_alive()
+        if not stopped:
+            logger.warning("Clearing cookies and storage after %s failed (%s); the browser is replaced", url, _first_line(error))
         session.close()
+        return not stopped
+    return True
 
 
 def _fail(session: BrowserSession, outcome: PageVisit, reason: str) -> PageVisit:

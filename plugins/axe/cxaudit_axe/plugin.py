@@ -12,7 +12,7 @@ from cxaudit.audit import AuditFinding, PageContext, ToolVersion
 from cxaudit.hookspecs import hookimpl
 from cxaudit_axe.bundle import axe_source, bundled_axe_version
 from cxaudit_axe.frames import prepare_frames, remove_markers
-from cxaudit_axe.preload import load_axe, preload_source
+from cxaudit_axe.preload import preload_source
 from cxaudit_axe.results import findings_from_results
 from cxaudit_axe.rule_texts import rule_help
 from cxaudit_axe.run import run_axe
@@ -41,7 +41,6 @@ def cxaudit_page_audit(page: PageContext) -> list[AuditFinding]:
     selection = resolve_selection(page.settings, _app_config())
     driver = page.driver
 
-    load_axe(driver)
     frames = prepare_frames(driver, axe_source())
     try:
         results = run_axe(driver, selection.run_options())

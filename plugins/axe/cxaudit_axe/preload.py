@@ -10,24 +10,14 @@ own scripts, so it is sent once per browser.
 
 Those scripts may replace ``window.axe`` (a site that bundles another
 axe-core, say), and a remote WebDriver without the DevTools protocol does
-not run scripts for new documents. ``load_axe`` checks the version before
-each audit and sends the script in those cases, so the audit always runs
-the bundled axe-core.
+not run scripts for new documents. ``cxaudit_axe.run`` therefore checks the
+version with each run and sends the script in those cases, so the audit
+always runs the bundled axe-core.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from cxaudit_axe.bundle import axe_source, bundled_axe_version
-
-HAS_BUNDLED_AXE = "return !!(window.axe && window.axe.version === arguments[0]);"
-
-
-def load_axe(driver: Any) -> None:
-    """Make sure the current top document runs the bundled axe-core."""
-    if not driver.execute_script(HAS_BUNDLED_AXE, bundled_axe_version()):
-        driver.execute_script(axe_source())
+from cxaudit_axe.bundle import axe_source
 
 
 def preload_source() -> str:
