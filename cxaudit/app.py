@@ -16,6 +16,8 @@ from cxaudit.i18n import check_ui_languages, select_locale
 from cxaudit.paths import TRANSLATIONS_DIR
 from cxaudit.plugins import PluginRegistry
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Create the cxaudit application.
@@ -39,7 +41,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_plugins(app)
     _register_template_helpers(app)
     _register_blueprints(app)
-    _configure_logging(app)
+    # Services log their starts, stops and scans at INFO for operators. The
+    # command line configures logging before it creates the app, so there this
+    # call changes nothing.
+    configure_logging(logging.INFO)
     return app
 
 
@@ -124,7 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(scorecard_bp)
 
 
-def _configure_logging(app: Flask) -> None:
-    # Add a handler only when the host configured none, as Flask itself does.
+def configure_logging(level: int) -> None:
+    """Log to stderr from ``level`` up, unless the host configured a handler already, as Flask itself does."""
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=level, format=LOG_FORMAT)

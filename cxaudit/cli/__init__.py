@@ -14,13 +14,17 @@ import sys
 import click
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
 
-from cxaudit.app import create_app
+from cxaudit.app import configure_logging, create_app
 from cxaudit.cli import admin, inquiries, privacy, scans, scorecards
 from cxaudit.cli.help_text import translate_help
 from cxaudit.i18n import in_command_line_language, select_click_language
 from cxaudit.plugins import PluginLoadError, PluginRegistry
 
 logger = logging.getLogger(__name__)
+
+# Long-running commands whose INFO logs (starts, stops, each scan) operators
+# read. Every other command logs only warnings and errors unless --verbose.
+SERVICE_COMMANDS = frozenset({"serve", "worker"})
 
 
 def _create_app_for_cli():
@@ -49,8 +53,13 @@ class CommandLineGroup(FlaskGroup):
 
 @click.group(cls=CommandLineGroup, create_app=_create_app_for_cli, add_default_commands=False, add_version_option=False)
 @click.version_option(package_name="cxaudit")
-def cli() -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Also log progress messages (INFO), such as each page a scan audits, to stderr.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool) -> None:
     """Measure and improve the digital service of cultural institutions."""
+    # Runs before the subcommand creates the app, whose own default is INFO.
+    verbose = verbose or ctx.invoked_subcommand in SERVICE_COMMANDS
+    configure_logging(logging.INFO if verbose else logging.WARNING)
 
 
 # cxaudit always builds its own app, so Flask's options for choosing an app
