@@ -71,19 +71,38 @@ def test_scan_prints_summary(scan_runner, serve_directory):
     assert "4 pages audited" in lines
     assert "1 error page (HTTP 400 or above)" in lines
     assert "0 pages failed" in lines
-    assert "  critical: 2, 2" in lines
-    assert "  serious: 3, 3" in lines
+    assert "Violations by impact (one rule result per rule and page):" in lines
     assert [line for line in lines if line.startswith(IMPACT_LINE_PREFIXES)] == [
-        "  critical: 2, 2",
-        "  serious: 3, 3",
-        "  moderate: 0, 0",
-        "  minor: 0, 0",
+        "  critical: 2 rule results, 2 elements",
+        "  serious: 3 rule results, 3 elements",
+        "  moderate: 0 rule results, 0 elements",
+        "  minor: 0 rule results, 0 elements",
     ]
     ranking = lines[lines.index("Rules violated on most pages:") + 1 :]
     assert ranking == [
         "  image-alt (axe, critical): 2 pages",
         "  link-name (axe, serious): 2 pages",
         "  html-has-lang (axe, serious): 1 page",
+    ]
+
+
+@pytest.mark.browser
+def test_scan_prints_summary_in_polish(scan_runner, serve_directory, monkeypatch):
+    monkeypatch.setenv("CXAUDIT_LANGUAGE", "pl")
+    base_url = serve_directory(PAGES)
+
+    result = scan_runner.invoke(cli, ["scan", f"{base_url}/index.html"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "4 strony sprawdzone" in lines
+    assert "Naruszenia według wpływu (jeden wynik reguły na regułę i stronę):" in lines
+    impact_lines = lines[lines.index("Naruszenia według wpływu (jeden wynik reguły na regułę i stronę):") + 1 :][:4]
+    assert impact_lines == [
+        "  krytyczny: 2 wyniki reguł, 2 elementy",
+        "  poważny: 3 wyniki reguł, 3 elementy",
+        "  umiarkowany: 0 wyników reguł, 0 elementów",
+        "  drobny: 0 wyników reguł, 0 elementów",
     ]
 
 

@@ -20,7 +20,7 @@ from cxaudit.scan.crawl_settings import CrawlSettings
 from cxaudit.scan.export import render_export
 from cxaudit.scan.fail_on import EXIT_VIOLATIONS_FOUND, count_violations_at_or_above
 from cxaudit.scan.runner import create_scan, request_cancel, run_stored_scan
-from cxaudit.scan.summary import ScanSummary, summarize_scan
+from cxaudit.scan.summary import ImpactTotal, ScanSummary, summarize_scan
 
 logger = logging.getLogger(__name__)
 
@@ -262,9 +262,9 @@ def _echo_summary(summary: ScanSummary, err: bool) -> None:
         echo(ngettext("%(num)d audit error", "%(num)d audit errors", summary.audit_errors))
 
     echo()
-    echo(_("Violations by impact (rule results, elements):"))
+    echo(_("Violations by impact (one rule result per rule and page):"))
     for total in summary.by_impact:
-        echo(f"  {impact_label(total.impact)}: {total.results}, {total.elements}")
+        echo(format_impact_total(total))
 
     echo()
     if not summary.failing_rules:
@@ -274,6 +274,13 @@ def _echo_summary(summary: ScanSummary, err: bool) -> None:
     for rule in summary.failing_rules:
         pages = ngettext("%(num)d page", "%(num)d pages", rule.pages)
         echo(f"  {rule.rule} ({rule.plugin}, {impact_label(rule.impact)}): {pages}")
+
+
+def format_impact_total(total: ImpactTotal) -> str:
+    """Format one impact's line of the summary, such as ``critical: 25 rule results, 359 elements``."""
+    results = ngettext("%(num)d rule result", "%(num)d rule results", total.results)
+    elements = ngettext("%(num)d element", "%(num)d elements", total.elements)
+    return f"  {impact_label(total.impact)}: {results}, {elements}"
 
 
 def impact_label(impact: str | None) -> str:
