@@ -36,10 +36,10 @@ def help_texts(command: click.Command, path: str = "cxaudit") -> list[tuple[str,
 
 
 def test_every_help_text_has_polish():
-    # Flask's shell and routes commands and Flask-Limiter's limiter command
-    # (newer releases add it) keep their own English help. Click's --version
-    # help comes from the click catalog (test_cli_click_language).
-    foreign = (["shell"], ["routes"], ["limiter"], ["version"])
+    # Flask's routes command and Flask-Limiter's limiter command (newer
+    # releases add it) keep their own English help and are hidden. Click's
+    # --version help comes from the click catalog (test_cli_click_language).
+    foreign = (["routes"], ["limiter"], ["version"])
     ours = [(where, text) for where, text in help_texts(cli) if where.split()[1:2] not in foreign]
     polish = _catalog("pl")
 
@@ -61,6 +61,38 @@ def test_scan_help_in_english():
     output = run_help("scan", "run", language="en")
 
     assert "Crawl URL's site in headless Chromium" in output
+
+
+def command_list(help_output: str) -> dict[str, str]:
+    """Map each command name listed in ``cxaudit --help`` to its short help."""
+    heading = "Polecenia:" if "Polecenia:" in help_output else "Commands:"
+    rows = help_output.split(f"\n{heading}\n", 1)[1].splitlines()
+    return dict(row.strip().split(None, 1) for row in rows if row.strip())
+
+
+def test_root_help_in_polish_hides_developer_commands():
+    commands = command_list(run_help(language="pl"))
+
+    assert "limiter" not in commands
+    assert "routes" not in commands
+    assert commands["shell"].startswith("Otwórz interaktywną powłokę Pythona")
+    assert "scan" in commands
+
+
+def test_root_help_in_english_hides_developer_commands():
+    commands = command_list(run_help(language="en"))
+
+    assert "limiter" not in commands
+    assert "routes" not in commands
+    assert commands["shell"].startswith("Open an interactive Python shell")
+    assert "scan" in commands
+
+
+@pytest.mark.parametrize("command", ["routes", "limiter"])
+def test_hidden_developer_command_still_runs(command):
+    output = run_help(command, language="en")
+
+    assert output.startswith(f"Usage: cxaudit {command}")
 
 
 def test_serve_help_shows_real_thread_default():

@@ -12,7 +12,8 @@ import os
 import sys
 
 import click
-from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
+from flask.cli import FlaskGroup, ScriptInfo, routes_command
+from flask.cli import shell_command as flask_shell_command
 
 from cxaudit.app import configure_logging, create_app
 from cxaudit.cli import admin, inquiries, privacy, scans, scorecards
@@ -26,6 +27,11 @@ logger = logging.getLogger(__name__)
 # read. Every other command logs only warnings and errors unless --verbose.
 SERVICE_COMMANDS = frozenset({"serve", "worker"})
 
+# Developer tools with English-only help: Flask's routes and Flask-Limiter's
+# limiter, which Flask adds from the "flask.commands" entry points. They
+# still run, but --help leaves them out.
+DEVELOPER_COMMANDS = frozenset({"limiter", "routes"})
+
 
 def _create_app_for_cli():
     try:
@@ -38,7 +44,7 @@ def _create_app_for_cli():
 
 
 class CommandLineGroup(FlaskGroup):
-    """The root command group: FlaskGroup, with a one-line error when ``--help`` cannot create the app."""
+    """The root command group: FlaskGroup, with developer commands hidden and a one-line error when ``--help`` cannot create the app."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         try:
@@ -49,6 +55,12 @@ class CommandLineGroup(FlaskGroup):
             error.show()
             return sorted(self.commands)
         return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is not None and name in DEVELOPER_COMMANDS:
+            command.hidden = True
+        return command
 
 
 @click.group(cls=CommandLineGroup, create_app=_create_app_for_cli, add_default_commands=False, add_version_option=False)
@@ -68,6 +80,12 @@ cli.params = [param for param in cli.params if param.name not in {"app", "env_fi
 
 for module in (admin, inquiries, privacy, scans, scorecards):
     module.register(cli)
+# Flask's shell, with a help text that translate_help can translate.
+shell_command = click.Command(
+    "shell",
+    callback=flask_shell_command.callback,
+    help="Open an interactive Python shell with the cxaudit app loaded, for operators.",
+)
 cli.add_command(shell_command)
 cli.add_command(routes_command)
 
