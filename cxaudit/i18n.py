@@ -87,6 +87,19 @@ def command_line_language(languages: list[str], default: str) -> str:
     return default
 
 
+def unsupported_command_line_language() -> str | None:
+    """Return the value of ``CXAUDIT_LANGUAGE`` when the command line has no translation for it, else None.
+
+    :func:`command_line_language` falls back to the default language for such
+    a value without saying so.
+    """
+    value = os.environ.get("CXAUDIT_LANGUAGE")
+    if not value or value in ("C", "POSIX") or value.startswith("C."):
+        return None
+    is_supported = bool(normalise_language(value, COMMAND_LINE_LANGUAGES, default=""))
+    return None if is_supported else value
+
+
 def select_click_language() -> str:
     """Make Click's own messages ("Usage:", "Error: ...") follow the command line's language, and return it.
 

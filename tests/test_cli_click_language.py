@@ -118,6 +118,38 @@ def test_click_language_follows_command_line(tmp_path, variables, expected):
     assert result.stdout.startswith(expected)
 
 
+UNSUPPORTED_LANGUAGE_WARNING = (
+    "Ostrzeżenie: wiersz poleceń nie jest przetłumaczony na język CXAUDIT_LANGUAGE={value}, "
+    "więc używa języka pl. Dostępne języki: pl, en.\n"
+)
+
+
+@pytest.mark.parametrize("value", ["uk", "de-DE"])
+def test_unsupported_language_warns_once(tmp_path, value):
+    result = run_cxaudit("--help", cwd=tmp_path, CXAUDIT_LANGUAGE=value)
+
+    assert result.returncode == 0
+    assert result.stderr == UNSUPPORTED_LANGUAGE_WARNING.format(value=value)
+    assert result.stdout.startswith("Użycie: cxaudit")
+
+
+def test_unsupported_language_warns_before_command(tmp_path):
+    result = run_cxaudit("scna", cwd=tmp_path, CXAUDIT_LANGUAGE="uk")
+
+    assert result.returncode == 2
+    assert result.stderr.startswith(UNSUPPORTED_LANGUAGE_WARNING.format(value="uk"))
+    assert result.stderr.count("Ostrzeżenie:") == 1
+    assert "Błąd: Nie ma polecenia 'scna'." in result.stderr
+
+
+@pytest.mark.parametrize("value", ["pl", "pl_PL.UTF-8", "en", "en-GB", "C"])
+def test_supported_language_no_warning(tmp_path, value):
+    result = run_cxaudit("--help", cwd=tmp_path, CXAUDIT_LANGUAGE=value)
+
+    assert result.returncode == 0
+    assert result.stderr == ""
+
+
 def install_broken_plugin(site: Path) -> None:
     """Install a distribution into ``site`` whose ``cxaudit`` entry point fails to import.
 

@@ -14,11 +14,18 @@ import sys
 import click
 from flask.cli import FlaskGroup, ScriptInfo, routes_command
 from flask.cli import shell_command as flask_shell_command
+from flask_babel import lazy_gettext as _l
 
 from cxaudit.app import configure_logging, create_app
 from cxaudit.cli import admin, inquiries, privacy, scans, scorecards
 from cxaudit.cli.help_text import translate_help
-from cxaudit.i18n import in_command_line_language, select_click_language
+from cxaudit.i18n import (
+    COMMAND_LINE_DEFAULT_LANGUAGE,
+    COMMAND_LINE_LANGUAGES,
+    in_command_line_language,
+    select_click_language,
+    unsupported_command_line_language,
+)
 from cxaudit.plugins import PluginLoadError, PluginRegistry
 
 logger = logging.getLogger(__name__)
@@ -111,10 +118,25 @@ def _add_plugin_commands(group: click.Group) -> None:
             group.add_command(command)
 
 
+def _warn_about_unsupported_language() -> None:
+    value = unsupported_command_line_language()
+    if value is None:
+        return
+    message = _l(
+        "Warning: the command line is not translated into CXAUDIT_LANGUAGE=%(value)s, so it uses %(default)s. "
+        "Available languages: %(languages)s.",
+        value=value,
+        default=COMMAND_LINE_DEFAULT_LANGUAGE,
+        languages=", ".join(COMMAND_LINE_LANGUAGES),
+    )
+    click.echo(in_command_line_language(message), err=True)
+
+
 def main() -> None:
     # Already chosen when the console script (cxaudit.__main__) starts, but a
     # caller of this function gets Click's messages translated as well.
     select_click_language()
+    _warn_about_unsupported_language()
     # Before plugin commands are added, because those are translated with the plugins' own catalogs.
     translate_help(cli)
     _add_plugin_commands(cli)
