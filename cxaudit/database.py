@@ -22,19 +22,22 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade_database() -> None:
+def upgrade_database() -> bool:
     """Bring the schema to this version; safe to run again. Needs an app context.
 
     An empty database gets the models' schema in one step and is marked as
     migrated, which takes a fraction of the time of running every migration
     (tests/test_migrations.py checks both ways give the same schema). A
-    database with tables gets the migrations it lacks.
+    database with tables gets the migrations it lacks. Returns True when the
+    database was empty and its tables were created.
     """
-    if inspect(db.engine).get_table_names():
-        migrate_database()
-    else:
+    created = not inspect(db.engine).get_table_names()
+    if created:
         create_schema()
+    else:
+        migrate_database()
     logger.info("Database at %s is up to date", db.engine.url.render_as_string(hide_password=True))
+    return created
 
 
 def migrate_database() -> None:

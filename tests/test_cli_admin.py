@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from cxaudit.app import create_app
 from cxaudit.cli import cli
 from cxaudit.extensions import db
 from cxaudit.models import Institution, Role, Site, Survey, SurveyKind, User
@@ -74,6 +75,23 @@ def test_init_twice_keeps_one_admin(any_db_app, db_runner):
     assert count(any_db_app, User) == 1
     assert "Created the user" not in second.output
     assert "The database is up to date." in second.output
+    assert "Created the database." not in second.output
+
+
+def test_init_on_empty_database_says_created(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}",
+        "HUEY_SQLITE_PATH": str(tmp_path / "jobs.db"),
+        "DEFAULT_LANGUAGE": "en",
+    })
+
+    result = run(app.test_cli_runner(), "init")
+
+    assert result.exit_code == 0, result.output
+    assert "Created the database." in result.output
+    assert "The database is up to date." not in result.output
 
 
 def test_init_prints_generated_password_once(any_db_app, db_runner):

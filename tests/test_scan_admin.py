@@ -128,7 +128,7 @@ def test_scan_json_download(immediate_app, signed_in, serve_directory):
     assert [finding["rule"] for finding in data["pages"][0]["findings"]] == ["link-name"]
 
 
-def test_running_scan_page_refreshes(app, client):
+def test_running_scan_page_offers_progress(app, client):
     sign_in(app, client)
     with app.app_context():
         scan = Scan(url="http://127.0.0.1:9/", status=ScanStatus.RUNNING, settings={}, pages_done=2, pages_queued=3)
@@ -139,10 +139,35 @@ def test_running_scan_page_refreshes(app, client):
     page = client.get(f"/scans/{scan_id}?lang=en").get_data(as_text=True)
     progress = client.get(f"/scans/{scan_id}/progress").get_json()
 
-    assert '<meta http-equiv="refresh" content="3">' in page
-    assert "2 pages done" in page
-    assert "3 pages waiting" in page
-    assert progress == {"id": scan_id, "status": "running", "pages_done": 2, "pages_queued": 3, "error": None}
+    assert 'http-equiv="refresh"' not in page
+    assert f'<p id="scan-refresh"><a href="/scans/{scan_id}">Refresh</a></p>' in page
+    assert f'data-progress-url="/scans/{scan_id}/progress"' in page
+    assert "scan-progress.js" in page
+    assert "Running: 2 pages done,\n3 pages waiting" in page
+    assert progress == {
+        "id": scan_id,
+        "status": "running",
+        "running": True,
+        "pages_done": 2,
+        "pages_queued": 3,
+        "error": None,
+        "text": "Running: 2 pages done,\n3 pages waiting",
+    }
+
+
+def test_progress_text_follows_language(app, client):
+    sign_in(app, client)
+    with app.app_context():
+        scan = Scan(url="http://127.0.0.1:9/", status=ScanStatus.CANCELLED, settings={}, pages_done=1)
+        db.session.add(scan)
+        db.session.commit()
+        scan_id = scan.id
+
+    client.get("/scans?lang=pl")
+    progress = client.get(f"/scans/{scan_id}/progress").get_json()
+
+    assert progress["running"] is False
+    assert progress["text"] == "Anulowano"
 
 
 def test_failed_scan_shows_error(app, client):

@@ -127,6 +127,39 @@ def test_unavailable_robots_stops_seed_in_polish(app):
     assert "Ignoruj robots.txt" in message
 
 
+def test_unreachable_site_stops_seed_without_robots_advice(app):
+    def fetch_robots(url: str) -> str | None:
+        raise FileUnavailable(url, None, "Connection refused", "ERR_CONNECTION_REFUSED")
+
+    settings = {"max_pages": 5, **CrawlSettings(sitemap=False).to_settings()}
+    config = {"SCAN_ALLOWED_NETWORKS": "", "SCAN_RESOLVER": lambda host: ["93.184.216.34"]}
+    with app.app_context(), force_locale("pl"):
+        frontier = Frontier("https://teatr.example/", settings, config, lambda url: None, fetch_robots)
+        with pytest.raises(RobotsUnavailable) as raised:
+            frontier.seed()
+
+    message = str(raised.value)
+    assert message.startswith("Skan zatrzymał się przed pierwszą stroną, bo nie udało się połączyć z https://teatr.example.")
+    assert "net::ERR_CONNECTION_REFUSED" in message
+    assert "--ignore-robots" not in message
+    assert "robots.txt" not in message
+
+
+def test_scan_of_closed_port_names_unreachable_site(make_app, closed_url):
+    app = make_app()
+
+    with app.app_context():
+        scan_id = create_scan(closed_url, 5).id
+        run_stored_scan(scan_id)
+
+        scan = db.session.get(Scan, scan_id)
+        origin = closed_url.rstrip("/")
+        assert scan.status == ScanStatus.FAILED
+        assert scan.error.startswith(f"The scan stopped before the first page, because {origin} could not be reached.")
+        assert "Nothing answers at this address" in scan.error
+        assert "--ignore-robots" not in scan.error
+
+
 def test_ignored_robots_lets_seed_and_pages_pass(app):
     with app.app_context():
         frontier = frontier_with_failing_robots(ignore_robots=True)

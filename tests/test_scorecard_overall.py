@@ -233,7 +233,7 @@ def test_html_shows_overall_score_in_polish(app):
         empty_html = render_html(build_scorecard(empty, "pl", NOVEMBER))
 
     assert "Ocena ogólna" in html
-    assert "77 na 100: dobry" in html
+    assert "77 na 100, poziom dobry" in html
     assert "Zmiana od poprzedniego pomiaru: +6,5 pkt" in html
     assert "Obejmuje: Zadowolenie odwiedzających, Dostępność." in html
     assert "Brak danych: żaden wymiar nie ma jeszcze danych, więc nie ma oceny ogólnej." in empty_html

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import zlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -126,6 +127,37 @@ def test_summary_fills_page_one(museum, language):
         assert re.search(rf"\b{re.escape(fix.rule)}\b", first), f"fix {fix.rule} is not on page 1"
     assert texts["annex"] not in first
     assert texts["annex"] in second
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_pdf_is_tagged_in_its_language(museum, language):
+    app, institution_id = museum
+    with app.test_request_context():
+        pdf = render_pdf(_scorecard(app, institution_id, language))
+
+    info = subprocess.run(["/usr/bin/pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    structure = subprocess.run(
+        ["/usr/bin/pdfinfo", "-struct", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    assert _catalog_language(pdf) == language
+    # Screen readers announce headings and read table cells with their headers.
+    tags = set(re.findall(r"^\s*(\w+)", structure, re.MULTILINE))
+    assert {"H1", "H2", "Table", "TH", "TD"} <= tags
+
+
+def _catalog_language(pdf: bytes) -> str | None:
+    """Return the /Lang of the PDF's catalog, which may sit in a compressed object stream."""
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        end = pdf.find(b"endstream", match.end())
+        try:
+            data = zlib.decompress(pdf[match.end():end])
+        except zlib.error:
+            data = pdf[match.end():end]
+        found = re.search(rb"/Type /Catalog.*?/Lang \((\w+)\)", data, re.DOTALL)
+        if found:
+            return found.group(1).decode()
+    return None
 
 
 def test_pdf_prints_bounded_table_with_note(museum):

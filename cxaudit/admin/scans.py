@@ -25,8 +25,9 @@ from cxaudit.scan.runner import create_scan, find_site, request_cancel
 from cxaudit.scan.summary import summarize_scan
 from cxaudit.scan.urls import SCOPE_HOST, SCOPE_PATH, InvalidPattern, InvalidScanURL, compile_patterns, validate_scan_url
 
-# Seconds between reloads of a scan page while the scan is queued or running.
-REFRESH_SECONDS = 3
+# Seconds between progress requests of a scan page while the scan is queued
+# or running (static/scan-progress.js).
+POLL_SECONDS = 3
 MAX_PAGES_LIMIT = 1000
 # The plugin whose rule selection the scan form offers.
 AXE_PLUGIN = "axe"
@@ -216,18 +217,22 @@ def scans():
     )
 
 
+def is_running(scan: Scan) -> bool:
+    return scan.status in (ScanStatus.QUEUED, ScanStatus.RUNNING)
+
+
 @bp.route("/scans/<int:scan_id>")
 @requires(Permission.SCANS)
 def scan_detail(scan_id: int):
     scan = db.get_or_404(Scan, scan_id)
-    running = scan.status in (ScanStatus.QUEUED, ScanStatus.RUNNING)
+    running = is_running(scan)
     summary = None if running else summarize_scan(scan, top=None)
     return render_template(
         "admin/scans/detail.html",
         scan=scan,
         summary=summary,
         running=running,
-        refresh_seconds=REFRESH_SECONDS,
+        poll_seconds=POLL_SECONDS,
         violation=Outcome.VIOLATION,
         export_formats=EXPORT_FORMATS,
         previous_scan=previous_finished_scan(scan) if scan.status == ScanStatus.FINISHED else None,
@@ -254,13 +259,17 @@ def cancel_scan(scan_id: int):
 @bp.route("/scans/<int:scan_id>/progress")
 @requires(Permission.SCANS)
 def scan_progress(scan_id: int):
+    """Return a scan's progress as JSON, with the scan page's status line in the user's language as ``text``."""
     scan = db.get_or_404(Scan, scan_id)
+    running = is_running(scan)
     return jsonify(
         id=scan.id,
         status=str(scan.status),
+        running=running,
         pages_done=scan.pages_done,
         pages_queued=scan.pages_queued,
         error=scan.error,
+        text=render_template("admin/scans/_progress.html", scan=scan, running=running).strip(),
     )
 
 

@@ -91,11 +91,11 @@ def require_institution(slug: str) -> Institution:
 def init_command() -> None:
     """Create or upgrade the database; on first run also create the user admin."""
     try:
-        upgrade_database()
+        created = upgrade_database()
     except OperationalError as error:
         url = db.engine.url.render_as_string(hide_password=True)
         fail(_("Cannot open the database at %(url)s: %(error)s. Check DATABASE_URL.", url=url, error=str(error.orig)))
-    click.echo(_("The database is up to date."))
+    click.echo(_("Created the database.") if created else _("The database is up to date."))
     if any_user_exists():
         return
 

@@ -49,6 +49,12 @@ DEFAULT_POLITENESS_DELAY = 0.25
 MAX_CRAWL_DELAY = 30.0
 # What RFC 9309 requires a crawler to assume when robots.txt cannot be fetched.
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
+# Network errors of a robots.txt fetch after which the site's pages cannot be
+# reached either: no server, no such name, no answer, no route.
+UNREACHABLE_CODES = frozenset({
+    "ERR_CONNECTION_REFUSED", "ERR_NAME_NOT_RESOLVED", "ERR_NAME_RESOLUTION_FAILED",
+    "ERR_CONNECTION_TIMED_OUT", "ERR_TIMED_OUT", "ERR_ADDRESS_UNREACHABLE", "ERR_INTERNET_DISCONNECTED",
+})
 # Depth given to URLs found in sitemaps: one step from the start page, as
 # if the start page linked to each of them.
 SITEMAP_DEPTH = 1
@@ -116,6 +122,8 @@ class Frontier:
         self.robots_texts: dict[str, str | None] = {}
         # Why the robots.txt of an origin could not be fetched; its pages are all refused.
         self.robots_problems: dict[str, str] = {}
+        # Origins where nothing answered at all, as opposed to a failing server.
+        self._unreachable_origins: set[str] = set()
         self._robots: dict[str, RobotsRules] = {}
         self._next_load: dict[tuple[str, int | None], float] = {}
         self._capped_origins: set[str] = set()
@@ -292,6 +300,15 @@ class Frontier:
         problem = self.robots_problems.get(origin_url)
         if problem is None:
             return
+        if origin_url in self._unreachable_origins:
+            # The pages cannot be reached either, so ignoring robots.txt would not help.
+            raise RobotsUnavailable(
+                _(
+                    "The scan stopped before the first page, because %(site)s could not be reached. %(problem)s.",
+                    site=origin_url,
+                    problem=problem,
+                )
+            )
         raise RobotsUnavailable(
             _(
                 "The scan stopped before the first page, because %(robots)s could not be fetched. %(problem)s. "
@@ -324,6 +341,8 @@ class Frontier:
             if self.crawl.ignore_robots:
                 return None
             self.robots_problems[origin_url] = robots_problem(error)
+            if error.status is None and error.code in UNREACHABLE_CODES:
+                self._unreachable_origins.add(origin_url)
             return DISALLOW_ALL
 
     def _crawl_delay(self, url: str) -> float:
