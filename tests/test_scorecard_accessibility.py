@@ -10,6 +10,7 @@ from cxaudit.extensions import db
 from cxaudit.models import Finding, Institution, Outcome, PageResult, PageStatus, Scan, ScanStatus, Site
 from cxaudit.scorecard.accessibility import summarise_accessibility
 from cxaudit.scorecard.data import build_scorecard
+from cxaudit.scan.history import previous_finished_scan
 
 
 def _institution(slug: str) -> Institution:
@@ -200,6 +201,25 @@ def test_only_latest_finished_scan_counts(any_db_app, museum):
     assert [site.base_url for site in summary.sites] == ["http://127.0.0.1:9/museum", "http://127.0.0.1:9/shop"]
     assert [site.finished_at.day for site in summary.sites] == [20, 10]
     assert "old-rule" not in {rule.rule for rule in summary.top_rules}
+
+
+def test_scan_started_last_counts_when_an_older_one_finished_later(any_db_app):
+    # A scan resumed by another worker can finish after a scan started later.
+    # The one started last is the site's latest, as on the site's history page.
+    with any_db_app.app_context():
+        library = _institution("library")
+        site = _site(library, "http://127.0.0.1:9/library")
+        resumed = _scan(site, finished_day=20)
+        _finding(_page(resumed, "/"), "image-alt", "critical")
+        started_last = _scan(site, finished_day=12)
+        _finding(_page(started_last, "/"), "label", "critical")
+        db.session.commit()
+
+        summary = summarise_accessibility(library.id)
+        assert previous_finished_scan(started_last).id == resumed.id
+
+    assert [rule.rule for rule in summary.top_rules] == ["label"]
+    assert [site.finished_at.day for site in summary.sites] == [12]
 
 
 def test_top_rules_limited_to_ten(any_db_app):

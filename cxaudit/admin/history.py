@@ -80,8 +80,9 @@ def _compare_form(finished: list[Scan]) -> CompareForm | None:
 
 
 def _scan_choice_label(scan: Scan) -> str:
-    finished_at = scan.finished_at.strftime("%Y-%m-%d %H:%M") if scan.finished_at else "–"
-    return _("Scan %(id)s, %(time)s", id=scan.id, time=finished_at)
+    # The start time, as in the list of scans above the form.
+    started_at = scan.started_at.strftime("%Y-%m-%d %H:%M") if scan.started_at else "–"
+    return _("Scan %(id)s, %(time)s", id=scan.id, time=started_at)
 
 
 @bp.route("/scans/diff")

@@ -108,15 +108,17 @@ class AccessibilitySummary:
 
 
 def latest_finished_scans(institution_id: int, rank: int = 1) -> Select:
-    """Select the id of the most recently finished scan of each of the institution's sites.
+    """Select the id of the latest finished scan of each of the institution's sites.
 
-    ``rank=2`` selects the finished scan before it, for sites scanned more than once.
+    The latest is the finished scan started last, as on the site's history
+    page, even when an older scan, resumed by another worker, finished after
+    it. ``rank=2`` selects the finished scan before it, for sites scanned more
+    than once.
     """
-    finished = func.coalesce(Scan.finished_at, Scan.created_at)
     ranked = (
         select(
             Scan.id.label("scan_id"),
-            func.row_number().over(partition_by=Scan.site_id, order_by=(finished.desc(), Scan.id.desc())).label("rank"),
+            func.row_number().over(partition_by=Scan.site_id, order_by=Scan.id.desc()).label("rank"),
         )
         .join(Site, Scan.site_id == Site.id)
         .where(Site.institution_id == institution_id, Scan.status == ScanStatus.FINISHED)
