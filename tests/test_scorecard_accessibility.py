@@ -203,7 +203,7 @@ def test_only_latest_finished_scan_counts(any_db_app, museum):
     assert "old-rule" not in {rule.rule for rule in summary.top_rules}
 
 
-def test_scan_started_last_counts_when_an_older_one_finished_later(any_db_app):
+def test_latest_scan_is_started_last(any_db_app):
     # A scan resumed by another worker can finish after a scan started later.
     # The one started last is the site's latest, as on the site's history page.
     with any_db_app.app_context():

@@ -110,8 +110,9 @@ def render_pdf(scorecard: Scorecard) -> bytes:
 
     The tags carry the document's structure (headings, paragraphs, tables with
     their header cells) and its language, so screen readers can read the PDF
-    as they read the HTML page. They took about 3% more CPU than an untagged
-    PDF. The document has no external resources, so WeasyPrint fetches nothing.
+    as they read the HTML page. Tagging took about 3% more CPU (1.15 s against
+    1.12 s in bench/scorecard_render.py on SQLite). The document has no
+    external resources, so WeasyPrint fetches nothing.
     """
     # Imported here because WeasyPrint loads Pango, which other commands do not need.
     import weasyprint
