@@ -316,7 +316,7 @@ def test_unreachable_start_page_fails_scan(scan_app):
         scan = load_scan(scan_id)
         assert scan.status == ScanStatus.FAILED
         assert f"http://127.0.0.1:{free_port}/" in scan.error
-        # Its robots.txt cannot be fetched either, so the scan stops before the first page (RFC 9309).
+        # Its robots.txt cannot be fetched either, so the scan stops before the first page.
         assert scan.pages == []
         assert "Nothing answers at this address" in scan.error
 

@@ -61,9 +61,9 @@ def test_unreachable_site_has_no_findings(scan_app, closed_url):
     with scan_app.app_context():
         scan = db.session.get(Scan, scan_id)
         assert scan.status == ScanStatus.FAILED
-        # Its robots.txt cannot be fetched either, so the scan stops before the first page (RFC 9309).
+        # Its robots.txt cannot be fetched either, so the scan stops before the first page.
         assert scan.pages == []
-        assert f"{closed_url}robots.txt could not be fetched" in scan.error
+        assert f"because {closed_url} could not be reached" in scan.error
         assert summarize_scan(scan).pages_audited == 0
 
 

@@ -139,7 +139,7 @@ def test_unreachable_site_stops_seed_without_robots_advice(app):
             frontier.seed()
 
     message = str(raised.value)
-    assert message.startswith("Skan zatrzymał się przed pierwszą stroną, bo nie udało się połączyć z https://teatr.example.")
+    assert message.startswith("Skan zatrzymał się przed pierwszą stroną, bo nie udało się połączyć z https://teatr.example/.")
     assert "net::ERR_CONNECTION_REFUSED" in message
     assert "--ignore-robots" not in message
     assert "robots.txt" not in message
@@ -153,9 +153,8 @@ def test_scan_of_closed_port_names_unreachable_site(make_app, closed_url):
         run_stored_scan(scan_id)
 
         scan = db.session.get(Scan, scan_id)
-        origin = closed_url.rstrip("/")
         assert scan.status == ScanStatus.FAILED
-        assert scan.error.startswith(f"The scan stopped before the first page, because {origin} could not be reached.")
+        assert scan.error.startswith(f"The scan stopped before the first page, because {closed_url} could not be reached.")
         assert "Nothing answers at this address" in scan.error
         assert "--ignore-robots" not in scan.error
 

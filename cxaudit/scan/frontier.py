@@ -305,7 +305,7 @@ class Frontier:
             raise RobotsUnavailable(
                 _(
                     "The scan stopped before the first page, because %(site)s could not be reached. %(problem)s.",
-                    site=origin_url,
+                    site=self.start_url,
                     problem=problem,
                 )
             )
