@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pty
@@ -33,6 +34,7 @@ from cxaudit.models import (
     SurveyKind,
 )
 from cxaudit.scorecard.data import build_scorecard
+from cxaudit.scorecard.render import render_html
 
 POLISH_NAME = "Muzeum Łódzkie – Żółć"
 
@@ -401,3 +403,20 @@ def test_polish_heading_once_translated(signed_in):
     assert message.string in polish
     assert "Digital service scorecard" not in polish
     assert "Digital service scorecard" in english
+
+
+@pytest.mark.parametrize(
+    ("generated_at", "language", "shown"),
+    [
+        (datetime(2026, 12, 5, 13, 0, tzinfo=UTC), "pl", "Wygenerowano 5 gru 2026, 14:00:00, czas warszawski"),
+        (datetime(2026, 7, 1, 10, 30, tzinfo=UTC), "en", "Generated on Jul 1, 2026, 12:30:00\u202fPM, Warsaw time"),
+    ],
+)
+def test_generated_time_in_warsaw_time(museum_app, generated_at, language, shown):
+    # The periods are in Warsaw time, so the time of generation is too, in winter and in summer.
+    with museum_app.test_request_context():
+        institution = db.session.scalar(db.select(Institution).where(Institution.slug == "muzeum-lodzkie"))
+        scorecard = dataclasses.replace(build_scorecard(institution, language), generated_at=generated_at)
+        html = render_html(scorecard)
+
+    assert shown in html

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import force_locale
 
 from cxaudit.models import Institution, SurveyKind
+from cxaudit.models.inquiry import REPORTING_TIME_ZONE
 from cxaudit.scorecard.accessibility import AccessibilitySummary, summarise_accessibility
 from cxaudit.scorecard.benchmark import DimensionQuartiles, build_benchmark
 from cxaudit.scorecard.fixes import Fix, top_fixes
@@ -49,6 +50,11 @@ class Scorecard:
     benchmark: list[DimensionQuartiles] = field(default_factory=list)
     # Settings that differ from each site's previous scan; any makes the audit comparison not like for like.
     scan_changes: list[SettingChange] = field(default_factory=list)
+
+    @property
+    def generated_at_local(self) -> datetime:
+        """The time the scorecard was built, in Warsaw time like its periods."""
+        return self.generated_at.astimezone(REPORTING_TIME_ZONE)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the scorecard as JSON-ready values; missing dimensions become None (JSON null)."""

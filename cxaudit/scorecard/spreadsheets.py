@@ -108,7 +108,7 @@ def _overview(scorecard: Scorecard) -> Sheet:
     sheet = Sheet(_("Overview"))
     sheet.add(_("Institution"), scorecard.institution_name)
     sheet.add(_("Period"), f"{scorecard.period.first_day.isoformat()}..{scorecard.period.last_day.isoformat()}")
-    sheet.add(_("Generated (UTC)"), scorecard.generated_at.strftime("%Y-%m-%d %H:%M"))
+    sheet.add(_("Generated (Warsaw time)"), scorecard.generated_at_local.strftime("%Y-%m-%d %H:%M"))
     overall = scorecard.overall
     if overall:
         sheet.add(_("Overall score"), _rounded(overall.score), band_label(overall.band))
