@@ -117,7 +117,7 @@ def _overview(scorecard: Scorecard) -> Sheet:
         sheet.add(_("Overall score"), _("No data"))
     sheet.add()
     sheet.add_table(
-        [_("Dimension"), _("Score"), _("Band"), _("Before"), _("Change"), _("Weight")],
+        [_("Dimension"), _("Score"), _("Band"), _("Previous"), _("Change"), _("Weight")],
         (
             [
                 dimension.label,
@@ -186,7 +186,7 @@ def _satisfaction(scorecard: Scorecard) -> Sheet:
             _rounded(previous),
             _rounded(figures.change),
         ])
-    sheet.add_table([_("Survey kind"), _("Responses"), _("Result"), _("Before"), _("Change")], rows)
+    sheet.add_table([_("Survey kind"), _("Responses"), _("Result"), _("Previous"), _("Change")], rows)
     return sheet
 
 
