@@ -87,6 +87,11 @@ def command_line_language(languages: list[str], default: str) -> str:
     return default
 
 
+def current_command_line_language() -> str:
+    """Return the command line's language, from the environment (see :func:`command_line_language`)."""
+    return command_line_language(COMMAND_LINE_LANGUAGES, COMMAND_LINE_DEFAULT_LANGUAGE)
+
+
 def unsupported_command_line_language() -> str | None:
     """Return the value of ``CXAUDIT_LANGUAGE`` when the command line has no translation for it, else None.
 
@@ -111,7 +116,7 @@ def select_click_language() -> str:
     ``CXAUDIT_LANGUAGE`` like the rest of the command line. A language
     without a ``click`` catalog, such as English, keeps Click's own texts.
     """
-    language = command_line_language(COMMAND_LINE_LANGUAGES, COMMAND_LINE_DEFAULT_LANGUAGE)
+    language = current_command_line_language()
     # gettext takes the language only from the environment. Child processes
     # inherit LANGUAGE too, but the scanner's headless Chromium ignores it.
     # Chromium 156 on Debian 12 (chromium --headless=new --dump-dom) reports
@@ -132,7 +137,7 @@ def in_command_line_language(message: LazyString | str) -> str:
 
     app = Flask(__name__)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
-    Babel(app, locale_selector=lambda: command_line_language(COMMAND_LINE_LANGUAGES, COMMAND_LINE_DEFAULT_LANGUAGE))
+    Babel(app, locale_selector=current_command_line_language)
     with app.app_context():
         return str(message)
 

@@ -1,9 +1,9 @@
 """The wait for a settled page: pending work that a scanning browser counts, in real Chromium.
 
-A page with nothing pending is audited shortly after its last DOM change;
-the fixture pages here start work after their load event that would change
-the page later (a request, the reading of a response body, a script, timers,
-animation frames, a CSS transition), and the wait must cover each. Their
+A page with nothing pending is audited shortly after its last DOM change.
+The fixture pages here start work after their load event that changes the
+page later: a request, the reading of a response body, a script, timers,
+animation frames or a CSS transition. The wait must cover each. Their
 delays (150 ms) fit inside QUIET_MS, so that only the counting of pending
 work, not the quiet window, can make the wait cover them.
 """
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 
 class _DelayingHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves PAGES; ``/slow/MS/FILE`` answers after MS milliseconds and
+    """Serves PAGES. ``/slow/MS/FILE`` responds after MS milliseconds and
     ``/slow-body/MS/FILE`` sends the headers at once and the body after MS."""
 
     extensions_map = {
@@ -111,7 +111,7 @@ def test_wait_covers_an_xmlhttprequest(session, site):
     assert texts(session, "#status") == ["Gallery reopens on Monday"]
 
 
-def test_wait_covers_a_script_added_after_the_load_event(session, site):
+def test_wait_covers_added_script(session, site):
     session.load(f"{site}/added-script.html")
     assert texts(session, "#widget") == ["Map of the building"]
 
@@ -127,12 +127,12 @@ def test_wait_covers_a_css_transition(session, site):
     assert opacity == "1"
 
 
-def test_page_that_is_never_idle_gets_the_quiet_window(session, site):
+def test_busy_page_gets_quiet_window(session, site):
     assert wait_reason(session, site, "busy.html") == "quiet"
     assert session.driver.execute_script("return ticks") > 0
 
 
-def test_timer_due_after_the_quiet_window_is_not_waited_for(session, site):
+def test_long_timer_not_waited_for(session, site):
     assert wait_reason(session, site, "long-timer.html") == "settled"
     assert texts(session, "#popup") == []
 
@@ -153,7 +153,7 @@ def test_watched_functions_behave_as_the_browser_s_own(session, site):
     }
 
 
-def test_without_the_watcher_the_wait_takes_the_quiet_window(browser_config, site, monkeypatch):
+def test_unwatched_page_gets_quiet_window(browser_config, site, monkeypatch):
     # As with a remote WebDriver that has no DevTools command.
     monkeypatch.setattr(browser_session, "watch_page_activity", lambda driver: False)
     session = BrowserSession({**browser_config, "SCAN_ALLOWED_NETWORKS": "127.0.0.0/8"})

@@ -21,7 +21,7 @@ import click
 from babel.messages.extract import extract_python
 from babel.support import NullTranslations, Translations
 
-from cxaudit.i18n import COMMAND_LINE_DEFAULT_LANGUAGE, COMMAND_LINE_LANGUAGES, command_line_language
+from cxaudit.i18n import current_command_line_language
 from cxaudit.paths import TRANSLATIONS_DIR
 
 COMMAND_DECORATORS = ("command", "group")
@@ -34,7 +34,7 @@ def _catalog(language: str) -> NullTranslations:
 
 def translated(text: str) -> str:
     """Return ``text`` in the command line's language, or unchanged when the catalog lacks it."""
-    return _catalog(command_line_language(COMMAND_LINE_LANGUAGES, COMMAND_LINE_DEFAULT_LANGUAGE)).gettext(text)
+    return _catalog(current_command_line_language()).gettext(text)
 
 
 def translate_help(command: click.Command) -> None:

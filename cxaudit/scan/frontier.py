@@ -50,7 +50,7 @@ MAX_CRAWL_DELAY = 30.0
 # What RFC 9309 requires a crawler to assume when robots.txt cannot be fetched.
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 # Network errors of a robots.txt fetch after which the site's pages cannot be
-# reached either: no server, no such name, no answer, no route.
+# reached either: no server, no such name, no response, no route.
 UNREACHABLE_CODES = frozenset({
     "ERR_CONNECTION_REFUSED", "ERR_NAME_NOT_RESOLVED", "ERR_NAME_RESOLUTION_FAILED",
     "ERR_CONNECTION_TIMED_OUT", "ERR_TIMED_OUT", "ERR_ADDRESS_UNREACHABLE", "ERR_INTERNET_DISCONNECTED",
@@ -122,7 +122,7 @@ class Frontier:
         self.robots_texts: dict[str, str | None] = {}
         # Why the robots.txt of an origin could not be fetched; its pages are all refused.
         self.robots_problems: dict[str, str] = {}
-        # Origins where nothing answered at all, as opposed to a failing server.
+        # Origins where no server responded at all, as opposed to a failing server.
         self._unreachable_origins: set[str] = set()
         self._robots: dict[str, RobotsRules] = {}
         self._next_load: dict[tuple[str, int | None], float] = {}
